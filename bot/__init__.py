@@ -1,0 +1,1 @@
+"""Vårdvägen bot web service and shared content model."""

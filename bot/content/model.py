@@ -1,0 +1,224 @@
+"""Schema of the files in content/. See docs/content-schema.md."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Dict, List, Optional
+
+from pydantic import BaseModel, Extra, Field, HttpUrl, validator
+
+
+class Strict(BaseModel):
+    class Config:
+        extra = Extra.forbid
+        anystr_strip_whitespace = True
+        min_anystr_length = 1
+
+
+class Contact(Strict):
+    name: str
+    role: Optional[str] = None
+    phone: str
+    email: str
+
+
+class Guidance(Strict):
+    text: str
+    phone: str
+    email: str
+    visit_address: str
+
+
+class Municipality(Strict):
+    name: str
+    phone: str
+    email: str
+    website: HttpUrl
+    opening_hours: str
+    guidance: Guidance
+
+
+class Level(Strict):
+    id: str
+    label: str
+    aliases: List[str] = []
+    reach: Optional[str] = None
+
+
+class AgeGroup(Strict):
+    label: str
+    value: int = Field(ge=0, le=120)
+
+
+class Levels(Strict):
+    language_levels: List[Level] = Field(min_items=2)
+    education_levels: List[Level] = Field(min_items=2)
+    experience_levels: List[Level] = Field(min_items=2)
+    age_groups: List[AgeGroup] = Field(min_items=2)
+
+    @validator("language_levels", "education_levels", "experience_levels")
+    def unique_ids(cls, levels: List[Level]) -> List[Level]:
+        _check_unique([level.id for level in levels])
+        return levels
+
+
+class Pay(Strict):
+    min: int = Field(gt=0)
+    max: Optional[int] = Field(default=None, gt=0)  # None: no known upper end
+    text: str
+    source: HttpUrl
+    date: date
+
+    @validator("max")
+    def max_not_below_min(cls, value: Optional[int], values: dict) -> Optional[int]:
+        if value is not None and "min" in values and value < values["min"]:
+            raise ValueError("max is lower than min")
+        return value
+
+
+class Profession(Strict):
+    id: str
+    name: str
+    aliases: List[str] = []
+    summary: str
+    tasks: List[str] = Field(min_items=1)
+    workplaces: List[str] = Field(min_items=1)
+    hours: str
+    pay: Pay
+    physical: str
+    language: str
+    how_to: List[str] = Field(min_items=1)
+    protected_title: Optional[str] = None
+    sources: List[HttpUrl] = Field(min_items=1)
+
+
+class Professions(Strict):
+    professions: List[Profession] = Field(min_items=1)
+
+    @validator("professions")
+    def unique_ids(cls, items: List[Profession]) -> List[Profession]:
+        _check_unique([p.id for p in items])
+        return items
+
+
+class SkipCondition(Strict):
+    experience: Optional[str] = None
+    education: Optional[str] = None
+    language: Optional[str] = None
+
+
+class Step(Strict):
+    number: int = Field(ge=1)
+    title: str
+    text: str
+    skip_if: List[SkipCondition] = []
+
+
+class Steps(Strict):
+    intro: str
+    steps: List[Step] = Field(min_items=1)
+
+    @validator("steps")
+    def numbered_in_order(cls, steps: List[Step]) -> List[Step]:
+        numbers = [s.number for s in steps]
+        if numbers != list(range(1, len(steps) + 1)):
+            raise ValueError(f"steps must be numbered 1..{len(steps)} in order, got {numbers}")
+        return steps
+
+
+class Prerequisites(Strict):
+    min_language: Optional[str] = None
+    min_age: Optional[int] = Field(default=None, ge=0, le=120)
+    min_education: Optional[str] = None
+    other: List[str] = []
+
+
+class Track(Strict):
+    id: str
+    name: str
+    aliases: List[str] = []
+    profession: str
+    summary: str
+    length_weeks: int = Field(gt=0)
+    places: int = Field(gt=0)
+    start_dates: List[date] = Field(min_items=1)
+    prerequisites: Prerequisites
+    priority: List[str] = []
+    content: List[str] = Field(min_items=1)
+    contact: Contact
+
+
+class Tracks(Strict):
+    tracks: List[Track] = Field(min_items=1)
+
+    @validator("tracks")
+    def unique_ids(cls, items: List[Track]) -> List[Track]:
+        _check_unique([t.id for t in items])
+        return items
+
+
+class Topic(Strict):
+    id: str
+    name: str
+    text: str
+    sources: List[HttpUrl] = []
+
+
+class Sfi(Strict):
+    text: str
+    paths: List[str] = []
+    sources: List[HttpUrl] = []
+
+
+class Education(Strict):
+    routes: List[Topic] = Field(min_items=1)
+    sfi: Sfi
+    study_support: List[Topic] = Field(min_items=1)
+
+
+class Word(Strict):
+    term: str
+    aliases: List[str] = []
+    text: str
+
+
+class Glossary(Strict):
+    words: List[Word] = Field(min_items=1)
+
+
+class MenuItem(Strict):
+    intent: str
+    label: str
+
+
+class Menu(Strict):
+    text: str
+    items: List[MenuItem] = Field(min_items=1)
+
+
+class Phrases(Strict):
+    """The bot's own sentences, with {placeholders} filled in by the actions."""
+
+    phrases: Dict[str, str]
+
+
+class Content(BaseModel):
+    """All content files, cross-checked."""
+
+    municipality: Municipality
+    levels: Levels
+    professions: Professions
+    steps: Steps
+    tracks: Tracks
+    education: Education
+    glossary: Glossary
+    menu: Menu
+    phrases: Phrases
+
+
+def _check_unique(ids: List[str]) -> None:
+    seen = set()
+    for item in ids:
+        if item in seen:
+            raise ValueError(f"id '{item}' is used twice")
+        seen.add(item)

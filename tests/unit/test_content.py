@@ -1,0 +1,119 @@
+"""Content files load, and broken files give errors naming file and field."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.content import ContentError, load_content
+from bot.content.loader import DEFAULT_DIR
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(DEFAULT_DIR, target)
+    return target
+
+
+def edit(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def problems_for(directory: Path) -> str:
+    with pytest.raises(ContentError) as info:
+        load_content(directory)
+    return str(info.value)
+
+
+def test_shipped_content_is_valid():
+    content = load_content()
+    assert {p.id for p in content.professions.professions} >= {
+        "underskoterska", "vardbitrade", "personlig_assistent", "skotare",
+    }
+    assert len(content.tracks.tracks) >= 3
+    assert [s.number for s in content.steps.steps] == list(range(1, 10))
+    assert len(content.glossary.words) >= 60
+
+
+def test_every_track_names_made_up_contacts_only():
+    for track in load_content().tracks.tracks:
+        assert track.contact.email.endswith(".example"), track.id
+
+
+def strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from strings(item)
+
+
+def test_extratjanst_is_never_offered():
+    content = load_content()
+    data = content.dict()
+    data.pop("glossary")
+    assert not [s for s in strings(data) if "extratj" in s.lower()]
+    word = next(w for w in content.glossary.words if w.term.lower().startswith("extratj"))
+    assert "2022" in word.text
+
+
+def test_missing_field_names_file_and_field(content_copy: Path):
+    edit(content_copy / "tracks.yml", lambda d: d["tracks"][0]["prerequisites"].pop("min_age"))
+    edit(content_copy / "professions.yml", lambda d: d["professions"][1]["pay"].pop("source"))
+    message = problems_for(content_copy)
+    assert "professions.yml: professions[1].pay.source: field required" in message
+
+
+def test_wrong_type_names_file_and_field(content_copy: Path):
+    edit(content_copy / "tracks.yml", lambda d: d["tracks"][2].update(places="many"))
+    assert "tracks.yml: tracks[2].places: value is not a valid integer" in problems_for(content_copy)
+
+
+def test_unknown_level_in_track_is_reported(content_copy: Path):
+    edit(content_copy / "tracks.yml", lambda d: d["tracks"][0]["prerequisites"].update(min_language="sfi_x"))
+    message = problems_for(content_copy)
+    assert "tracks.yml: tracks[0].prerequisites.min_language: unknown level 'sfi_x'" in message
+
+
+def test_unknown_profession_in_track_is_reported(content_copy: Path):
+    edit(content_copy / "tracks.yml", lambda d: d["tracks"][1].update(profession="lakare"))
+    assert "tracks.yml: tracks[1].profession: unknown profession 'lakare'" in problems_for(content_copy)
+
+
+def test_steps_out_of_order_are_reported(content_copy: Path):
+    edit(content_copy / "steps.yml", lambda d: d["steps"][3].update(number=7))
+    assert "steps.yml: steps: steps must be numbered 1..9 in order" in problems_for(content_copy)
+
+
+def test_unknown_field_is_reported(content_copy: Path):
+    edit(content_copy / "glossary.yml", lambda d: d["words"][0].update(txt="stavfel"))
+    assert "glossary.yml: words[0].txt: extra fields not permitted" in problems_for(content_copy)
+
+
+def test_missing_file_and_bad_yaml_are_reported(content_copy: Path):
+    (content_copy / "menu.yml").unlink()
+    (content_copy / "steps.yml").write_text("steps: [1, 2\n", encoding="utf-8")
+    message = problems_for(content_copy)
+    assert "menu.yml: file is missing" in message
+    assert "steps.yml: not valid YAML" in message
+
+
+def test_cli_check_reports_problems(content_copy: Path, capsys):
+    from bot.content.__main__ import main
+    import sys
+
+    edit(content_copy / "municipality.yml", lambda d: d.update(website="not a url"))
+    sys_argv = sys.argv
+    sys.argv = ["bot.content", str(content_copy)]
+    try:
+        assert main() == 1
+    finally:
+        sys.argv = sys_argv
+    assert "municipality.yml: website: invalid or missing URL scheme" in capsys.readouterr().err
