@@ -1,0 +1,1 @@
+"""Custom actions for Vårdvägen (rasa-sdk). One module per feature."""

@@ -1,0 +1,133 @@
+"""Shared helpers for actions: content access, phrases, buttons, lookups.
+
+Content is read once, on first use (not at import), and cached for the life
+of the action server. Set VARDVAGEN_CONTENT_DIR to use another folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional
+
+from rasa_sdk import Tracker
+
+from actions.text_match import best_match, normalize
+from bot.content import Content, load_content
+from bot.content.loader import DEFAULT_DIR
+from bot.content.model import Profession, Track, Word
+
+Button = Dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def content() -> Content:
+    return load_content(Path(os.environ.get("VARDVAGEN_CONTENT_DIR", DEFAULT_DIR)))
+
+
+def phrase(key: str, **values: Any) -> str:
+    return content().phrases.phrases[key].format(**values)
+
+
+def button(title: str, intent: str, **entities: Any) -> Button:
+    payload = f"/{intent}"
+    if entities:
+        payload += json.dumps(entities, ensure_ascii=False)
+    return {"title": title, "payload": payload}
+
+
+def menu_buttons() -> List[Button]:
+    return [button(item.label, item.intent) for item in content().menu.items]
+
+
+def bullets(items: Iterable[str]) -> str:
+    return "\n".join(f"- {item}" for item in items)
+
+
+def lines(*parts: Optional[str]) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def latest_text(tracker: Tracker) -> str:
+    text = tracker.latest_message.get("text") or ""
+    # Button payloads ("/intent{...}") carry no words to search.
+    return "" if text.startswith("/") else text
+
+
+def latest_entity(tracker: Tracker, name: str) -> Optional[str]:
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == name and entity.get("value") not in (None, ""):
+            return str(entity["value"])
+    return None
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def _by_id_or_name(value: str, items: Iterable[Any]) -> Optional[Any]:
+    items = list(items)
+    for item in items:
+        if item.id == value:
+            return item
+    return best_match(value, ((item, [item.id, item.name, *item.aliases]) for item in items))
+
+
+def find_profession(tracker: Tracker, use_slot: bool = True) -> Optional[Profession]:
+    """The job named in the latest message, else (optionally) the one talked about."""
+    professions = content().professions.professions
+    value = latest_entity(tracker, "profession")
+    if value:
+        found = _by_id_or_name(value, professions)
+        if found:
+            return found
+    found = profession_in_text(latest_text(tracker))
+    if found or not use_slot:
+        return found
+    slot = tracker.get_slot("profession")
+    return _by_id_or_name(slot, professions) if slot else None
+
+
+def profession_in_text(text: str) -> Optional[Profession]:
+    professions = content().professions.professions
+    return best_match(text, ((p, [p.name, *p.aliases]) for p in professions))
+
+
+def find_track(tracker: Tracker, use_slot: bool = True) -> Optional[Track]:
+    tracks = content().tracks.tracks
+    value = latest_entity(tracker, "track")
+    if value:
+        found = _by_id_or_name(value, tracks)
+        if found:
+            return found
+    found = best_match(latest_text(tracker), ((t, t.aliases) for t in tracks))
+    if found or not use_slot:
+        return found
+    slot = tracker.get_slot("track")
+    return _by_id_or_name(slot, tracks) if slot else None
+
+
+def find_word(text: str) -> Optional[Word]:
+    words = content().glossary.words
+    norm = normalize(text)
+    for word in words:
+        if norm and norm in {normalize(n) for n in [word.term, *word.aliases]}:
+            return word
+    return best_match(text, ((w, [w.term, *w.aliases]) for w in words))
+
+
+def profession_by_id(profession_id: str) -> Optional[Profession]:
+    return next((p for p in content().professions.professions if p.id == profession_id), None)
+
+
+def tracks_for(profession: Profession) -> List[Track]:
+    return [t for t in content().tracks.tracks if t.profession == profession.id]
+
+
+def level_label(scale: str, level_id: Optional[str]) -> Optional[str]:
+    for level in getattr(content().levels, scale):
+        if level.id == level_id:
+            return level.label
+    return None

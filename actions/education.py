@@ -1,0 +1,77 @@
+"""Education routes (Komvux, kombinationsutbildning, SFI ...) and money while studying."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import bullets, button, content, latest_entity, latest_text, lines, phrase
+from actions.text_match import best_match
+from bot.content.model import Topic
+
+SFI_TOPIC = "sfi"
+
+
+def _chosen(tracker: Tracker, topics: Sequence[Topic], extra_ids: Sequence[str] = ()) -> Optional[str]:
+    value = latest_entity(tracker, "topic")
+    ids = [t.id for t in topics] + list(extra_ids)
+    if value in ids:
+        return value
+    names = [(t.id, [t.id, t.name]) for t in topics] + [(i, [i]) for i in extra_ids]
+    return best_match(latest_text(tracker), names)
+
+
+def _topic_buttons(intent: str, topics: Sequence[Topic], extra: Sequence[tuple] = ()) -> List[Dict[str, str]]:
+    found = [button(t.name, intent, topic=t.id) for t in topics]
+    found += [button(title, intent, topic=topic_id) for topic_id, title in extra]
+    return found
+
+
+class ActionExplainEducation(Action):
+    def name(self) -> Text:
+        return "action_explain_education"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        education = content().education
+        chosen = _chosen(tracker, education.routes, extra_ids=[SFI_TOPIC])
+        if chosen == SFI_TOPIC:
+            dispatcher.utter_message(
+                text=lines(education.sfi.text, bullets(education.sfi.paths)),
+                buttons=[button(phrase("button_steps"), "ask_steps"), button(phrase("button_menu"), "help")],
+            )
+        elif chosen:
+            route = next(r for r in education.routes if r.id == chosen)
+            others = [r for r in education.routes if r.id != chosen]
+            dispatcher.utter_message(
+                text=lines(route.name, route.text),
+                buttons=_topic_buttons("ask_education", others)[:3] + [button(phrase("button_menu"), "help")],
+            )
+        else:
+            dispatcher.utter_message(
+                text=phrase("education_intro"),
+                buttons=_topic_buttons("ask_education", education.routes, extra=[(SFI_TOPIC, "SFI")]),
+            )
+        return []
+
+
+class ActionExplainStudySupport(Action):
+    def name(self) -> Text:
+        return "action_explain_study_support"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        support = content().education.study_support
+        chosen = _chosen(tracker, support)
+        if chosen:
+            topic = next(t for t in support if t.id == chosen)
+            others = [t for t in support if t.id != chosen]
+            dispatcher.utter_message(
+                text=lines(topic.name, topic.text),
+                buttons=_topic_buttons("ask_study_support", others) + [button(phrase("button_menu"), "help")],
+            )
+        else:
+            dispatcher.utter_message(
+                text=phrase("study_support_intro"), buttons=_topic_buttons("ask_study_support", support)
+            )
+        return []

@@ -1,0 +1,190 @@
+"""The eligibility walk-through: a form that asks four questions, then says
+per job track "du kan söka" or what to do first, and the person's next steps.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import bullets, button, content, level_label, lines, phrase
+from actions.eligibility_rules import (
+    Gap,
+    Person,
+    has_care_experience,
+    parse_age,
+    parse_experience,
+    parse_level,
+    steps_to_take,
+    track_gaps,
+)
+
+SLOTS = ("sfi_level", "education", "experience", "age")
+
+
+def person_from(tracker: Tracker) -> Person:
+    age = tracker.get_slot("age")
+    return Person(
+        language=tracker.get_slot("sfi_level"),
+        education=tracker.get_slot("education"),
+        experience=tracker.get_slot("experience"),
+        age=int(float(age)) if age not in (None, "") else None,
+    )
+
+
+def answer_for(slot: str, value: Any, tracker: Tracker) -> str:
+    """What the person answered: an entity (a button) or the typed text.
+
+    A button press fills the slot with its entity; typed answers arrive as the
+    whole text. Both are accepted here so the mapping order does not matter.
+    """
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == slot and entity.get("value") not in (None, ""):
+            return str(entity["value"])
+    text = str(value or "")
+    if text.startswith("/") and "{" in text:
+        try:
+            return str(json.loads(text[text.index("{"):]).get(slot, ""))
+        except (ValueError, AttributeError):
+            return ""
+    return text
+
+
+class _AskLevel(Action):
+    """Ask for one slot with one button per level in content/levels.yml."""
+
+    slot = ""
+    scale = ""
+    question = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        levels = getattr(content().levels, self.scale)
+        dispatcher.utter_message(
+            text=phrase(self.question),
+            buttons=[button(level.label, "inform", **{self.slot: level.id}) for level in levels],
+        )
+        return []
+
+
+class ActionAskSfiLevel(_AskLevel):
+    slot, scale, question = "sfi_level", "language_levels", "ask_language"
+
+
+class ActionAskEducation(_AskLevel):
+    slot, scale, question = "education", "education_levels", "ask_education"
+
+
+class ActionAskExperience(_AskLevel):
+    slot, scale, question = "experience", "experience_levels", "ask_experience"
+
+
+class ActionAskAge(Action):
+    def name(self) -> Text:
+        return "action_ask_age"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(
+            text=phrase("ask_age"),
+            buttons=[button(group.label, "inform", age=str(group.value)) for group in content().levels.age_groups],
+        )
+        return []
+
+
+class ValidateEligibilityForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_eligibility_form"
+
+    def _level(self, slot: str, parsed: Optional[str], dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+        if parsed is None:
+            # An unrelated "ja" or a question must not fill the slot (rasa-sdk#437).
+            dispatcher.utter_message(text=phrase("answer_not_understood"))
+        return {slot: parsed}
+
+    async def validate_sfi_level(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        answer = answer_for("sfi_level", value, tracker)
+        return self._level("sfi_level", parse_level(answer, content().levels.language_levels), dispatcher)
+
+    async def validate_education(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        answer = answer_for("education", value, tracker)
+        return self._level("education", parse_level(answer, content().levels.education_levels), dispatcher)
+
+    async def validate_experience(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        answer = answer_for("experience", value, tracker)
+        return self._level("experience", parse_experience(answer, content().levels.experience_levels), dispatcher)
+
+    async def validate_age(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        age = parse_age(answer_for("age", value, tracker))
+        if age is None:
+            dispatcher.utter_message(text=phrase("age_not_understood"))
+            return {"age": None}
+        return {"age": str(age)}
+
+
+def gap_text(gap: Gap) -> str:
+    if gap.kind == "language":
+        return phrase("gap_language", level=level_label("language_levels", gap.required))
+    if gap.kind == "education":
+        return phrase("gap_education", level=level_label("education_levels", gap.required))
+    return phrase("gap_age", age=gap.required)
+
+
+def next_steps_text(person: Person) -> str:
+    data = content()
+    todo = steps_to_take(data.steps.steps, person, data.levels)
+    skipped = [s.number for s in data.steps.steps if s not in todo]
+    parts = []
+    if skipped:
+        parts.append(phrase("skipped_steps", numbers=", ".join(str(n) for n in skipped)))
+    if todo:
+        first = todo[0]
+        parts += [phrase("next_step", number=first.number, title=first.title), first.text]
+    if len(todo) > 1:
+        parts.append(phrase("then_step", number=todo[1].number, title=todo[1].title))
+    return lines(*parts)
+
+
+class ActionEligibilityResult(Action):
+    def name(self) -> Text:
+        return "action_eligibility_result"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        data = content()
+        person = person_from(tracker)
+        dispatcher.utter_message(
+            text=phrase(
+                "eligibility_summary",
+                language=level_label("language_levels", person.language),
+                education=level_label("education_levels", person.education),
+                experience=level_label("experience_levels", person.experience),
+                age=person.age,
+            )
+        )
+        for track in data.tracks.tracks:
+            gaps = track_gaps(track, person, data.levels)
+            if gaps:
+                text = lines(phrase("track_needs_first", track=track.name), bullets(gap_text(g) for g in gaps))
+            else:
+                # What the bot cannot check matters most to those who can apply.
+                text = phrase("track_can_apply", track=track.name)
+                if track.prerequisites.other:
+                    text = lines(text, phrase("track_other_demands"), bullets(track.prerequisites.other))
+            dispatcher.utter_message(text=text)
+        if has_care_experience(person, data.levels):
+            dispatcher.utter_message(text=phrase("experience_priority"))
+        dispatcher.utter_message(text=next_steps_text(person))
+        dispatcher.utter_message(
+            text=phrase("offer_after_eligibility"),
+            buttons=[
+                button(phrase("button_book"), "book_appointment"),
+                button(phrase("button_interest"), "register_interest"),
+                button(phrase("button_menu"), "help"),
+            ],
+        )
+        return []

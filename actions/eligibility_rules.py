@@ -1,0 +1,115 @@
+"""Who can start which job track, and which of the nine steps a person needs.
+
+Pure functions over the content, so they can be tested without Rasa.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import List, Optional, Sequence
+
+from actions.text_match import normalize
+from bot.content.model import Level, Levels, Step, Track
+
+
+@dataclass(frozen=True)
+class Person:
+    language: Optional[str] = None  # language level id
+    education: Optional[str] = None  # education level id
+    experience: Optional[str] = None  # experience level id
+    age: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Gap:
+    kind: str  # "language", "age" or "education"
+    required: str  # level id, or the age as text
+
+
+def rank(levels: Sequence[Level], level_id: Optional[str]) -> int:
+    """Position on the scale; -1 when unknown."""
+    for index, level in enumerate(levels):
+        if level.id == level_id:
+            return index
+    return -1
+
+
+def track_gaps(track: Track, person: Person, levels: Levels) -> List[Gap]:
+    pre = track.prerequisites
+    gaps = []
+    if pre.min_language and rank(levels.language_levels, person.language) < rank(levels.language_levels, pre.min_language):
+        gaps.append(Gap("language", pre.min_language))
+    if pre.min_age and (person.age is None or person.age < pre.min_age):
+        gaps.append(Gap("age", str(pre.min_age)))
+    if pre.min_education and rank(levels.education_levels, person.education) < rank(levels.education_levels, pre.min_education):
+        gaps.append(Gap("education", pre.min_education))
+    return gaps
+
+
+def may_skip(step: Step, person: Person, levels: Levels) -> bool:
+    scales = {
+        "language": (levels.language_levels, person.language),
+        "education": (levels.education_levels, person.education),
+        "experience": (levels.experience_levels, person.experience),
+    }
+    for condition in step.skip_if:
+        for scale, (scale_levels, has) in scales.items():
+            needed = getattr(condition, scale)
+            if needed is not None and rank(scale_levels, has) >= rank(scale_levels, needed) >= 0:
+                return True
+    return False
+
+
+def steps_to_take(steps: Sequence[Step], person: Person, levels: Levels) -> List[Step]:
+    return [step for step in steps if not may_skip(step, person, levels)]
+
+
+def has_care_experience(person: Person, levels: Levels) -> bool:
+    return rank(levels.experience_levels, person.experience) > 0
+
+
+# Parsing of typed answers. Button presses arrive as level ids.
+
+_NUMBER = re.compile(r"\b(\d{1,3})\b")
+_YEARS = re.compile(r"\b(\d{1,2})\s*(ar|years?)\b")
+_MONTHS = re.compile(r"\b(\d{1,2})\s*(manad|manader|months?)\b")
+
+
+def parse_level(text: str, levels: Sequence[Level]) -> Optional[str]:
+    if not text:
+        return None
+    for level in levels:
+        if text == level.id:
+            return level.id
+    # Exact matches only: a near miss like "sfi c" vs "sfi d" must not pass.
+    norm = f" {normalize(text)} "
+    best, best_len = None, 0
+    for level in levels:
+        for name in [level.label, *level.aliases]:
+            phrase = normalize(name)
+            if phrase and f" {phrase} " in norm and len(phrase) > best_len:
+                best, best_len = level.id, len(phrase)
+    return best
+
+
+def parse_experience(text: str, levels: Sequence[Level]) -> Optional[str]:
+    found = parse_level(text, levels)
+    if found:
+        return found
+    norm = normalize(text)
+    ids = [level.id for level in levels]
+    years = _YEARS.search(norm)
+    if years:
+        return ids[-1] if int(years.group(1)) >= 1 else ids[min(1, len(ids) - 1)]
+    if _MONTHS.search(norm):
+        return ids[min(1, len(ids) - 1)]
+    return None
+
+
+def parse_age(text: str) -> Optional[int]:
+    match = _NUMBER.search(normalize(text or ""))
+    if not match:
+        return None
+    age = int(match.group(1))
+    return age if 13 <= age <= 110 else None

@@ -1,0 +1,38 @@
+"""Short answers outside a form: a bare job, track, word or level."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import button, find_profession, find_track, latest_entity, phrase
+from actions.profession import explain_profession
+from actions.tracks import explain_track
+
+
+class ActionHandleInform(Action):
+    def name(self) -> Text:
+        return "action_handle_inform"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        track = find_track(tracker, use_slot=False)
+        if track:
+            return explain_track(dispatcher, track)
+        profession = find_profession(tracker, use_slot=False)
+        if profession:
+            return explain_profession(dispatcher, profession)
+        # Facts about the person (level, age, experience) were kept in slots;
+        # offer the walk-through, which will not ask for them again.
+        if any(latest_entity(tracker, name) for name in ("sfi_level", "education", "experience", "age")):
+            dispatcher.utter_message(
+                text=phrase("steps_personal_offer"),
+                buttons=[
+                    button(phrase("button_check_me"), "check_eligibility"),
+                    button(phrase("button_menu"), "help"),
+                ],
+            )
+            return []
+        dispatcher.utter_message(response="utter_what_next")
+        return []

@@ -1,0 +1,96 @@
+"""Explain a care job, its pay and its working hours."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import bullets, button, content, find_profession, lines, phrase
+from bot.content.model import Profession
+from bot.swedish import format_date
+
+
+def choose_profession(dispatcher: CollectingDispatcher, intent: str) -> None:
+    dispatcher.utter_message(
+        text=phrase("choose_profession"),
+        buttons=[
+            button(p.name.capitalize(), intent, profession=p.id)
+            for p in content().professions.professions
+        ],
+    )
+
+
+def follow_up_buttons(profession: Profession, skip: str) -> List[Dict[str, str]]:
+    options = [
+        ("ask_profession", phrase("button_about_job")),
+        ("ask_salary", phrase("button_pay")),
+        ("ask_working_hours", phrase("button_hours")),
+        ("ask_requirements", phrase("button_become", name=profession.name)),
+    ]
+    found = [button(title, intent, profession=profession.id) for intent, title in options if intent != skip]
+    found.append(button(phrase("button_can_i_start"), "check_eligibility"))
+    return found
+
+
+def explain_profession(dispatcher: CollectingDispatcher, profession: Profession) -> List[Dict[Text, Any]]:
+    dispatcher.utter_message(
+        text=lines(profession.summary, phrase("profession_tasks", name=profession.name), bullets(profession.tasks))
+    )
+    dispatcher.utter_message(
+        text=lines(
+            phrase("profession_workplaces", places=", ".join(profession.workplaces)),
+            profession.physical,
+            profession.language,
+            phrase("profession_more"),
+        ),
+        buttons=follow_up_buttons(profession, skip="ask_profession"),
+    )
+    return [SlotSet("profession", profession.id)]
+
+
+class ActionExplainProfession(Action):
+    def name(self) -> Text:
+        return "action_explain_profession"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        profession = find_profession(tracker, use_slot=False)
+        if profession is None:
+            choose_profession(dispatcher, "ask_profession")
+            return []
+        return explain_profession(dispatcher, profession)
+
+
+class ActionTellSalary(Action):
+    def name(self) -> Text:
+        return "action_tell_salary"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        profession = find_profession(tracker)
+        if profession is None:
+            choose_profession(dispatcher, "ask_salary")
+            return []
+        pay = profession.pay
+        dispatcher.utter_message(
+            text=lines(pay.text, phrase("pay_source", source=pay.source, date=format_date(pay.date))),
+            buttons=follow_up_buttons(profession, skip="ask_salary"),
+        )
+        return [SlotSet("profession", profession.id)]
+
+
+class ActionTellWorkingHours(Action):
+    def name(self) -> Text:
+        return "action_tell_working_hours"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        profession = find_profession(tracker)
+        if profession is None:
+            choose_profession(dispatcher, "ask_working_hours")
+            return []
+        dispatcher.utter_message(
+            text=lines(phrase("hours_title", name=profession.name), profession.hours),
+            buttons=follow_up_buttons(profession, skip="ask_working_hours"),
+        )
+        return [SlotSet("profession", profession.id)]

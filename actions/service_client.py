@@ -1,0 +1,63 @@
+"""The one async client that actions use to reach the bot web service.
+
+One aiohttp ClientSession is shared by all actions for the life of the
+action server (created on first use, never at import), with timeouts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any, Dict, Optional
+
+import aiohttp
+
+DEFAULT_URL = "http://127.0.0.1:8080"
+TIMEOUT = aiohttp.ClientTimeout(total=5, connect=2)
+
+
+class ServiceUnavailable(Exception):
+    """The bot web service could not be reached or answered with an error."""
+
+
+class ServiceClient:
+    def __init__(self, base_url: Optional[str] = None, timeout: aiohttp.ClientTimeout = TIMEOUT) -> None:
+        self.base_url = (base_url or os.environ.get("VARDVAGEN_SERVICE_URL", DEFAULT_URL)).rstrip("/")
+        self._timeout = timeout
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        return self._session
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> Dict[str, Any]:
+        """Every call goes through here: one error path for all failures."""
+        try:
+            async with self._get_session().request(method, f"{self.base_url}{path}", **kwargs) as response:
+                if response.status >= 500:
+                    raise ServiceUnavailable(f"{method} {path}: HTTP {response.status}")
+                data = await response.json()
+                if response.status >= 400:
+                    raise ServiceUnavailable(f"{method} {path}: HTTP {response.status}: {data}")
+                return data
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            raise ServiceUnavailable(f"{method} {path}: {error!r}") from error
+
+    async def health(self) -> Dict[str, Any]:
+        return await self.request("GET", "/health")
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+_client: Optional[ServiceClient] = None
+
+
+def get_client() -> ServiceClient:
+    global _client
+    if _client is None:
+        _client = ServiceClient()
+    return _client

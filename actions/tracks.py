@@ -1,0 +1,100 @@
+"""What a job, or a local job track (jobbspår), demands."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import (
+    bullets,
+    button,
+    content,
+    find_profession,
+    find_track,
+    latest_text,
+    level_label,
+    lines,
+    phrase,
+    tracks_for,
+)
+from bot.content.model import Profession, Track
+from bot.swedish import format_date
+
+
+def requirement_lines(track: Track) -> List[str]:
+    pre = track.prerequisites
+    found = []
+    if pre.min_language:
+        found.append(phrase("requirement_language", level=level_label("language_levels", pre.min_language)))
+    if pre.min_age:
+        found.append(phrase("requirement_age", age=pre.min_age))
+    if pre.min_education:
+        found.append(phrase("requirement_education", level=level_label("education_levels", pre.min_education)))
+    return found + list(pre.other)
+
+
+def track_buttons() -> List[Dict[str, str]]:
+    return [button(t.name, "ask_requirements", track=t.id) for t in content().tracks.tracks]
+
+
+def explain_track(dispatcher: CollectingDispatcher, track: Track) -> List[Dict[Text, Any]]:
+    dispatcher.utter_message(
+        text=lines(track.summary, phrase("track_requirements", track=track.name), bullets(requirement_lines(track)))
+    )
+    if track.priority:
+        dispatcher.utter_message(text=lines(phrase("track_priority"), bullets(track.priority)))
+    dates = ", ".join(format_date(d) for d in track.start_dates)
+    dispatcher.utter_message(
+        text=lines(
+            phrase("track_facts", weeks=track.length_weeks, places=track.places),
+            phrase("track_starts", dates=dates),
+            phrase("track_content"),
+            bullets(track.content),
+            phrase("track_contact", name=track.contact.name, phone=track.contact.phone, email=track.contact.email),
+        ),
+        buttons=[
+            button(phrase("button_can_i_start"), "check_eligibility"),
+            button(phrase("button_interest"), "register_interest", track=track.id),
+            button(phrase("button_menu"), "help"),
+        ],
+    )
+    return [SlotSet("track", track.id), SlotSet("profession", track.profession)]
+
+
+def explain_how_to_become(dispatcher: CollectingDispatcher, profession: Profession) -> List[Dict[Text, Any]]:
+    dispatcher.utter_message(
+        text=lines(
+            phrase("how_to_become", name=profession.name),
+            bullets(profession.how_to),
+            profession.protected_title,
+        )
+    )
+    tracks = tracks_for(profession)
+    if tracks:
+        dispatcher.utter_message(
+            text=phrase("tracks_for_profession", name=profession.name),
+            buttons=[button(t.name, "ask_requirements", track=t.id) for t in tracks],
+        )
+    return [SlotSet("profession", profession.id)]
+
+
+class ActionTrackRequirements(Action):
+    def name(self) -> Text:
+        return "action_track_requirements"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        track = find_track(tracker, use_slot=False)
+        if track:
+            return explain_track(dispatcher, track)
+        profession = find_profession(tracker, use_slot=False)
+        if profession:
+            return explain_how_to_become(dispatcher, profession)
+        if not latest_text(tracker):
+            track = find_track(tracker, use_slot=True)
+            if track:
+                return explain_track(dispatcher, track)
+        dispatcher.utter_message(text=phrase("choose_track"), buttons=track_buttons())
+        return []

@@ -1,0 +1,122 @@
+"""Words, menu, fallback and contact actions; and that actions and domain agree."""
+
+import re
+import sys
+from pathlib import Path
+
+import yaml
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import content
+from actions.contact import ActionContactCounsellor
+from actions.glossary import ActionExplainWord, ValidateWordForm
+from actions.menu import ActionDefaultAskAffirmation, ActionDefaultFallback, ActionHelpMenu, ActionOutOfScope
+from tests.unit.action_helpers import entity, make_tracker, payloads, run, slot_events, texts
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def word(term):
+    return next(w for w in content().glossary.words if w.term == term)
+
+
+async def test_explains_word_from_slot():
+    messages, events = await run(ActionExplainWord(), make_tracker("vad betyder apl", slots={"word": "apl"}))
+    assert word("APL").text in texts(messages)
+    assert slot_events(events) == {"word": None}
+
+
+async def test_explains_word_written_without_swedish_letters():
+    tracker = make_tracker("vad ar hemtjanst", entities=[entity("word", "hemtjanst")])
+    messages, _ = await run(ActionExplainWord(), tracker)
+    assert word("hemtjänst").text in texts(messages)
+
+
+async def test_unknown_word_is_admitted_and_a_counsellor_offered():
+    messages, _ = await run(ActionExplainWord(), make_tracker("flumdimensionering", slots={"word": "flumdimensionering"}))
+    assert texts(messages) == content().phrases.phrases["word_not_found"]
+    assert "/book_appointment" in payloads(messages)
+
+
+async def test_job_asked_as_a_word_is_explained_as_a_job():
+    messages, _ = await run(ActionExplainWord(), make_tracker("vad betyder skotare", slots={"word": "skotare"}))
+    skotare = next(p for p in content().professions.professions if p.id == "skotare")
+    assert skotare.summary in texts(messages)
+
+
+async def test_word_form_takes_the_answer_to_which_word():
+    tracker = make_tracker("LSS", slots={"requested_slot": "word"}, active_loop="word_form")
+    found = await ValidateWordForm().extract_word(CollectingDispatcher(), tracker, {})
+    assert found == {"word": "LSS"}
+
+
+async def test_word_form_finds_the_word_when_the_model_missed_it():
+    tracker = make_tracker("vad betyder validering", intent="explain_word", active_loop="word_form")
+    found = await ValidateWordForm().extract_word(CollectingDispatcher(), tracker, {})
+    assert found == {"word": word("validering").term}
+
+
+async def test_help_menu_has_a_button_per_menu_item():
+    messages, _ = await run(ActionHelpMenu(), make_tracker("vad kan du"))
+    assert payloads(messages) == [f"/{item.intent}" for item in content().menu.items]
+
+
+async def test_out_of_scope_is_honest_then_offers_the_menu():
+    messages, _ = await run(ActionOutOfScope(), make_tracker("vad blir vädret"))
+    assert texts(messages) == content().phrases.phrases["out_of_scope"]
+    assert len(payloads(messages)) == len(content().menu.items)
+
+
+async def test_fallback_asks_about_the_best_guess_in_swedish():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_salary", "confidence": 0.4}]
+    messages, _ = await run(ActionDefaultAskAffirmation(), make_tracker("pengar?", ranking=ranking))
+    assert texts(messages) == "Menade du det här: Lön?"
+    assert payloads(messages) == ["/ask_salary", "/out_of_scope"]
+
+
+async def test_last_fallback_reverts_and_shows_menu():
+    messages, events = await run(ActionDefaultFallback(), make_tracker("xyz"))
+    assert [e["event"] for e in events] == ["rewind"]
+    assert len(payloads(messages)) == len(content().menu.items)
+
+
+async def test_contact_gives_guidance_phone_and_mail():
+    messages, _ = await run(ActionContactCounsellor(), make_tracker("boka tid"))
+    guidance = content().municipality.guidance
+    assert guidance.phone in texts(messages) and guidance.email in texts(messages)
+
+
+def action_classes():
+    import importlib
+    import pkgutil
+
+    import actions
+    from rasa_sdk import Action
+
+    names = set()
+    for module in pkgutil.iter_modules(actions.__path__):
+        mod = importlib.import_module(f"actions.{module.name}")
+        for obj in vars(mod).values():
+            if isinstance(obj, type) and issubclass(obj, Action) and obj.__module__ == mod.__name__:
+                if not obj.__name__.startswith("_"):
+                    names.add(obj().name())
+    return names
+
+
+def test_every_domain_action_is_implemented_and_every_action_is_declared():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    assert set(domain["actions"]) == action_classes()
+
+
+def test_every_phrase_used_exists():
+    used = set()
+    for path in (ROOT / "actions").glob("*.py"):
+        used |= set(re.findall(r'phrase\("([a-z_]+)"', path.read_text(encoding="utf-8")))
+        used |= set(re.findall(r'question = "[a-z_]+", "[a-z_]+", "([a-z_]+)"', path.read_text(encoding="utf-8")))
+    known = set(content().phrases.phrases)
+    assert used and used <= known, used - known
+
+
+def test_action_code_does_not_import_rasa():
+    action_classes()
+    assert not [m for m in sys.modules if m == "rasa" or m.startswith("rasa.")]

@@ -1,0 +1,122 @@
+"""Actions about jobs, tracks, education and words, run against the real content."""
+
+import json
+
+from actions.base import content
+from actions.education import ActionExplainEducation, ActionExplainStudySupport
+from actions.inform import ActionHandleInform
+from actions.profession import ActionExplainProfession, ActionTellSalary, ActionTellWorkingHours
+from actions.tracks import ActionTrackRequirements
+from tests.unit.action_helpers import entity, make_tracker, payloads, run, slot_events, texts
+
+
+def profession(pid):
+    return next(p for p in content().professions.professions if p.id == pid)
+
+
+def track(tid):
+    return next(t for t in content().tracks.tracks if t.id == tid)
+
+
+async def test_explains_job_named_without_swedish_letters():
+    messages, events = await run(ActionExplainProfession(), make_tracker("vad gor en underskoterska"))
+    usk = profession("underskoterska")
+    assert usk.summary in texts(messages)
+    assert usk.tasks[0] in texts(messages)
+    assert slot_events(events) == {"profession": "underskoterska"}
+    assert '/ask_salary{"profession": "underskoterska"}' in payloads(messages)
+
+
+async def test_explains_job_from_misspelled_entity_value():
+    tracker = make_tracker("vad gör vardbitrde", entities=[entity("profession", "vardbitrde")])
+    messages, _ = await run(ActionExplainProfession(), tracker)
+    assert profession("vardbitrade").summary in texts(messages)
+
+
+async def test_offers_job_buttons_when_no_job_named():
+    messages, events = await run(ActionExplainProfession(), make_tracker("vad kan man jobba med"))
+    assert events == []
+    wanted = {f'/ask_profession{{"profession": "{p.id}"}}' for p in content().professions.professions}
+    assert set(payloads(messages)) == wanted
+
+
+async def test_salary_uses_job_from_earlier_in_conversation():
+    tracker = make_tracker("hur mycket tjanar man", slots={"profession": "skotare"})
+    messages, _ = await run(ActionTellSalary(), tracker)
+    pay = profession("skotare").pay
+    assert pay.text in texts(messages)
+    assert str(pay.source) in texts(messages)
+
+
+async def test_salary_without_any_job_asks_which():
+    messages, _ = await run(ActionTellSalary(), make_tracker("lön?"))
+    assert all(p.startswith("/ask_salary") for p in payloads(messages))
+    assert len(payloads(messages)) == len(content().professions.professions)
+
+
+async def test_working_hours_for_named_job():
+    tracker = make_tracker("jobbar personlig assistent natt", entities=[entity("profession", "personlig_assistent")])
+    messages, _ = await run(ActionTellWorkingHours(), tracker)
+    assert profession("personlig_assistent").hours in texts(messages)
+
+
+async def test_track_requirements_list_language_age_and_other():
+    tracker = make_tracker("krav for vardbitrade med sfi", entities=[entity("track", "vardbitrade_sfi")])
+    messages, events = await run(ActionTrackRequirements(), tracker)
+    vb = track("vardbitrade_sfi")
+    said = texts(messages)
+    assert "SFI C" in said and f"{vb.prerequisites.min_age} år" in said
+    for item in vb.prerequisites.other + vb.priority:
+        assert item in said
+    assert vb.contact.phone in said
+    assert slot_events(events)["track"] == "vardbitrade_sfi"
+    assert '/register_interest{"track": "vardbitrade_sfi"}' in payloads(messages)
+
+
+async def test_requirements_of_a_job_show_how_to_and_its_tracks():
+    messages, _ = await run(ActionTrackRequirements(), make_tracker("vad behovs for att bli usk"))
+    usk = profession("underskoterska")
+    said = texts(messages)
+    assert usk.how_to[0] in said and usk.protected_title in said
+    assert '/ask_requirements{"track": "underskoterska_kombination"}' in payloads(messages)
+
+
+async def test_requirements_without_track_offer_track_buttons():
+    messages, _ = await run(ActionTrackRequirements(), make_tracker("vilka krav finns"))
+    assert len(payloads(messages)) == len(content().tracks.tracks)
+
+
+async def test_education_route_from_button():
+    tracker = make_tracker('/ask_education{"topic": "komvux"}', entities=[entity("topic", "komvux")])
+    messages, _ = await run(ActionExplainEducation(), tracker)
+    komvux = next(r for r in content().education.routes if r.id == "komvux")
+    assert komvux.text in texts(messages)
+
+
+async def test_sfi_question_explains_sfi():
+    messages, _ = await run(ActionExplainEducation(), make_tracker("hur funkar sfi"))
+    assert content().education.sfi.text in texts(messages)
+
+
+async def test_education_overview_offers_every_route():
+    messages, _ = await run(ActionExplainEducation(), make_tracker("vilka utbildningar finns"))
+    topics = {json.loads(p[p.index("{"):])["topic"] for p in payloads(messages)}
+    assert topics == {r.id for r in content().education.routes} | {"sfi"}
+
+
+async def test_study_support_by_name():
+    messages, _ = await run(ActionExplainStudySupport(), make_tracker("kan jag fa studiestartsstod"))
+    support = next(s for s in content().education.study_support if s.id == "studiestartsstod")
+    assert support.text in texts(messages)
+
+
+async def test_inform_with_bare_job_explains_it():
+    tracker = make_tracker("underskoterska", entities=[entity("profession", "underskoterska")])
+    messages, _ = await run(ActionHandleInform(), tracker)
+    assert profession("underskoterska").summary in texts(messages)
+
+
+async def test_inform_with_level_offers_walk_through():
+    tracker = make_tracker("sfi c", entities=[entity("sfi_level", "sfi_c")])
+    messages, _ = await run(ActionHandleInform(), tracker)
+    assert "/check_eligibility" in payloads(messages)

@@ -1,0 +1,136 @@
+"""The eligibility walk-through: rules, answer parsing, form validation, result."""
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import content
+from actions.eligibility import ActionAskAge, ActionAskSfiLevel, ActionEligibilityResult, ValidateEligibilityForm
+from actions.eligibility_rules import Person, parse_age, parse_experience, parse_level, steps_to_take, track_gaps
+from actions.steps import ActionExplainSteps
+from tests.unit.action_helpers import entity, make_tracker, payloads, run, texts
+
+
+def levels():
+    return content().levels
+
+
+def track(tid):
+    return next(t for t in content().tracks.tracks if t.id == tid)
+
+
+def test_beginner_needs_language_and_age_first():
+    gaps = track_gaps(track("vardbitrade_sfi"), Person("sfi_a", "none", "none", 17), levels())
+    assert [(g.kind, g.required) for g in gaps] == [("language", "sfi_c"), ("age", "18")]
+
+
+def test_person_meeting_every_demand_has_no_gaps():
+    person = Person("sfi_d", "gymnasium", "year", 30)
+    assert all(track_gaps(t, person, levels()) == [] for t in content().tracks.tracks)
+
+
+def test_higher_level_counts_as_enough():
+    assert track_gaps(track("vardbitrade_sfi"), Person("sva_grund", "none", "none", 40), levels()) == []
+
+
+def test_steps_experience_and_education_skip_the_early_steps():
+    steps = content().steps.steps
+    beginner = [s.number for s in steps_to_take(steps, Person("sfi_a", "none", "none", 30), levels())]
+    assert beginner == list(range(1, 10))
+    trained = [s.number for s in steps_to_take(steps, Person("svenska", "vard_utbildning", "year", 30), levels())]
+    assert trained[0] == 7 and trained[-1] == 9
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("sfi c", "sfi_c"), ("jag har klarat SFI D", "sfi_d"), ("Kurs B", "sfi_b"), ("sva grund", "sva_grund"),
+     ("sfi_a", "sfi_a"), ("ja", None), ("hej", None), ("", None)],
+)
+def test_parse_language(text, expected):
+    assert parse_level(text, levels().language_levels) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("nej", "none"), ("ja 2 år i hemtjänst", "year"), ("3 manader praktik", "some"), ("ja", None)],
+)
+def test_parse_experience(text, expected):
+    assert parse_experience(text, levels().experience_levels) == expected
+
+
+@pytest.mark.parametrize("text, expected", [("24", 24), ("jag är 19 år", 19), ("hej", None), ("5", None), ("200", None)])
+def test_parse_age(text, expected):
+    assert parse_age(text) == expected
+
+
+async def test_ask_language_offers_a_button_per_level():
+    messages, _ = await run(ActionAskSfiLevel(), make_tracker())
+    assert payloads(messages) == [f'/inform{{"sfi_level": "{lvl.id}"}}' for lvl in levels().language_levels]
+
+
+async def test_ask_age_buttons_come_from_content():
+    messages, _ = await run(ActionAskAge(), make_tracker())
+    assert len(payloads(messages)) == len(levels().age_groups)
+
+
+async def validate(slot, value, tracker):
+    dispatcher = CollectingDispatcher()
+    result = await getattr(ValidateEligibilityForm(), f"validate_{slot}")(value, dispatcher, tracker, {})
+    return result, dispatcher.messages
+
+
+async def test_unrelated_yes_does_not_fill_the_level():
+    result, messages = await validate("sfi_level", "ja", make_tracker("ja", intent="affirm"))
+    assert result == {"sfi_level": None}
+    assert texts(messages)
+
+
+async def test_button_payload_fills_the_level():
+    tracker = make_tracker('/inform{"sfi_level": "sfi_c"}', intent="inform", entities=[entity("sfi_level", "sfi_c")])
+    result, messages = await validate("sfi_level", '/inform{"sfi_level": "sfi_c"}', tracker)
+    assert result == {"sfi_level": "sfi_c"} and messages == []
+
+
+async def test_typed_answers_fill_the_slots():
+    assert (await validate("education", "jag har gått gymnasiet", make_tracker("jag har gått gymnasiet")))[0] == {"education": "gymnasium"}
+    assert (await validate("experience", "nej", make_tracker("nej")))[0] == {"experience": "none"}
+    assert (await validate("age", "jag ar 23", make_tracker("jag ar 23")))[0] == {"age": "23"}
+
+
+async def test_unreadable_age_is_asked_again():
+    result, messages = await validate("age", "gammal", make_tracker("gammal"))
+    assert result == {"age": None} and texts(messages)
+
+
+async def test_result_says_who_can_apply_and_the_next_step():
+    slots = {"sfi_level": "sfi_c", "education": "grundskola", "experience": "none", "age": "19"}
+    messages, _ = await run(ActionEligibilityResult(), make_tracker(slots=slots))
+    said = texts(messages)
+    assert "Vårdbiträde med SFI: Du kan söka." in said
+    usk = track("underskoterska_kombination")
+    assert f"{usk.name}: Du behöver först" in said
+    assert "SFI D" in said and "20 år" in said
+    assert "Ditt nästa steg är steg 1:" in said
+    assert "/book_appointment" in payloads(messages) and "/register_interest" in payloads(messages)
+
+
+async def test_result_mentions_priority_for_care_experience():
+    slots = {"sfi_level": "sfi_d", "education": "gymnasium", "experience": "year", "age": "35"}
+    messages, _ = await run(ActionEligibilityResult(), make_tracker(slots=slots))
+    said = texts(messages)
+    assert said.count("Du kan söka.") == len(content().tracks.tracks)
+    assert "gå före" in said
+    assert "Ditt nästa steg är steg" in said
+
+
+async def test_steps_without_answers_offer_the_walk_through():
+    messages, _ = await run(ActionExplainSteps(), make_tracker("hur blir man anstalld"))
+    said = texts(messages)
+    for step in content().steps.steps:
+        assert step.title in said
+    assert "/check_eligibility" in payloads(messages)
+
+
+async def test_steps_with_answers_give_the_personal_next_step():
+    slots = {"sfi_level": "svenska", "education": "vard_utbildning", "experience": "year", "age": "40"}
+    messages, _ = await run(ActionExplainSteps(), make_tracker("nasta steg", slots=slots))
+    assert "Ditt nästa steg är steg 7:" in texts(messages)
