@@ -1,0 +1,78 @@
+"""The bot web service: health, a simple chat page, and the chat relay."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from bot.chat import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
+from bot.content import Content, load_content
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+SETTINGS = web.AppKey("settings", Settings)
+CONTENT = web.AppKey("content", Content)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+
+
+def phrase(request: web.Request, key: str, **values: object) -> str:
+    return request.app[CONTENT].phrases.phrases[key].format(**values)
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok", "municipality": request.app[CONTENT].municipality.name})
+
+
+async def chat_page(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC_DIR / "chat.html")
+
+
+async def chat_message(request: web.Request) -> web.Response:
+    settings = request.app[SETTINGS]
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    try:
+        message = parse_chat_message(body, settings.max_message_length)
+    except ChatInputError as error:
+        text = phrase(request, error.phrase_key, max=settings.max_message_length)
+        return web.json_response({"error": text, "messages": [{"text": text}]}, status=400)
+    try:
+        replies = await send_to_rasa(request.app[HTTP], settings.rasa_url, message, settings.rasa_timeout_seconds)
+    except RasaUnavailable as error:
+        log.warning("Rasa unavailable: %s", error)
+        text = phrase(request, "service_down", phone=request.app[CONTENT].municipality.phone)
+        return web.json_response({"error": text, "messages": [{"text": text}]}, status=503)
+    return web.json_response({"messages": replies})
+
+
+async def _http_session(app: web.Application) -> AsyncIterator[None]:
+    app[HTTP] = aiohttp.ClientSession()
+    yield
+    await app[HTTP].close()
+
+
+def create_app(settings: Settings) -> web.Application:
+    """Build the app. Content is loaded (and validated) here, not at import."""
+    app = web.Application(client_max_size=64 * 1024)
+    app[SETTINGS] = settings
+    app[CONTENT] = load_content(settings.content_dir)
+    app.cleanup_ctx.append(_http_session)
+    app.add_routes(
+        [
+            web.get("/health", health),
+            web.get("/", chat_page),
+            web.get("/chat", chat_page),
+            web.post("/chat/message", chat_message),
+            web.static("/static", STATIC_DIR),
+        ]
+    )
+    return app

@@ -1,0 +1,30 @@
+"""Settings of the bot web service, read from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.content.loader import DEFAULT_DIR
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    rasa_url: str = "http://127.0.0.1:5005"
+    content_dir: Path = field(default=DEFAULT_DIR)
+    # Longest chat message passed on to Rasa, in characters.
+    max_message_length: int = 1000
+    rasa_timeout_seconds: float = 15.0
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        env = os.environ
+        return cls(
+            host=env.get("VARDVAGEN_HOST", cls.host),
+            port=int(env.get("VARDVAGEN_PORT", cls.port)),
+            rasa_url=env.get("VARDVAGEN_RASA_URL", cls.rasa_url).rstrip("/"),
+            content_dir=Path(env.get("VARDVAGEN_CONTENT_DIR", DEFAULT_DIR)),
+        )

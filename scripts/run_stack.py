@@ -1,0 +1,155 @@
+"""Start the whole assistant: action server, Rasa and the bot web service.
+
+Waits until each answers, prints the chat URL, and stops every process on
+Ctrl-C (or SIGTERM). Ports and folders can be changed with options, so tests
+can run a second stack beside a developer's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from scripts.model import model_path  # noqa: E402
+
+STOP_GRACE_SECONDS = 10
+
+
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default=os.environ.get("VARDVAGEN_HOST", "127.0.0.1"))
+    parser.add_argument("--web-port", type=int, default=int(os.environ.get("VARDVAGEN_PORT", 8080)))
+    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("VARDVAGEN_RASA_PORT", 5005)))
+    parser.add_argument("--actions-port", type=int, default=int(os.environ.get("VARDVAGEN_ACTIONS_PORT", 5055)))
+    parser.add_argument("--var-dir", type=Path, default=Path(os.environ.get("VARDVAGEN_VAR_DIR", ROOT / "var")))
+    parser.add_argument("--model", type=Path, default=None, help="model file (default: the current one)")
+    parser.add_argument("--startup-timeout", type=float, default=180.0)
+    return parser.parse_args(argv)
+
+
+def wait_for(url: str, process: subprocess.Popen, name: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} stopped during start-up (exit code {process.returncode}); see the log above")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{name} did not answer at {url} in time")
+
+
+def stop_all(processes: Dict[str, subprocess.Popen]) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for name, process in processes.items():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            print(f"{name} did not stop; killing it", file=sys.stderr)
+            process.kill()
+            process.wait()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    model = (args.model or model_path()).resolve()
+    if not model.exists():
+        print(f"No model at {model}. Run `make run` (it trains when needed).", file=sys.stderr)
+        return 1
+    var_dir = args.var_dir.resolve()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    bin_dir = Path(sys.executable).parent
+    host = args.host
+    env = {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONPATH": str(ROOT),
+        "VARDVAGEN_ACTION_URL": f"http://{host}:{args.actions_port}/webhook",
+        "VARDVAGEN_TRACKER_DB": str(var_dir / "tracker.db"),
+        "VARDVAGEN_RASA_URL": f"http://{host}:{args.rasa_port}",
+        "VARDVAGEN_SERVICE_URL": f"http://{host}:{args.web_port}",
+        "VARDVAGEN_HOST": host,
+        "VARDVAGEN_PORT": str(args.web_port),
+    }
+    commands = {
+        "action server": (
+            [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(args.actions_port)],
+            f"http://{host}:{args.actions_port}/health",
+        ),
+        "bot web service": ([str(bin_dir / "python"), "-m", "bot"], f"http://{host}:{args.web_port}/health"),
+        "rasa": (
+            [
+                str(bin_dir / "rasa"), "run",
+                "--model", str(model),
+                "--interface", host,
+                "--port", str(args.rasa_port),
+                "--credentials", "credentials.yml",
+                "--endpoints", "endpoints.yml",
+                "--cors", f"http://{host}:{args.web_port}",
+            ],
+            f"http://{host}:{args.rasa_port}/",
+        ),
+    }
+
+    processes: Dict[str, subprocess.Popen] = {}
+    stopping = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    started = time.monotonic()
+    try:
+        for name, (command, _) in commands.items():
+            processes[name] = subprocess.Popen(command, cwd=ROOT, env=env)
+        deadline = started + args.startup_timeout
+        for name, (_, url) in commands.items():
+            wait_for(url, processes[name], name, deadline)
+        print(
+            f"\nVårdvägen is running (started in {time.monotonic() - started:.0f} s).\n"
+            f"  Chat:           http://{host}:{args.web_port}/chat\n"
+            f"  Rasa:           http://{host}:{args.rasa_port}/webhooks/rest/webhook\n"
+            f"  Action server:  http://{host}:{args.actions_port}/health\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        while True:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    print(f"{name} stopped (exit code {process.returncode}); stopping the rest", file=sys.stderr)
+                    return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping Vårdvägen ...", file=sys.stderr)
+        return 0
+    except RuntimeError as error:
+        print(f"Start-up failed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        stop_all(processes)
+        if stopping:
+            print("Stopped.", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
