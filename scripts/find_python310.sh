@@ -16,8 +16,8 @@ if command -v pyenv >/dev/null 2>&1; then
     [ -x "$p" ] && candidates+=("$p")
   done
 fi
-for p in /usr/bin/python3.10 /usr/local/bin/python3.10; do
-  [ -x "$p" ] && candidates+=("$p")
+for dir in ${PYTHON310_SEARCH_DIRS:-/usr/bin /usr/local/bin}; do
+  [ -x "$dir/python3.10" ] && candidates+=("$dir/python3.10")
 done
 
 for p in "${candidates[@]}"; do
