@@ -1,0 +1,104 @@
+"""The real processes, started as `make run` starts them, over HTTP."""
+
+import signal
+import socket
+import sqlite3
+import uuid
+from typing import List
+
+import aiohttp
+
+from bot.content import load_content
+
+CONTENT = load_content()
+
+
+def sender() -> str:
+    return f"e2e-{uuid.uuid4().hex[:16]}"
+
+
+async def say_to_rasa(stack, who: str, text: str) -> List[dict]:
+    async with aiohttp.ClientSession() as session:
+        async with session.post(
+            f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": who, "message": text}, timeout=aiohttp.ClientTimeout(total=30)
+        ) as response:
+            assert response.status == 200
+            return await response.json()
+
+
+def said(replies: List[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def profession(pid):
+    return next(p for p in CONTENT.professions.professions if p.id == pid)
+
+
+async def test_learner_question_about_a_job_gets_the_job(stack):
+    replies = await say_to_rasa(stack, sender(), "vad gor en underskoterska")
+    assert profession("underskoterska").summary in said(replies)
+    assert any(r.get("buttons") for r in replies)
+
+
+async def test_chat_page_relay_reaches_rasa(stack):
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{stack.web_url}/health") as response:
+            assert response.status == 200
+        async with session.post(
+            f"{stack.web_url}/chat/message", json={"sender": sender(), "message": "hur mycket tjanar en skotare"}
+        ) as response:
+            assert response.status == 200
+            body = await response.json()
+    assert profession("skotare").pay.text in said(body["messages"])
+
+
+async def test_eligibility_walk_through_ends_with_a_personal_next_step(stack):
+    who = sender()
+    replies = await say_to_rasa(stack, who, "kan jag borja jobba i varden")
+    assert CONTENT.phrases.phrases["ask_language"] in said(replies)
+    # An unrelated "ja" must not fill the answer (rasa-sdk#437).
+    replies = await say_to_rasa(stack, who, "ja")
+    assert CONTENT.phrases.phrases["answer_not_understood"] in said(replies)
+    replies = await say_to_rasa(stack, who, '/inform{"sfi_level": "sfi_c"}')
+    assert CONTENT.phrases.phrases["ask_education"] in said(replies)
+    replies = await say_to_rasa(stack, who, "jag har gatt grundskolan")
+    assert CONTENT.phrases.phrases["ask_experience"] in said(replies)
+    replies = await say_to_rasa(stack, who, "nej")
+    assert CONTENT.phrases.phrases["ask_age"] in said(replies)
+    replies = await say_to_rasa(stack, who, "19")
+    result = said(replies)
+    assert "Vårdbiträde med SFI: Du kan söka." in result
+    assert "Du behöver först" in result
+    assert "Ditt nästa steg är steg 1:" in result
+    buttons = [b["payload"] for r in replies for b in r.get("buttons") or []]
+    assert "/book_appointment" in buttons and "/register_interest" in buttons
+
+
+async def test_unknown_question_gets_an_honest_answer_and_the_menu(stack):
+    replies = await say_to_rasa(stack, sender(), "vem vann fotbollen igår")
+    buttons = [b["payload"] for r in replies for b in r.get("buttons") or []]
+    assert set(buttons) >= {f"/{item.intent}" for item in CONTENT.menu.items}
+
+
+async def test_conversation_is_kept_in_the_sqlite_tracker_store(stack):
+    who = sender()
+    await say_to_rasa(stack, who, "hej")
+    with sqlite3.connect(stack.var_dir / "tracker.db") as db:
+        rows = db.execute("SELECT type_name FROM events WHERE sender_id = ?", (who,)).fetchall()
+    assert ("user",) in rows and ("bot",) in rows
+
+
+def port_open(url: str) -> bool:
+    host, port = url.rsplit("/", 1)[-1].split(":")
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex((host, int(port))) == 0
+
+
+def test_ctrl_c_stops_every_process(stack):
+    # Last in this module: the stack fixture is module-scoped.
+    stack.process.send_signal(signal.SIGINT)
+    assert stack.process.wait(timeout=30) == 0
+    for url in (stack.web_url, stack.rasa_url, stack.actions_url):
+        assert not port_open(url), f"{url} still answers after Ctrl-C"
+    assert "Stopping Vårdvägen" in stack.output.read_text(encoding="utf-8")
