@@ -10,7 +10,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
 from rasa_sdk import Tracker
 
@@ -75,38 +75,33 @@ def _by_id_or_name(value: str, items: Iterable[Any]) -> Optional[Any]:
     return best_match(value, ((item, [item.id, item.name, *item.aliases]) for item in items))
 
 
+def _find(tracker: Tracker, slot: str, items: Sequence[Any], text_names: Callable[[Any], List[str]], use_slot: bool) -> Optional[Any]:
+    """The item named in the latest message (entity, then text), else
+    (optionally) the one from earlier in the conversation."""
+    value = latest_entity(tracker, slot)
+    found = _by_id_or_name(value, items) if value else None
+    if found is None:
+        found = best_match(latest_text(tracker), ((item, text_names(item)) for item in items))
+    if found is None and use_slot and tracker.get_slot(slot):
+        found = _by_id_or_name(tracker.get_slot(slot), items)
+    return found
+
+
+def _profession_names(profession: Profession) -> List[str]:
+    return [profession.name, *profession.aliases]
+
+
 def find_profession(tracker: Tracker, use_slot: bool = True) -> Optional[Profession]:
-    """The job named in the latest message, else (optionally) the one talked about."""
-    professions = content().professions.professions
-    value = latest_entity(tracker, "profession")
-    if value:
-        found = _by_id_or_name(value, professions)
-        if found:
-            return found
-    found = profession_in_text(latest_text(tracker))
-    if found or not use_slot:
-        return found
-    slot = tracker.get_slot("profession")
-    return _by_id_or_name(slot, professions) if slot else None
+    return _find(tracker, "profession", content().professions.professions, _profession_names, use_slot)
 
 
 def profession_in_text(text: str) -> Optional[Profession]:
     professions = content().professions.professions
-    return best_match(text, ((p, [p.name, *p.aliases]) for p in professions))
+    return best_match(text, ((p, _profession_names(p)) for p in professions))
 
 
 def find_track(tracker: Tracker, use_slot: bool = True) -> Optional[Track]:
-    tracks = content().tracks.tracks
-    value = latest_entity(tracker, "track")
-    if value:
-        found = _by_id_or_name(value, tracks)
-        if found:
-            return found
-    found = best_match(latest_text(tracker), ((t, t.aliases) for t in tracks))
-    if found or not use_slot:
-        return found
-    slot = tracker.get_slot("track")
-    return _by_id_or_name(slot, tracks) if slot else None
+    return _find(tracker, "track", content().tracks.tracks, lambda t: list(t.aliases), use_slot)
 
 
 def find_word(text: str) -> Optional[Word]:

@@ -150,6 +150,13 @@ def next_steps_text(person: Person) -> str:
     return lines(*parts)
 
 
+def offer_walk_through(dispatcher: CollectingDispatcher) -> None:
+    dispatcher.utter_message(
+        text=phrase("steps_personal_offer"),
+        buttons=[button(phrase("button_check_me"), "check_eligibility"), button(phrase("button_menu"), "help")],
+    )
+
+
 class ActionEligibilityResult(Action):
     def name(self) -> Text:
         return "action_eligibility_result"

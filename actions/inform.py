@@ -7,7 +7,8 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import button, find_profession, find_track, latest_entity, phrase
+from actions.base import find_profession, find_track, latest_entity
+from actions.eligibility import SLOTS, offer_walk_through
 from actions.profession import explain_profession
 from actions.tracks import explain_track
 
@@ -25,14 +26,8 @@ class ActionHandleInform(Action):
             return explain_profession(dispatcher, profession)
         # Facts about the person (level, age, experience) were kept in slots;
         # offer the walk-through, which will not ask for them again.
-        if any(latest_entity(tracker, name) for name in ("sfi_level", "education", "experience", "age")):
-            dispatcher.utter_message(
-                text=phrase("steps_personal_offer"),
-                buttons=[
-                    button(phrase("button_check_me"), "check_eligibility"),
-                    button(phrase("button_menu"), "help"),
-                ],
-            )
+        if any(latest_entity(tracker, name) for name in SLOTS):
+            offer_walk_through(dispatcher)
             return []
         dispatcher.utter_message(response="utter_what_next")
         return []

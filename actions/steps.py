@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import button, content, lines, phrase
-from actions.eligibility import SLOTS, next_steps_text, person_from
+from actions.eligibility import SLOTS, next_steps_text, offer_walk_through, person_from
 
 
 class ActionExplainSteps(Action):
@@ -25,11 +25,5 @@ class ActionExplainSteps(Action):
                 buttons=[button(phrase("button_book"), "book_appointment"), button(phrase("button_menu"), "help")],
             )
         else:
-            dispatcher.utter_message(
-                text=phrase("steps_personal_offer"),
-                buttons=[
-                    button(phrase("button_check_me"), "check_eligibility"),
-                    button(phrase("button_menu"), "help"),
-                ],
-            )
+            offer_walk_through(dispatcher)
         return []

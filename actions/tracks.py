@@ -14,7 +14,6 @@ from actions.base import (
     content,
     find_profession,
     find_track,
-    latest_text,
     level_label,
     lines,
     phrase,
@@ -92,9 +91,5 @@ class ActionTrackRequirements(Action):
         profession = find_profession(tracker, use_slot=False)
         if profession:
             return explain_how_to_become(dispatcher, profession)
-        if not latest_text(tracker):
-            track = find_track(tracker, use_slot=True)
-            if track:
-                return explain_track(dispatcher, track)
         dispatcher.utter_message(text=phrase("choose_track"), buttons=track_buttons())
         return []
