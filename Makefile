@@ -8,6 +8,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TQDM_DISABLE := 1
 
 .PHONY: run test venv spacy train content-check test-unit test-model validate constraints clean
 

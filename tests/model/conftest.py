@@ -24,6 +24,7 @@ QUIET_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "RASA_TELEMETRY_ENABLED": "false",
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "TQDM_DISABLE": "1",
     "PYTHONPATH": str(ROOT),
 }
 
