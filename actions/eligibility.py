@@ -17,8 +17,9 @@ from actions.eligibility_rules import (
     Person,
     has_care_experience,
     parse_age,
+    parse_education,
     parse_experience,
-    parse_level,
+    parse_language,
     steps_to_take,
     track_gaps,
 )
@@ -54,6 +55,11 @@ def answer_for(slot: str, value: Any, tracker: Tracker) -> str:
     return text
 
 
+def cancel_button() -> Dict[str, str]:
+    # "help" ends the walk-through (data/rules/eligibility.yml) and shows the menu.
+    return button(phrase("button_cancel"), "help")
+
+
 class _AskLevel(Action):
     """Ask for one slot with one button per level in content/levels.yml."""
 
@@ -68,7 +74,7 @@ class _AskLevel(Action):
         levels = getattr(content().levels, self.scale)
         dispatcher.utter_message(
             text=phrase(self.question),
-            buttons=[button(level.label, "inform", **{self.slot: level.id}) for level in levels],
+            buttons=[button(level.label, "inform", **{self.slot: level.id}) for level in levels] + [cancel_button()],
         )
         return []
 
@@ -92,7 +98,7 @@ class ActionAskAge(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(
             text=phrase("ask_age"),
-            buttons=[button(group.label, "inform", age=str(group.value)) for group in content().levels.age_groups],
+            buttons=[button(g.label, "inform", age=str(g.value)) for g in content().levels.age_groups] + [cancel_button()],
         )
         return []
 
@@ -109,11 +115,12 @@ class ValidateEligibilityForm(FormValidationAction):
 
     async def validate_sfi_level(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         answer = answer_for("sfi_level", value, tracker)
-        return self._level("sfi_level", parse_level(answer, content().levels.language_levels), dispatcher)
+        levels = content().levels
+        return self._level("sfi_level", parse_language(answer, levels.language_levels, levels.in_progress_words), dispatcher)
 
     async def validate_education(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         answer = answer_for("education", value, tracker)
-        return self._level("education", parse_level(answer, content().levels.education_levels), dispatcher)
+        return self._level("education", parse_education(answer, content().levels.education_levels), dispatcher)
 
     async def validate_experience(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         answer = answer_for("experience", value, tracker)

@@ -93,6 +93,31 @@ def parse_level(text: str, levels: Sequence[Level]) -> Optional[str]:
     return best
 
 
+def parse_language(text: str, levels: Sequence[Level], in_progress_words: Sequence[str]) -> Optional[str]:
+    """A level typed as "jag läser sfi c" means C is not passed yet: the level below."""
+    found = parse_level(text, levels)
+    if found is None or text == found:
+        return found
+    norm = f" {normalize(text)} "
+    if any(f" {normalize(word)} " in norm for word in in_progress_words):
+        index = [level.id for level in levels].index(found)
+        return levels[max(0, index - 1)].id
+    return found
+
+
+def parse_education(text: str, levels: Sequence[Level]) -> Optional[str]:
+    """Besides the level names, "12 år i skolan" counts years of school:
+    0 none, 1-11 the second level, 12 or more the third."""
+    found = parse_level(text, levels)
+    if found:
+        return found
+    years = _YEARS.search(normalize(text))
+    if not years or len(levels) < 3:
+        return None
+    count = int(years.group(1))
+    return levels[0].id if count == 0 else levels[1].id if count < 12 else levels[2].id
+
+
 def parse_experience(text: str, levels: Sequence[Level]) -> Optional[str]:
     found = parse_level(text, levels)
     if found:

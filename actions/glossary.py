@@ -23,6 +23,10 @@ from actions.base import (
 )
 from actions.profession import explain_profession
 from bot.content.model import Word
+from bot.readability import words
+
+# Shorter words are usually "vad", "är", "ett": not the word asked about.
+LONG_WORD = 5
 
 
 def word_asked(tracker: Tracker) -> Optional[str]:
@@ -54,6 +58,11 @@ class ValidateWordForm(FormValidationAction):
             profession = find_profession(tracker, use_slot=False)
             if profession:
                 return {"word": profession.name}
+            # An unknown word: the longest word is most likely the one asked
+            # about ("vad betyder bemanning"), so the answer comes at once.
+            longest = max(words(text), key=len, default="")
+            if len(longest) >= LONG_WORD:
+                return {"word": longest}
         return {}
 
 
@@ -75,7 +84,10 @@ class ActionExplainWord(Action):
         events: List[Dict[Text, Any]] = [SlotSet("word", None)]
         word = lookup(tracker)
         if word:
-            dispatcher.utter_message(text=f"{word.term}: {word.text}")
+            dispatcher.utter_message(
+                text=phrase("word_explained", term=word.term[:1].upper() + word.term[1:], text=word.text),
+                buttons=[button(phrase("button_other_word"), "explain_word"), button(phrase("button_menu"), "help")],
+            )
             return events
         asked = word_asked(tracker) or latest_text(tracker)
         profession = find_profession(tracker, use_slot=False)

@@ -45,7 +45,7 @@ class ActionDefaultAskAffirmation(Action):
         guesses = [r.get("name") for r in ranking if r.get("name") not in ("nlu_fallback", "out_of_scope")]
         label = _label(guesses[0]) if guesses else None
         if label is None:
-            dispatcher.utter_message(text=phrase("ask_rephrase"))
+            dispatcher.utter_message(text=phrase("ask_rephrase"), buttons=menu_buttons())
             return []
         dispatcher.utter_message(
             text=phrase("did_you_mean", label=label),
@@ -61,7 +61,7 @@ class ActionDefaultAskRephrase(Action):
         return "action_default_ask_rephrase"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=phrase("ask_rephrase"))
+        dispatcher.utter_message(text=phrase("ask_rephrase"), buttons=menu_buttons())
         return []
 
 

@@ -12,8 +12,12 @@ from actions.base import bullets, button, content, find_profession, lines, phras
 from bot.content.model import Profession
 from bot.swedish import format_date
 
+# The question waiting for a job name ("Vilket jobb?"), as an intent name.
+PENDING = "pending_question"
 
-def choose_profession(dispatcher: CollectingDispatcher, intent: str) -> None:
+
+def choose_profession(dispatcher: CollectingDispatcher, intent: str) -> List[Dict[Text, Any]]:
+    """Ask which job; remember the question so a typed job name answers it."""
     dispatcher.utter_message(
         text=phrase("choose_profession"),
         buttons=[
@@ -21,6 +25,11 @@ def choose_profession(dispatcher: CollectingDispatcher, intent: str) -> None:
             for p in content().professions.professions
         ],
     )
+    return [SlotSet(PENDING, intent)]
+
+
+def answered(profession: Profession) -> List[Dict[Text, Any]]:
+    return [SlotSet("profession", profession.id), SlotSet(PENDING, None)]
 
 
 def follow_up_buttons(profession: Profession, skip: str) -> List[Dict[str, str]]:
@@ -48,7 +57,24 @@ def explain_profession(dispatcher: CollectingDispatcher, profession: Profession)
         ),
         buttons=follow_up_buttons(profession, skip="ask_profession"),
     )
-    return [SlotSet("profession", profession.id)]
+    return answered(profession)
+
+
+def tell_salary(dispatcher: CollectingDispatcher, profession: Profession) -> List[Dict[Text, Any]]:
+    pay = profession.pay
+    dispatcher.utter_message(
+        text=lines(pay.text, phrase("pay_source", source=pay.source, date=format_date(pay.date))),
+        buttons=follow_up_buttons(profession, skip="ask_salary"),
+    )
+    return answered(profession)
+
+
+def tell_working_hours(dispatcher: CollectingDispatcher, profession: Profession) -> List[Dict[Text, Any]]:
+    dispatcher.utter_message(
+        text=lines(phrase("hours_title", name=profession.name), profession.hours),
+        buttons=follow_up_buttons(profession, skip="ask_working_hours"),
+    )
+    return answered(profession)
 
 
 class ActionExplainProfession(Action):
@@ -58,8 +84,7 @@ class ActionExplainProfession(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         profession = find_profession(tracker, use_slot=False)
         if profession is None:
-            choose_profession(dispatcher, "ask_profession")
-            return []
+            return choose_profession(dispatcher, "ask_profession")
         return explain_profession(dispatcher, profession)
 
 
@@ -70,14 +95,8 @@ class ActionTellSalary(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         profession = find_profession(tracker)
         if profession is None:
-            choose_profession(dispatcher, "ask_salary")
-            return []
-        pay = profession.pay
-        dispatcher.utter_message(
-            text=lines(pay.text, phrase("pay_source", source=pay.source, date=format_date(pay.date))),
-            buttons=follow_up_buttons(profession, skip="ask_salary"),
-        )
-        return [SlotSet("profession", profession.id)]
+            return choose_profession(dispatcher, "ask_salary")
+        return tell_salary(dispatcher, profession)
 
 
 class ActionTellWorkingHours(Action):
@@ -87,10 +106,5 @@ class ActionTellWorkingHours(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         profession = find_profession(tracker)
         if profession is None:
-            choose_profession(dispatcher, "ask_working_hours")
-            return []
-        dispatcher.utter_message(
-            text=lines(phrase("hours_title", name=profession.name), profession.hours),
-            buttons=follow_up_buttons(profession, skip="ask_working_hours"),
-        )
-        return [SlotSet("profession", profession.id)]
+            return choose_profession(dispatcher, "ask_working_hours")
+        return tell_working_hours(dispatcher, profession)

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import re
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import button, content, lines, phrase
+from actions.base import button, content, find_profession, latest_text, lines, phrase
 from actions.eligibility import SLOTS, next_steps_text, offer_walk_through, person_from
+from actions.tracks import explain_how_to_become
+from bot.content.model import Step
+
+
+_STEP_NUMBER = re.compile(r"\b(\d)\b")
+
+
+def asked_step(text: str, count: int) -> Optional[Step]:
+    """ "steg 5?" asks about one step."""
+    match = _STEP_NUMBER.search(text)
+    if match and 1 <= int(match.group(1)) <= count:
+        return content().steps.steps[int(match.group(1)) - 1]
+    return None
 
 
 class ActionExplainSteps(Action):
@@ -17,6 +31,17 @@ class ActionExplainSteps(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         steps = content().steps
+        step = asked_step(latest_text(tracker), len(steps.steps))
+        if step:
+            dispatcher.utter_message(
+                text=lines(phrase("step_detail", number=step.number, title=step.title), step.text),
+                buttons=[button(phrase("button_steps"), "ask_steps"), button(phrase("button_menu"), "help")],
+            )
+            return []
+        # "hur blir jag skötare": what that job needs, not the whole path.
+        profession = find_profession(tracker, use_slot=False)
+        if profession:
+            return explain_how_to_become(dispatcher, profession)
         overview = "\n".join(f"{step.number}. {step.title}" for step in steps.steps)
         dispatcher.utter_message(text=lines(steps.intro, phrase("steps_list_title"), overview))
         if any(tracker.get_slot(slot) for slot in SLOTS):

@@ -19,6 +19,7 @@ from actions.base import (
     phrase,
     tracks_for,
 )
+from actions.profession import answered
 from bot.content.model import Profession, Track
 from bot.swedish import format_date
 
@@ -77,7 +78,7 @@ def explain_how_to_become(dispatcher: CollectingDispatcher, profession: Professi
             text=phrase("tracks_for_profession", name=profession.name),
             buttons=[button(t.name, "ask_requirements", track=t.id) for t in tracks],
         )
-    return [SlotSet("profession", profession.id)]
+    return answered(profession)
 
 
 class ActionTrackRequirements(Action):

@@ -117,7 +117,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         stopping = True
         raise KeyboardInterrupt
 
+    # Set both explicitly: a shell starts background jobs with SIGINT ignored.
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     started = time.monotonic()
     try:
         for name, (command, _) in commands.items():

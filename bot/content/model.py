@@ -55,6 +55,8 @@ class Levels(Strict):
     education_levels: List[Level] = Field(min_items=2)
     experience_levels: List[Level] = Field(min_items=2)
     age_groups: List[AgeGroup] = Field(min_items=2)
+    # Words that mean "I am studying it now" ("jag läser sfi c"): the level below counts.
+    in_progress_words: List[str] = []
 
     @validator("language_levels", "education_levels", "experience_levels")
     def unique_ids(cls, levels: List[Level]) -> List[Level]:

@@ -11,6 +11,7 @@ from actions.base import content
 from actions.contact import ActionContactCounsellor
 from actions.glossary import ActionExplainWord, ValidateWordForm
 from actions.menu import ActionDefaultAskAffirmation, ActionDefaultFallback, ActionHelpMenu, ActionOutOfScope
+from actions.questions import ANSWERS, ActionAnswerQuestion
 from tests.unit.action_helpers import entity, make_tracker, payloads, run, slot_events, texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +31,18 @@ async def test_explains_word_written_without_swedish_letters():
     tracker = make_tracker("vad ar hemtjanst", entities=[entity("word", "hemtjanst")])
     messages, _ = await run(ActionExplainWord(), tracker)
     assert word("hemtjänst").text in texts(messages)
+
+
+async def test_word_answer_starts_with_a_capital_and_offers_another_word():
+    messages, _ = await run(ActionExplainWord(), make_tracker("vad betyder validering", slots={"word": "validering"}))
+    assert texts(messages).startswith("Validering: ")
+    assert "/explain_word" in payloads(messages)
+
+
+async def test_unknown_word_in_the_question_is_answered_at_once():
+    tracker = make_tracker("vad betyder bemanning", intent="explain_word", active_loop="word_form")
+    found = await ValidateWordForm().extract_word(CollectingDispatcher(), tracker, {})
+    assert found == {"word": "bemanning"}
 
 
 async def test_unknown_word_is_admitted_and_a_counsellor_offered():
@@ -84,6 +97,23 @@ async def test_contact_gives_guidance_phone_and_mail():
     messages, _ = await run(ActionContactCounsellor(), make_tracker("boka tid"))
     guidance = content().municipality.guidance
     assert guidance.phone in texts(messages) and guidance.email in texts(messages)
+
+
+async def test_question_during_the_walk_through_gets_its_own_answer():
+    tracker = make_tracker("hur mycket tjanar en skotare", intent="ask_salary", entities=[entity("profession", "skotare")])
+    messages, _ = await run(ActionAnswerQuestion(), tracker)
+    skotare = next(p for p in content().professions.professions if p.id == "skotare")
+    assert skotare.pay.text in texts(messages)
+
+
+def test_questions_that_end_the_walk_through_agree_everywhere():
+    rules = yaml.safe_load((ROOT / "data" / "rules" / "eligibility.yml").read_text(encoding="utf-8"))
+    rule = next(r for r in rules["rules"] if r["rule"].startswith("a question during the walk-through"))
+    in_rule = {step["intent"] for step in rule["steps"][0]["or"]}
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    not_answers = set(domain["slots"]["sfi_level"]["mappings"][1]["not_intent"])
+    assert in_rule == set(ANSWERS)
+    assert in_rule <= not_answers
 
 
 def action_classes():

@@ -23,7 +23,7 @@ async def test_explains_job_named_without_swedish_letters():
     usk = profession("underskoterska")
     assert usk.summary in texts(messages)
     assert usk.tasks[0] in texts(messages)
-    assert slot_events(events) == {"profession": "underskoterska"}
+    assert slot_events(events) == {"profession": "underskoterska", "pending_question": None}
     assert '/ask_salary{"profession": "underskoterska"}' in payloads(messages)
 
 
@@ -35,7 +35,7 @@ async def test_explains_job_from_misspelled_entity_value():
 
 async def test_offers_job_buttons_when_no_job_named():
     messages, events = await run(ActionExplainProfession(), make_tracker("vad kan man jobba med"))
-    assert events == []
+    assert slot_events(events) == {"pending_question": "ask_profession"}
     wanted = {f'/ask_profession{{"profession": "{p.id}"}}' for p in content().professions.professions}
     assert set(payloads(messages)) == wanted
 
@@ -114,6 +114,22 @@ async def test_inform_with_bare_job_explains_it():
     tracker = make_tracker("underskoterska", entities=[entity("profession", "underskoterska")])
     messages, _ = await run(ActionHandleInform(), tracker)
     assert profession("underskoterska").summary in texts(messages)
+
+
+async def test_job_typed_after_the_job_question_answers_the_pay_question():
+    # "lön?" -> "Vilket jobb?" -> the person types the job instead of pressing a button.
+    _, events = await run(ActionTellSalary(), make_tracker("lon"))
+    pending = slot_events(events)["pending_question"]
+    tracker = make_tracker("vardbitrade", intent="inform", slots={"pending_question": pending})
+    messages, events = await run(ActionHandleInform(), tracker)
+    assert profession("vardbitrade").pay.text in texts(messages)
+    assert slot_events(events) == {"profession": "vardbitrade", "pending_question": None}
+
+
+async def test_inform_that_says_nothing_known_shows_the_menu():
+    messages, _ = await run(ActionHandleInform(), make_tracker("a", intent="inform"))
+    assert texts(messages) == content().phrases.phrases["inform_unclear"]
+    assert len(payloads(messages)) == len(content().menu.items)
 
 
 async def test_inform_with_level_offers_walk_through():

@@ -5,7 +5,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import content
 from actions.eligibility import ActionAskAge, ActionAskSfiLevel, ActionEligibilityResult, ValidateEligibilityForm
-from actions.eligibility_rules import Person, parse_age, parse_experience, parse_level, steps_to_take, track_gaps
+from actions.eligibility_rules import (
+    Person,
+    parse_age,
+    parse_education,
+    parse_experience,
+    parse_language,
+    parse_level,
+    steps_to_take,
+    track_gaps,
+)
 from actions.steps import ActionExplainSteps
 from tests.unit.action_helpers import entity, make_tracker, payloads, run, texts
 
@@ -51,6 +60,23 @@ def test_parse_language(text, expected):
 
 @pytest.mark.parametrize(
     "text, expected",
+    [("jag läser sfi c nu", "sfi_b"), ("jag har klarat sfi c", "sfi_c"), ("jag laser sfi a", "none"),
+     ("jag kan inte svenska", "none"), ("sfi_c", "sfi_c")],
+)
+def test_parse_language_studying_now_counts_the_level_below(text, expected):
+    assert parse_language(text, levels().language_levels, levels().in_progress_words) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("12 år skola i mitt land", "gymnasium"), ("6 ar", "grundskola"), ("gymnasiet", "gymnasium"), ("hej", None)],
+)
+def test_parse_education_counts_years_of_school(text, expected):
+    assert parse_education(text, levels().education_levels) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
     [("nej", "none"), ("ja 2 år i hemtjänst", "year"), ("3 manader praktik", "some"), ("ja", None)],
 )
 def test_parse_experience(text, expected):
@@ -64,12 +90,14 @@ def test_parse_age(text, expected):
 
 async def test_ask_language_offers_a_button_per_level():
     messages, _ = await run(ActionAskSfiLevel(), make_tracker())
-    assert payloads(messages) == [f'/inform{{"sfi_level": "{lvl.id}"}}' for lvl in levels().language_levels]
+    wanted = [f'/inform{{"sfi_level": "{lvl.id}"}}' for lvl in levels().language_levels]
+    assert payloads(messages) == wanted + ["/help"], "a button per level, then a way out"
 
 
 async def test_ask_age_buttons_come_from_content():
     messages, _ = await run(ActionAskAge(), make_tracker())
-    assert len(payloads(messages)) == len(levels().age_groups)
+    assert len(payloads(messages)) == len(levels().age_groups) + 1
+    assert payloads(messages)[-1] == "/help"
 
 
 async def validate(slot, value, tracker):
@@ -128,6 +156,18 @@ async def test_steps_without_answers_offer_the_walk_through():
     for step in content().steps.steps:
         assert step.title in said
     assert "/check_eligibility" in payloads(messages)
+
+
+async def test_one_step_asked_by_number():
+    messages, _ = await run(ActionExplainSteps(), make_tracker("steg 5?"))
+    step = content().steps.steps[4]
+    assert step.text in texts(messages) and "Steg 5:" in texts(messages)
+
+
+async def test_steps_for_a_named_job_tell_how_to_become_it():
+    messages, _ = await run(ActionExplainSteps(), make_tracker("hur blir jag skotare"))
+    skotare = next(p for p in content().professions.professions if p.id == "skotare")
+    assert skotare.how_to[0] in texts(messages)
 
 
 async def test_steps_with_answers_give_the_personal_next_step():
