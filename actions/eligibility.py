@@ -134,6 +134,14 @@ class ValidateEligibilityForm(FormValidationAction):
         return {"age": str(age)}
 
 
+def age_label(age: Optional[int]) -> str:
+    """The age group's label when the age is a group's value (a button), else the age."""
+    for group in content().levels.age_groups:
+        if group.value == age:
+            return group.label
+    return phrase("age_years", age=age)
+
+
 def gap_text(gap: Gap) -> str:
     if gap.kind == "language":
         return phrase("gap_language", level=level_label("language_levels", gap.required))
@@ -177,7 +185,7 @@ class ActionEligibilityResult(Action):
                 language=level_label("language_levels", person.language),
                 education=level_label("education_levels", person.education),
                 experience=level_label("experience_levels", person.experience),
-                age=person.age,
+                age=age_label(person.age),
             )
         )
         for track in data.tracks.tracks:

@@ -19,9 +19,16 @@ from actions.base import (
     phrase,
     tracks_for,
 )
-from actions.profession import answered
+from actions.profession import answered, follow_up_buttons
 from bot.content.model import Profession, Track
 from bot.swedish import format_date
+
+
+def join_or(items: List[str]) -> str:
+    """ "a, b eller c" """
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {phrase('word_or')} {items[-1]}"
 
 
 def requirement_lines(track: Track) -> List[str]:
@@ -46,7 +53,7 @@ def explain_track(dispatcher: CollectingDispatcher, track: Track) -> List[Dict[T
     )
     if track.priority:
         dispatcher.utter_message(text=lines(phrase("track_priority"), bullets(track.priority)))
-    dates = ", ".join(format_date(d) for d in track.start_dates)
+    dates = join_or([format_date(d) for d in track.start_dates])
     dispatcher.utter_message(
         text=lines(
             phrase("track_facts", weeks=track.length_weeks, places=track.places),
@@ -77,6 +84,10 @@ def explain_how_to_become(dispatcher: CollectingDispatcher, profession: Professi
         dispatcher.utter_message(
             text=phrase("tracks_for_profession", name=profession.name),
             buttons=[button(t.name, "ask_requirements", track=t.id) for t in tracks],
+        )
+    else:
+        dispatcher.utter_message(
+            text=phrase("profession_more"), buttons=follow_up_buttons(profession, skip="ask_requirements")
         )
     return answered(profession)
 

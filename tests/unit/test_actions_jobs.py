@@ -7,6 +7,7 @@ from actions.education import ActionExplainEducation, ActionExplainStudySupport
 from actions.inform import ActionHandleInform
 from actions.profession import ActionExplainProfession, ActionTellSalary, ActionTellWorkingHours
 from actions.tracks import ActionTrackRequirements
+from bot.swedish import format_date
 from tests.unit.action_helpers import entity, make_tracker, payloads, run, slot_events, texts
 
 
@@ -69,6 +70,7 @@ async def test_track_requirements_list_language_age_and_other():
     for item in vb.prerequisites.other + vb.priority:
         assert item in said
     assert vb.contact.phone in said
+    assert f"{format_date(vb.start_dates[0])} eller {format_date(vb.start_dates[1])}" in said
     assert slot_events(events)["track"] == "vardbitrade_sfi"
     assert '/register_interest{"track": "vardbitrade_sfi"}' in payloads(messages)
 

@@ -141,6 +141,14 @@ async def test_result_says_who_can_apply_and_the_next_step():
     assert "/book_appointment" in payloads(messages) and "/register_interest" in payloads(messages)
 
 
+async def test_summary_repeats_the_age_as_the_person_gave_it():
+    slots = {"sfi_level": "sfi_c", "education": "grundskola", "experience": "none"}
+    messages, _ = await run(ActionEligibilityResult(), make_tracker(slots={**slots, "age": "16"}))
+    assert "16–17 år." in texts(messages), "a pressed age button is shown as its group"
+    messages, _ = await run(ActionEligibilityResult(), make_tracker(slots={**slots, "age": "23"}))
+    assert "23 år." in texts(messages)
+
+
 async def test_result_mentions_priority_for_care_experience():
     slots = {"sfi_level": "sfi_d", "education": "gymnasium", "experience": "year", "age": "35"}
     messages, _ = await run(ActionEligibilityResult(), make_tracker(slots=slots))
