@@ -34,13 +34,13 @@ train:
 	$(PY) scripts/model.py train
 
 test-unit:
-	$(PY) -m pytest tests/unit
+	$(PY) -m pytest -s tests/unit
 
 validate:
 	$(RASA) data validate --fail-on-warnings --domain domain.yml --data data --config config.yml
 
 test-model:
-	$(PY) -m pytest tests/model
+	$(PY) -m pytest -s tests/model
 
 # Re-pin every package after changing requirements.txt.
 constraints:
