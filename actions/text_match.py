@@ -6,25 +6,19 @@ normalised form and tolerates small typos.
 
 from __future__ import annotations
 
-import re
 from difflib import SequenceMatcher
 from typing import Iterable, Optional, Sequence, Tuple, TypeVar
 
-T = TypeVar("T")
+from bot.text import normalize
 
-_FOLD = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u", "æ": "a", "ø": "o"})
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+__all__ = ["best_match", "normalize"]
+
+T = TypeVar("T")
 
 # Below this similarity a typed word is not taken as a misspelling.
 FUZZY_THRESHOLD = 0.84
 # Short words are too easy to confuse, so they must match exactly.
 FUZZY_MIN_LENGTH = 5
-
-
-def normalize(text: str) -> str:
-    """Lower case, å/ä/ö folded, punctuation to single spaces."""
-    folded = text.lower().translate(_FOLD)
-    return _NON_WORD.sub(" ", folded).strip()
 
 
 def _contains_phrase(haystack: str, phrase: str) -> bool:

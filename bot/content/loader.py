@@ -21,6 +21,7 @@ FILES: Dict[str, Type[BaseModel]] = {
     "glossary": model.Glossary,
     "menu": model.Menu,
     "phrases": model.Phrases,
+    "booking": model.Booking,
 }
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "content"
@@ -95,6 +96,17 @@ def _cross_references(content: model.Content) -> Iterator[str]:
             yield f"{where}.prerequisites.min_language: unknown level '{pre.min_language}' (see levels.yml)"
         if pre.min_education and pre.min_education not in education:
             yield f"{where}.prerequisites.min_education: unknown level '{pre.min_education}' (see levels.yml)"
+
+    booking = content.booking
+    places = {p.id for p in booking.places}
+    types = {t.id for t in booking.meeting_types}
+    for i, counsellor in enumerate(booking.counsellors):
+        where = f"booking.yml: counsellors[{i}]"
+        if counsellor.place not in places:
+            yield f"{where}.place: unknown place '{counsellor.place}' (known: {sorted(places)})"
+        for kind in counsellor.meeting_types:
+            if kind not in types:
+                yield f"{where}.meeting_types: unknown meeting type '{kind}' (known: {sorted(types)})"
 
     scales = {"language": language, "education": education, "experience": experience}
     for i, step in enumerate(content.steps.steps):

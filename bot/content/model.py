@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import Dict, List, Optional
 
 from pydantic import BaseModel, Extra, Field, HttpUrl, validator
@@ -204,6 +206,63 @@ class Phrases(Strict):
     phrases: Dict[str, str]
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class Place(Strict):
+    id: str
+    name: str
+    address: str
+
+
+class MeetingType(Strict):
+    id: str
+    label: str
+    text: str
+
+
+class Counsellor(Strict):
+    id: str
+    name: str
+    email: str
+    place: str
+    meeting_types: List[str] = Field(min_items=1)
+    meeting_minutes: int = Field(ge=10, le=240)
+    hours: Dict[str, List[str]]
+
+    @validator("hours")
+    def valid_hours(cls, hours: Dict[str, List[str]]) -> Dict[str, List[str]]:
+        for day, spans in hours.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"'{day}' is not a weekday (use {', '.join(WEEKDAYS)})")
+            for span in spans:
+                match = _HOURS.match(span)
+                if not match or match.group(1, 2) >= match.group(3, 4):
+                    raise ValueError(f"'{span}' is not a time span like 09:00-12:00")
+        return hours
+
+
+class Booking(Strict):
+    timezone: str
+    days_ahead: int = Field(ge=1, le=365)
+    min_notice_hours: int = Field(ge=0, le=168)
+    closed_eves: bool = True
+    places: List[Place] = Field(min_items=1)
+    meeting_types: List[MeetingType] = Field(min_items=1)
+    interpreter: str
+    what_to_bring: List[str] = []
+    counsellors: List[Counsellor] = Field(min_items=1)
+
+    @validator("timezone")
+    def known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone '{value}'") from error
+        return value
+
+
 class Content(BaseModel):
     """All content files, cross-checked."""
 
@@ -216,6 +275,7 @@ class Content(BaseModel):
     glossary: Glossary
     menu: Menu
     phrases: Phrases
+    booking: Booking
 
 
 def _check_unique(ids: List[str]) -> None:

@@ -1,0 +1,1 @@
+"""Counsellor meetings: configuration, free times and reference codes."""
