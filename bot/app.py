@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import AsyncIterator
@@ -10,16 +11,17 @@ import aiohttp
 from aiohttp import web
 
 from bot.chat import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
-from bot.content import Content, load_content
+from bot import api
+from bot.content import load_content
+from bot.keys import CONTENT, HTTP, SETTINGS, STORE
 from bot.settings import Settings
+from bot.store.bookings import BookingStore
+from bot.store.database import create_engine, upgrade
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-SETTINGS = web.AppKey("settings", Settings)
-CONTENT = web.AppKey("content", Content)
-HTTP = web.AppKey("http", aiohttp.ClientSession)
 
 
 def phrase(request: web.Request, key: str, **values: object) -> str:
@@ -60,12 +62,23 @@ async def _http_session(app: web.Application) -> AsyncIterator[None]:
     await app[HTTP].close()
 
 
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    url = app[SETTINGS].database_url
+    # Migrations are synchronous (Alembic); run them off the event loop.
+    await asyncio.get_running_loop().run_in_executor(None, upgrade, url)
+    engine = create_engine(url)
+    app[STORE] = BookingStore(engine)
+    yield
+    await engine.dispose()
+
+
 def create_app(settings: Settings) -> web.Application:
     """Build the app. Content is loaded (and validated) here, not at import."""
     app = web.Application(client_max_size=64 * 1024)
     app[SETTINGS] = settings
     app[CONTENT] = load_content(settings.content_dir)
     app.cleanup_ctx.append(_http_session)
+    app.cleanup_ctx.append(_database)
     app.add_routes(
         [
             web.get("/health", health),
@@ -73,6 +86,7 @@ def create_app(settings: Settings) -> web.Application:
             web.get("/chat", chat_page),
             web.post("/chat/message", chat_message),
             web.static("/static", STATIC_DIR),
+            *api.routes(),
         ]
     )
     return app

@@ -8,6 +8,9 @@ from pathlib import Path
 
 from bot.content.loader import DEFAULT_DIR
 
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'service.db'}"
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -18,6 +21,8 @@ class Settings:
     # Longest chat message passed on to Rasa, in characters.
     max_message_length: int = 1000
     rasa_timeout_seconds: float = 15.0
+    # sqlite:///path or postgresql://user@host/db (drivers are chosen by the store).
+    database_url: str = DEFAULT_DATABASE_URL
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -27,4 +32,5 @@ class Settings:
             port=int(env.get("VARDVAGEN_PORT", cls.port)),
             rasa_url=env.get("VARDVAGEN_RASA_URL", cls.rasa_url).rstrip("/"),
             content_dir=Path(env.get("VARDVAGEN_CONTENT_DIR", DEFAULT_DIR)),
+            database_url=env.get("VARDVAGEN_DATABASE_URL", DEFAULT_DATABASE_URL),
         )

@@ -17,9 +17,13 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def settings():
+def settings(tmp_path):
     # Rasa is deliberately not running at this address.
-    return Settings(rasa_url=f"http://127.0.0.1:{closed_port()}", rasa_timeout_seconds=2)
+    return Settings(
+        rasa_url=f"http://127.0.0.1:{closed_port()}",
+        rasa_timeout_seconds=2,
+        database_url=f"sqlite:///{tmp_path / 'service.db'}",
+    )
 
 
 @pytest.fixture

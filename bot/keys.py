@@ -1,0 +1,13 @@
+"""Typed keys for what the aiohttp app holds."""
+
+import aiohttp
+from aiohttp import web
+
+from bot.content import Content
+from bot.settings import Settings
+from bot.store.bookings import BookingStore
+
+SETTINGS = web.AppKey("settings", Settings)
+CONTENT = web.AppKey("content", Content)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+STORE = web.AppKey("booking_store", BookingStore)

@@ -1,0 +1,1 @@
+"""The bot web service's database: bookings, blocked times, interests."""

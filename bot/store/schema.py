@@ -1,0 +1,35 @@
+"""Tables (SQLAlchemy Core). Times are stored in UTC without a zone."""
+
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint
+
+metadata = MetaData()
+
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(16), nullable=False, unique=True),
+    Column("counsellor_id", String(64), nullable=False),
+    Column("starts_at", DateTime, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("meeting_type", String(32), nullable=False),
+    Column("interpreter", String(64)),
+    Column("first_name", String(100), nullable=False),
+    Column("contact", String(254), nullable=False),
+    Column("calendar_token", String(64), nullable=False),
+    Column("idempotency_key", String(100), unique=True),
+    Column("created_at", DateTime, nullable=False),
+    # Two bookings of one counsellor at one time are impossible, whatever the code does.
+    UniqueConstraint("counsellor_id", "starts_at", name="uq_bookings_counsellor_time"),
+)
+
+blocks = Table(
+    "blocks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("counsellor_id", String(64), nullable=False, index=True),
+    Column("starts_at", DateTime, nullable=False),
+    Column("ends_at", DateTime, nullable=False),
+    Column("note", Text),
+    Column("created_at", DateTime, nullable=False),
+)

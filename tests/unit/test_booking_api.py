@@ -1,0 +1,174 @@
+"""The booking API on SQLite and on PostgreSQL, over real HTTP."""
+
+import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+from yarl import URL
+
+from bot.app import create_app
+from bot.content import load_content
+from bot.settings import Settings
+from bot.store.database import sync_url
+from tests.databases import postgres_database, sqlite_url
+
+PHRASES = load_content().phrases.phrases
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+    else:
+        with postgres_database() as url:
+            yield url
+
+
+@pytest.fixture
+async def client(aiohttp_client, database_url):
+    return await aiohttp_client(create_app(Settings(database_url=database_url)))
+
+
+async def slots(client, **query):
+    response = await client.get("/api/slots", params=query)
+    assert response.status == 200
+    return (await response.json())["slots"]
+
+
+def booking_for(slot, **extra):
+    return {
+        "counsellor_id": slot["counsellor_id"],
+        "starts_at": slot["starts_at"],
+        "meeting_type": "phone",
+        "first_name": "Amina",
+        "contact": "070-123 45 67",
+        **extra,
+    }
+
+
+async def test_free_times_have_swedish_labels(client):
+    found = await slots(client, meeting_type="on_site", limit=3)
+    assert len(found) == 3
+    first = found[0]
+    local = datetime.fromisoformat(first["starts_at"]).astimezone(ZoneInfo("Europe/Stockholm"))
+    assert first["label"].endswith(f"kl. {local.hour:02d}.{local.minute:02d}")
+    assert first["label"].split()[0] in {"måndag", "tisdag", "onsdag", "torsdag", "fredag"}
+    assert {s["counsellor_id"] for s in found} == {"lina"}
+
+
+async def test_unknown_meeting_type_gets_a_swedish_answer(client):
+    response = await client.get("/api/slots", params={"meeting_type": "brev"})
+    assert response.status == 400
+    assert (await response.json())["message"] == PHRASES["api_bad_meeting_type"]
+
+
+async def test_book_then_read_with_code_and_contact(client):
+    slot = (await slots(client, meeting_type="phone"))[0]
+    response = await client.post("/api/bookings", json=booking_for(slot))
+    assert response.status == 201
+    booking = await response.json()
+    assert len(booking["reference"]) == 8 and not set("01OI") & set(booking["reference"])
+    assert booking["label"] == slot["label"]
+    # The same code with the contact written another way finds it; another contact does not.
+    found = await client.get(f"/api/bookings/{booking['reference'].lower()}", params={"contact": "+46701234567"})
+    assert found.status == 200
+    other = await client.get(f"/api/bookings/{booking['reference']}", params={"contact": "0709999999"})
+    assert other.status == 404
+    assert (await other.json())["message"] == PHRASES["api_not_found"]
+    ics = await client.get(URL(booking["calendar_url"]).path_qs)
+    assert ics.status == 200 and ics.content_type == "text/calendar"
+    body = await ics.text()
+    start = datetime.fromisoformat(slot["starts_at"]).strftime("%Y%m%dT%H%M%SZ")
+    assert f"DTSTART:{start}" in body and body.endswith("END:VCALENDAR\r\n")
+    bad_token = await client.get(f"/api/bookings/{booking['reference']}/calendar.ics", params={"token": "x"})
+    assert bad_token.status == 404
+
+
+@pytest.mark.parametrize(
+    "change, key",
+    [
+        ({"contact": "12345"}, "api_bad_contact"),
+        ({"contact": "850101-1234"}, "api_bad_contact"),
+        ({"contact": "amina@"}, "api_bad_contact"),
+        ({"first_name": ""}, "api_bad_name"),
+        ({"first_name": "<script>"}, "api_bad_name"),
+        ({"meeting_type": "brev"}, "api_bad_meeting_type"),
+        ({"starts_at": "2020-01-01T09:00:00+00:00"}, "api_bad_time"),
+        ({"starts_at": "imorgon"}, "api_bad_time"),
+        ({"counsellor_id": "nobody"}, "api_bad_time"),
+    ],
+)
+async def test_bad_booking_input_is_refused_in_swedish(client, change, key):
+    slot = (await slots(client, meeting_type="phone"))[0]
+    response = await client.post("/api/bookings", json=booking_for(slot, **change))
+    assert response.status == 400
+    assert (await response.json())["message"] == PHRASES[key]
+
+
+async def test_fifty_parallel_requests_give_exactly_one_booking(client, database_url):
+    slot = (await slots(client, meeting_type="phone"))[0]
+    responses = await asyncio.gather(
+        *(client.post("/api/bookings", json=booking_for(slot, contact=f"07012345{i:02d}")) for i in range(50))
+    )
+    statuses = sorted(r.status for r in responses)
+    assert statuses.count(201) == 1 and statuses.count(409) == 49
+    taken = next(r for r in responses if r.status == 409)
+    body = await taken.json()
+    assert body["message"] == PHRASES["api_slot_taken"]
+    assert body["slots"] and slot["starts_at"] not in {s["starts_at"] for s in body["slots"]}
+    engine = create_engine(sync_url(database_url))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM bookings")).scalar() == 1
+    engine.dispose()
+
+
+async def test_retried_request_never_books_twice(client, database_url):
+    slot = (await slots(client, meeting_type="video"))[0]
+    headers = {"Idempotency-Key": "chat-abc-123"}
+    first, second = await asyncio.gather(
+        client.post("/api/bookings", json=booking_for(slot, meeting_type="video"), headers=headers),
+        client.post("/api/bookings", json=booking_for(slot, meeting_type="video"), headers=headers),
+    )
+    assert {first.status, second.status} <= {200, 201} and 201 in {first.status, second.status}
+    assert (await first.json())["reference"] == (await second.json())["reference"]
+    engine = create_engine(sync_url(database_url))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM bookings")).scalar() == 1
+    engine.dispose()
+
+
+async def test_cancel_frees_the_time(client):
+    slot = (await slots(client, meeting_type="phone"))[0]
+    booking = await (await client.post("/api/bookings", json=booking_for(slot))).json()
+    assert slot["starts_at"] not in {s["starts_at"] for s in await slots(client, meeting_type="phone")}
+    wrong = await client.delete(f"/api/bookings/{booking['reference']}", params={"contact": "0701111111"})
+    assert wrong.status == 404
+    done = await client.delete(f"/api/bookings/{booking['reference']}", params={"contact": "0701234567"})
+    assert done.status == 204
+    gone = await client.get(f"/api/bookings/{booking['reference']}", params={"contact": "0701234567"})
+    assert gone.status == 404
+    again = await client.post("/api/bookings", json=booking_for(slot, first_name="Yusuf", contact="yusuf@example.org"))
+    assert again.status == 201
+
+
+async def test_blocked_time_cannot_be_booked(client):
+    from bot.keys import STORE
+
+    slot = (await slots(client, meeting_type="on_site"))[0]
+    start = datetime.fromisoformat(slot["starts_at"])
+    await client.app[STORE].add_block(slot["counsellor_id"], start, start.replace(hour=start.hour + 1), "kurs")
+    assert slot["starts_at"] not in {s["starts_at"] for s in await slots(client, meeting_type="on_site")}
+    response = await client.post("/api/bookings", json=booking_for(slot, meeting_type="on_site"))
+    assert response.status == 409
+
+
+async def test_schema_is_made_by_migrations(client, database_url):
+    engine = create_engine(sync_url(database_url))
+    tables = set(inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    engine.dispose()
+    assert {"bookings", "blocks", "alembic_version"} <= tables
+    assert version == "0001"
