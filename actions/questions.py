@@ -6,9 +6,10 @@ again, and the person would be stuck.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text, Type
+from typing import Any, Awaitable, Callable, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import latest_intent
@@ -18,19 +19,30 @@ from actions.menu import ActionHelpMenu
 from actions.profession import ActionExplainProfession, ActionTellSalary, ActionTellWorkingHours
 from actions.steps import ActionExplainSteps
 
-# Keep in step with the intents of the rule in data/rules/eligibility.yml.
-ANSWERS: Dict[str, Type[Action]] = {
-    "help": ActionHelpMenu,
-    "ask_profession": ActionExplainProfession,
-    "ask_salary": ActionTellSalary,
-    "ask_working_hours": ActionTellWorkingHours,
-    "ask_steps": ActionExplainSteps,
-    "ask_study_support": ActionExplainStudySupport,
-    "book_appointment": ActionContactCounsellor,
-    "cancel_appointment": ActionContactCounsellor,
-    "register_interest": ActionContactCounsellor,
-    "human_handoff": ActionContactCounsellor,
-    "delete_my_data": ActionContactCounsellor,
+Answer = Callable[[CollectingDispatcher, Tracker, Dict[Text, Any]], Awaitable[List[Dict[Text, Any]]]]
+
+FORM_FOR = {"book_appointment": "booking_form", "cancel_appointment": "cancel_form"}
+
+
+async def start_form(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    """Booking or cancelling asked for inside another form: that form comes next."""
+    return [FollowupAction(FORM_FOR[latest_intent(tracker) or ""])]
+
+
+# Keep in step with the intents of the rules for questions inside forms
+# (data/rules/*.yml) and with not_intent in domain.yml.
+ANSWERS: Dict[str, Answer] = {
+    "help": ActionHelpMenu().run,
+    "ask_profession": ActionExplainProfession().run,
+    "ask_salary": ActionTellSalary().run,
+    "ask_working_hours": ActionTellWorkingHours().run,
+    "ask_steps": ActionExplainSteps().run,
+    "ask_study_support": ActionExplainStudySupport().run,
+    "book_appointment": start_form,
+    "cancel_appointment": start_form,
+    "register_interest": ActionContactCounsellor().run,
+    "human_handoff": ActionContactCounsellor().run,
+    "delete_my_data": ActionContactCounsellor().run,
 }
 
 
@@ -39,5 +51,5 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        answer = ANSWERS.get(latest_intent(tracker) or "", ActionHelpMenu)
-        return await answer().run(dispatcher, tracker, domain)
+        answer = ANSWERS.get(latest_intent(tracker) or "", ActionHelpMenu().run)
+        return await answer(dispatcher, tracker, domain)

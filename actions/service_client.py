@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import aiohttp
 
@@ -31,21 +31,46 @@ class ServiceClient:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
         return self._session
 
-    async def request(self, method: str, path: str, **kwargs: Any) -> Dict[str, Any]:
-        """Every call goes through here: one error path for all failures."""
+    async def request(self, method: str, path: str, **kwargs: Any) -> Tuple[int, Dict[str, Any]]:
+        """Every call goes through here: one error path for all failures.
+
+        Answers below 500 are returned with their status (a 409 is an answer);
+        a server error, a timeout or no connection raise ServiceUnavailable."""
         try:
             async with self._get_session().request(method, f"{self.base_url}{path}", **kwargs) as response:
                 if response.status >= 500:
                     raise ServiceUnavailable(f"{method} {path}: HTTP {response.status}")
-                data = await response.json()
-                if response.status >= 400:
-                    raise ServiceUnavailable(f"{method} {path}: HTTP {response.status}: {data}")
-                return data
+                data = await response.json() if response.status != 204 else {}
+                return response.status, data
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             raise ServiceUnavailable(f"{method} {path}: {error!r}") from error
 
     async def health(self) -> Dict[str, Any]:
-        return await self.request("GET", "/health")
+        return (await self.request("GET", "/health"))[1]
+
+    async def free_slots(
+        self, meeting_type: str, from_day: Optional[str] = None, after: Optional[str] = None, limit: int = 5
+    ) -> List[Dict[str, Any]]:
+        params = {"meeting_type": meeting_type, "limit": str(limit)}
+        if from_day:
+            params["from"] = from_day
+        if after:
+            params["after"] = after
+        status, data = await self.request("GET", "/api/slots", params=params)
+        if status != 200:
+            raise ServiceUnavailable(f"slots: HTTP {status}: {data}")
+        return data["slots"]
+
+    async def book(self, booking: Dict[str, Any], idempotency_key: str) -> Tuple[int, Dict[str, Any]]:
+        return await self.request("POST", "/api/bookings", json=booking, headers={"Idempotency-Key": idempotency_key})
+
+    async def find_booking(self, reference: str, contact: str) -> Optional[Dict[str, Any]]:
+        status, data = await self.request("GET", f"/api/bookings/{reference}", params={"contact": contact})
+        return data if status == 200 else None
+
+    async def cancel_booking(self, reference: str, contact: str) -> bool:
+        status, _ = await self.request("DELETE", f"/api/bookings/{reference}", params={"contact": contact})
+        return status == 204
 
     async def close(self) -> None:
         if self._session is not None:

@@ -49,12 +49,18 @@ def slot_json(slot: Slot, content: Content) -> Dict[str, Any]:
     }
 
 
-async def next_free(request: web.Request, meeting_type: Optional[str], from_day: Optional[date], limit: int) -> list:
+async def next_free(
+    request: web.Request,
+    meeting_type: Optional[str],
+    from_day: Optional[date],
+    limit: int,
+    after: Optional[datetime] = None,
+) -> list:
     content = _content(request)
     now = _now()
     horizon = now + timedelta(days=content.booking.days_ahead + 1)
     busy = await request.app[STORE].busy(now, horizon)
-    slots = free_slots(content.booking, now, busy, meeting_type=meeting_type, from_day=from_day, limit=limit)
+    slots = free_slots(content.booking, now, busy, meeting_type=meeting_type, from_day=from_day, limit=limit, after=after)
     return [slot_json(s, content) for s in slots]
 
 
@@ -71,10 +77,13 @@ async def list_slots(request: web.Request) -> web.Response:
     meeting_type = _meeting_type(content, request.query.get("meeting_type"))
     try:
         from_day = date.fromisoformat(request.query["from"]) if "from" in request.query else None
+        after = datetime.fromisoformat(request.query["after"]) if "after" in request.query else None
         limit = min(MAX_SLOTS, max(1, int(request.query.get("limit", 5))))
     except ValueError:
         raise ApiError(400, "api_bad_request", content) from None
-    return web.json_response({"slots": await next_free(request, meeting_type, from_day, limit)})
+    if after is not None and after.tzinfo is None:
+        raise ApiError(400, "api_bad_request", content)
+    return web.json_response({"slots": await next_free(request, meeting_type, from_day, limit, after)})
 
 
 def booking_json(booking: Booking, content: Content, request: web.Request) -> Dict[str, Any]:
@@ -133,11 +142,11 @@ async def create_booking(request: web.Request) -> web.Response:
         raise ApiError(400, "api_bad_time", content)
     store = request.app[STORE]
     key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
-    earlier = await store.find_by_idempotency_key(key) if key else None
-    if earlier:
-        # A retried request: the booking already exists, nothing new is made.
-        return web.json_response(booking_json(earlier, content, request), status=200)
     if any(b.counsellor_id == slot.counsellor_id for b in await store.busy(slot.starts_at, slot.ends_at)):
+        # Busy may mean this very request was made before (a retry).
+        earlier = await store.find_by_idempotency_key(key) if key else None
+        if earlier:
+            return web.json_response(booking_json(earlier, content, request), status=200)
         raise ApiError(409, "api_slot_taken", content, slots=await next_free(request, meeting_type, None, 5))
     interpreter = str(body.get("interpreter") or "").strip()[:64] or None
     new = NewBooking(

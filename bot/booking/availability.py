@@ -84,13 +84,16 @@ def free_slots(
     meeting_type: Optional[str] = None,
     from_day: Optional[date] = None,
     limit: int = 5,
+    after: Optional[datetime] = None,
 ) -> List[Slot]:
-    """The next free times, earliest first, one counsellor per start time."""
+    """The next free times, earliest first, one counsellor per start time.
+
+    `after` gives only times later than it ("Fler tider")."""
     tz = ZoneInfo(config.timezone)
     earliest = now + timedelta(hours=config.min_notice_hours)
     today = now.astimezone(tz).date()
     last_day = today + timedelta(days=config.days_ahead)
-    day = max(today, from_day or today)
+    day = max(today, from_day or today, after.astimezone(tz).date() if after else today)
     counsellors = [c for c in config.counsellors if meeting_type is None or meeting_type in c.meeting_types]
     found: List[Slot] = []
     while day <= last_day and len(found) < limit:
@@ -101,7 +104,8 @@ def free_slots(
             )
             seen_times = set()
             for slot in candidates:
-                if slot.starts_at < earliest or slot.starts_at in seen_times or _overlaps(slot, busy):
+                too_early = slot.starts_at < earliest or (after is not None and slot.starts_at <= after)
+                if too_early or slot.starts_at in seen_times or _overlaps(slot, busy):
                     continue
                 seen_times.add(slot.starts_at)
                 found.append(slot)

@@ -251,6 +251,8 @@ class Booking(Strict):
     places: List[Place] = Field(min_items=1)
     meeting_types: List[MeetingType] = Field(min_items=1)
     interpreter: str
+    keep_days_after_meeting: int = Field(ge=1, le=3650)
+    privacy: List[str] = Field(min_items=1)
     what_to_bring: List[str] = []
     counsellors: List[Counsellor] = Field(min_items=1)
 

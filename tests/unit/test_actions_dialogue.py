@@ -106,14 +106,17 @@ async def test_question_during_the_walk_through_gets_its_own_answer():
     assert skotare.pay.text in texts(messages)
 
 
-def test_questions_that_end_the_walk_through_agree_everywhere():
-    rules = yaml.safe_load((ROOT / "data" / "rules" / "eligibility.yml").read_text(encoding="utf-8"))
-    rule = next(r for r in rules["rules"] if r["rule"].startswith("a question during the walk-through"))
-    in_rule = {step["intent"] for step in rule["steps"][0]["or"]}
+def test_questions_that_end_a_form_agree_everywhere():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     not_answers = set(domain["slots"]["sfi_level"]["mappings"][1]["not_intent"])
-    assert in_rule == set(ANSWERS)
-    assert in_rule <= not_answers
+    forms = set()
+    for path in (ROOT / "data" / "rules").glob("*.yml"):
+        for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
+            if rule["rule"].startswith("a question during"):
+                forms.add(rule["condition"][0]["active_loop"])
+                assert {step["intent"] for step in rule["steps"][0]["or"]} == set(ANSWERS), rule["rule"]
+    assert forms == {"eligibility_form", "booking_form", "cancel_form"}
+    assert set(ANSWERS) <= not_answers
 
 
 def action_classes():

@@ -57,6 +57,14 @@ def test_times_are_right_across_daylight_saving():
     assert slot.starts_at == datetime(2026, 3, 30, 7, 0, tzinfo=timezone.utc)
 
 
+def test_more_times_come_after_the_last_shown():
+    now = local(2026, 12, 7, 7, 0)
+    first = free_slots(CONFIG, now, limit=3)
+    more = free_slots(CONFIG, now, limit=3, after=first[-1].starts_at)
+    assert more[0].starts_at > first[-1].starts_at
+    assert free_slots(CONFIG, now, limit=6)[3:] == more
+
+
 def test_from_day_and_days_ahead():
     now = local(2026, 12, 1, 8, 0)
     slots = free_slots(CONFIG, now, from_day=date(2026, 12, 10), limit=3)

@@ -1,0 +1,258 @@
+"""Booking a meeting with a counsellor: a form that asks how to meet, which
+time, first name and contact, shows what is stored and a summary, then books
+through the bot web service."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import bullets, button, content, lines, phrase
+from actions.eligibility import cancel_button
+from actions.service_client import ServiceUnavailable, get_client
+from actions.text_match import best_match
+from bot.contact import normalize_contact
+from bot.swedish import parse_day
+
+FORM_SLOTS = ("meeting_type", "slot_choice", "first_name", "contact", "booking_confirmed")
+# Not asked; they steer which times are shown next.
+PAGING_SLOTS = ("slots_after", "slots_from_day")
+MORE = "more"
+
+
+def service_down(dispatcher: CollectingDispatcher, key: str = "booking_service_down") -> None:
+    dispatcher.utter_message(text=phrase(key, phone=content().municipality.phone))
+
+
+def reset(*names: str) -> List[Dict[Text, Any]]:
+    return [SlotSet(name, None) for name in names]
+
+
+def encode_choice(slot: Dict[str, Any]) -> str:
+    return f"{slot['counsellor_id']}|{slot['starts_at']}"
+
+
+def decode_choice(value: str) -> Optional[Dict[str, str]]:
+    counsellor_id, _, starts_at = (value or "").partition("|")
+    try:
+        datetime.fromisoformat(starts_at)
+    except ValueError:
+        return None
+    return {"counsellor_id": counsellor_id, "starts_at": starts_at}
+
+
+def entity_or_text(tracker: Tracker, slot: str, value: Any) -> str:
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == slot and entity.get("value") not in (None, ""):
+            return str(entity["value"])
+    text = str(value or "")
+    if text.startswith("/") and "{" in text:
+        try:
+            return str(json.loads(text[text.index("{"):]).get(slot, ""))
+        except (ValueError, AttributeError):
+            return ""
+    return text
+
+
+def meeting_type_label(type_id: Optional[str]) -> str:
+    return next((t.label for t in content().booking.meeting_types if t.id == type_id), "")
+
+
+class ActionAskMeetingType(Action):
+    def name(self) -> Text:
+        return "action_ask_meeting_type"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        booking = content().booking
+        dispatcher.utter_message(
+            text=lines(phrase("ask_meeting_type"), booking.interpreter),
+            buttons=[button(t.label, "inform", meeting_type=t.id) for t in booking.meeting_types] + [cancel_button()],
+        )
+        return []
+
+
+class ActionAskSlotChoice(Action):
+    """Up to five free times as buttons, 'Fler tider', and typing a day."""
+
+    def name(self) -> Text:
+        return "action_ask_slot_choice"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        from_day = tracker.get_slot("slots_from_day")
+        try:
+            slots = await get_client().free_slots(
+                tracker.get_slot("meeting_type"), from_day=from_day, after=tracker.get_slot("slots_after")
+            )
+        except ServiceUnavailable:
+            service_down(dispatcher)
+            return [FollowupAction("action_deactivate_loop")] + reset(*FORM_SLOTS, *PAGING_SLOTS)
+        if not slots:
+            service_down(dispatcher, "no_free_slots")
+            return [FollowupAction("action_deactivate_loop")] + reset(*FORM_SLOTS, *PAGING_SLOTS)
+        intro = phrase("ask_slot_choice")
+        if from_day and _local_day(slots[0]) != from_day:
+            intro = lines(phrase("day_is_full"), intro)
+        buttons = [button(s["label"], "inform", slot_choice=encode_choice(s), slot_label=s["label"]) for s in slots]
+        buttons += [button(phrase("button_more_times"), "inform", slot_choice=MORE), cancel_button()]
+        dispatcher.utter_message(text=intro, buttons=buttons)
+        return [SlotSet("slots_last_shown", slots[-1]["starts_at"])]
+
+
+def _local_day(slot: Dict[str, Any]) -> str:
+    moment = datetime.fromisoformat(slot["starts_at"]).astimezone(ZoneInfo(content().booking.timezone))
+    return moment.date().isoformat()
+
+
+def local_today() -> date:
+    return datetime.now(ZoneInfo(content().booking.timezone)).date()
+
+
+class ActionAskFirstName(Action):
+    def name(self) -> Text:
+        return "action_ask_first_name"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=phrase("ask_first_name"), buttons=[cancel_button()])
+        return []
+
+
+class ActionAskContact(Action):
+    def name(self) -> Text:
+        return "action_ask_contact"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=phrase("ask_contact"), buttons=[cancel_button()])
+        return []
+
+
+class ActionAskBookingConfirmed(Action):
+    """What is stored and why, a summary, then yes or no."""
+
+    def name(self) -> Text:
+        return "action_ask_booking_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        booking = content().booking
+        privacy = [item.format(days=booking.keep_days_after_meeting) for item in booking.privacy]
+        dispatcher.utter_message(text=lines(*privacy))
+        choice = decode_choice(tracker.get_slot("slot_choice") or "") or {}
+        dispatcher.utter_message(
+            text=lines(
+                phrase(
+                    "booking_summary",
+                    label=tracker.get_slot("slot_label") or choice.get("starts_at", ""),
+                    kind=meeting_type_label(tracker.get_slot("meeting_type")),
+                    name=tracker.get_slot("first_name"),
+                    contact=tracker.get_slot("contact"),
+                ),
+                phrase("ask_booking_confirmed"),
+            ),
+            buttons=[button(phrase("button_book_yes"), "affirm"), button(phrase("button_no"), "deny")],
+        )
+        return []
+
+
+class ValidateBookingForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_booking_form"
+
+    async def validate_meeting_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        answer = entity_or_text(tracker, "meeting_type", value)
+        types = content().booking.meeting_types
+        found = next((t.id for t in types if t.id == answer), None) or best_match(
+            answer, ((t.id, [t.label]) for t in types)
+        )
+        if found is None:
+            dispatcher.utter_message(text=phrase("answer_not_understood"))
+        return {"meeting_type": found}
+
+    async def validate_slot_choice(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        answer = entity_or_text(tracker, "slot_choice", value)
+        if answer == MORE:
+            return {"slot_choice": None, "slots_after": tracker.get_slot("slots_last_shown"), "slots_from_day": None}
+        if decode_choice(answer):
+            return {"slot_choice": answer}
+        day = parse_day(answer, local_today())
+        if day is not None and day >= local_today():
+            return {"slot_choice": None, "slots_from_day": day.isoformat(), "slots_after": None}
+        dispatcher.utter_message(text=phrase("answer_not_understood"))
+        return {"slot_choice": None}
+
+    async def validate_first_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        name = first_name_from(str(value or ""))
+        if name is None:
+            dispatcher.utter_message(text=phrase("name_invalid"))
+        return {"first_name": name}
+
+    async def validate_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        contact = normalize_contact(str(value or ""))
+        if contact is None:
+            dispatcher.utter_message(text=phrase("contact_invalid"))
+        return {"contact": contact}
+
+
+def first_name_from(text: str) -> Optional[str]:
+    """'Amina' or 'jag heter amina' -> 'Amina'. Letters only, at most 50."""
+    words = [w for w in text.replace(",", " ").split() if w]
+    if not words or text.startswith("/"):
+        return None
+    # One or two words: the first is the first name; a sentence ends with it.
+    word = words[0] if len(words) <= 2 else words[-1]
+    word = word.strip(".!?")
+    if not (1 <= len(word) <= 50) or not all(ch.isalpha() or ch in "-'" for ch in word):
+        return None
+    return word[:1].upper() + word[1:]
+
+
+class ActionBookMeeting(Action):
+    """Runs when the form is done: books, or says why not. Nothing is half-saved:
+    the service either stores the whole booking or nothing."""
+
+    def name(self) -> Text:
+        return "action_book_meeting"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        done = reset(*FORM_SLOTS, *PAGING_SLOTS, "slot_label", "slots_last_shown")
+        if not tracker.get_slot("booking_confirmed"):
+            dispatcher.utter_message(text=phrase("booking_not_made"), buttons=[button(phrase("button_menu"), "help")])
+            return done
+        choice = decode_choice(tracker.get_slot("slot_choice") or "")
+        request = {
+            **(choice or {}),
+            "meeting_type": tracker.get_slot("meeting_type"),
+            "first_name": tracker.get_slot("first_name"),
+            "contact": tracker.get_slot("contact"),
+        }
+        # The same conversation asking for the same time is the same booking.
+        key = f"{tracker.sender_id}:{tracker.get_slot('slot_choice')}"
+        try:
+            status, answer = await get_client().book(request, idempotency_key=key)
+        except ServiceUnavailable:
+            service_down(dispatcher)
+            return done
+        if status == 409:
+            dispatcher.utter_message(text=phrase("booking_taken"))
+            # Keep how, name and contact; ask for a new time only.
+            return reset("slot_choice", "slot_label", "booking_confirmed", *PAGING_SLOTS) + [FollowupAction("booking_form")]
+        if status not in (200, 201):
+            dispatcher.utter_message(text=answer.get("message") or phrase("booking_service_down", phone=content().municipality.phone))
+            return done
+        dispatcher.utter_message(
+            text=lines(
+                phrase("booking_done", label=answer["label"]),
+                answer["meeting_text"],
+                phrase("booking_reference", reference=answer["reference"]),
+                phrase("booking_calendar", url=answer["calendar_url"]),
+                phrase("booking_bring"),
+                bullets(answer["what_to_bring"]),
+            ),
+            buttons=[button(phrase("button_menu"), "help")],
+        )
+        return done

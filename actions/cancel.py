@@ -1,0 +1,103 @@
+"""Cancelling a booked time with its reference code and the contact given."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import button, content, phrase
+from actions.booking import reset, service_down
+from actions.eligibility import cancel_button
+from actions.service_client import ServiceUnavailable, get_client
+from bot.booking.codes import looks_like_code, normalize_code
+from bot.contact import normalize_contact
+
+FORM_SLOTS = ("booking_reference", "booking_contact", "cancel_confirmed", "cancel_label")
+
+
+class ActionAskBookingReference(Action):
+    def name(self) -> Text:
+        return "action_ask_booking_reference"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=phrase("ask_booking_reference"), buttons=[cancel_button()])
+        return []
+
+
+class ActionAskBookingContact(Action):
+    def name(self) -> Text:
+        return "action_ask_booking_contact"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=phrase("ask_booking_contact"), buttons=[cancel_button()])
+        return []
+
+
+class ActionAskCancelConfirmed(Action):
+    def name(self) -> Text:
+        return "action_ask_cancel_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(
+            text=phrase("ask_cancel_confirmed", label=tracker.get_slot("cancel_label")),
+            buttons=[button(phrase("button_cancel_yes"), "affirm"), button(phrase("button_no"), "deny")],
+        )
+        return []
+
+
+class ValidateCancelForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_cancel_form"
+
+    async def validate_booking_reference(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if not looks_like_code(str(value or "")):
+            dispatcher.utter_message(text=phrase("reference_invalid"))
+            return {"booking_reference": None}
+        return {"booking_reference": normalize_code(str(value))}
+
+    async def validate_booking_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        contact = normalize_contact(str(value or ""))
+        if contact is None:
+            dispatcher.utter_message(text=phrase("contact_invalid"))
+            return {"booking_contact": None}
+        try:
+            booking = await get_client().find_booking(tracker.get_slot("booking_reference"), contact)
+        except ServiceUnavailable:
+            service_down(dispatcher)
+            return {"booking_contact": None}
+        if booking is None:
+            dispatcher.utter_message(text=phrase("booking_not_found", phone=content().municipality.phone))
+            # Ask for both again: either may be wrong.
+            return {"booking_reference": None, "booking_contact": None}
+        return {"booking_contact": contact, "cancel_label": booking["label"]}
+
+
+class ActionCancelBooking(Action):
+    def name(self) -> Text:
+        return "action_cancel_booking"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        done = reset(*FORM_SLOTS)
+        label = tracker.get_slot("cancel_label")
+        if not tracker.get_slot("cancel_confirmed"):
+            dispatcher.utter_message(text=phrase("cancel_not_done"), buttons=[button(phrase("button_menu"), "help")])
+            return done
+        try:
+            cancelled = await get_client().cancel_booking(
+                tracker.get_slot("booking_reference"), tracker.get_slot("booking_contact")
+            )
+        except ServiceUnavailable:
+            service_down(dispatcher)
+            return done
+        if not cancelled:
+            dispatcher.utter_message(text=phrase("booking_not_found", phone=content().municipality.phone))
+            return done
+        dispatcher.utter_message(
+            text=phrase("cancel_done", label=label),
+            buttons=[button(phrase("button_new_time"), "book_appointment"), button(phrase("button_menu"), "help")],
+        )
+        return done
+

@@ -1,0 +1,186 @@
+"""Booking and cancelling in the chat, against the real bot web service."""
+
+import json
+import socket
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.service_client as service_client
+from actions.booking import (
+    ActionAskBookingConfirmed,
+    ActionAskMeetingType,
+    ActionAskSlotChoice,
+    ActionBookMeeting,
+    ValidateBookingForm,
+    first_name_from,
+)
+from actions.cancel import ActionCancelBooking, ValidateCancelForm
+from actions.service_client import ServiceClient
+from bot.app import create_app
+from bot.content import load_content
+from bot.settings import Settings
+from tests.unit.action_helpers import entity, make_tracker, payloads, run, slot_events, texts
+
+CONTENT = load_content()
+PHRASES = CONTENT.phrases.phrases
+
+
+@pytest.fixture
+async def service(aiohttp_server, tmp_path, monkeypatch):
+    server = await aiohttp_server(create_app(Settings(database_url=f"sqlite:///{tmp_path / 'service.db'}")))
+    client = ServiceClient(base_url=str(server.make_url("")))
+    monkeypatch.setattr(service_client, "_client", client)
+    yield server
+    await client.close()
+
+
+@pytest.fixture
+async def service_down(monkeypatch):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    client = ServiceClient(base_url=f"http://127.0.0.1:{port}")
+    monkeypatch.setattr(service_client, "_client", client)
+    yield
+    await client.close()
+
+
+async def offered(slots=None):
+    tracker = make_tracker("telefon", slots={"meeting_type": "phone", **(slots or {})})
+    return await run(ActionAskSlotChoice(), tracker)
+
+
+def chosen(messages, index=0):
+    payload = payloads(messages)[index]
+    return json.loads(payload[payload.index("{"):])
+
+
+async def test_meeting_types_are_buttons_with_a_way_out():
+    messages, _ = await run(ActionAskMeetingType(), make_tracker())
+    assert payloads(messages) == [f'/inform{{"meeting_type": "{t.id}"}}' for t in CONTENT.booking.meeting_types] + ["/help"]
+    assert CONTENT.booking.interpreter in texts(messages)
+
+
+async def test_five_free_times_then_more_and_cancel(service):
+    messages, events = await offered()
+    buttons = [b for m in messages for b in m.get("buttons") or []]
+    assert len(buttons) == 7
+    assert buttons[5]["title"] == PHRASES["button_more_times"] and buttons[6]["payload"] == "/help"
+    assert buttons[0]["title"].split()[0] in {"måndag", "tisdag", "onsdag", "torsdag", "fredag"}
+    last = chosen(messages, 4)["slot_choice"].split("|")[1]
+    assert slot_events(events) == {"slots_last_shown": last}
+    # "Fler tider" shows the times after the last one shown.
+    result = await ValidateBookingForm().validate_slot_choice(
+        "/inform", CollectingDispatcher(), make_tracker(entities=[entity("slot_choice", "more")], slots={"slots_last_shown": last}), {}
+    )
+    assert result == {"slot_choice": None, "slots_after": last, "slots_from_day": None}
+    more, _ = await offered({"slots_after": last})
+    assert chosen(more)["slot_choice"].split("|")[1] > last
+
+
+async def test_a_typed_day_shows_times_from_that_day(service):
+    result = await ValidateBookingForm().validate_slot_choice(
+        "nästa onsdag", CollectingDispatcher(), make_tracker("nästa onsdag"), {}
+    )
+    assert result["slot_choice"] is None and result["slots_from_day"]
+    messages, _ = await offered({"slots_from_day": result["slots_from_day"]})
+    assert chosen(messages)["slot_choice"].split("|")[1][:10] >= result["slots_from_day"]
+
+
+@pytest.mark.parametrize(
+    "text, name", [("Amina", "Amina"), ("jag heter amina", "Amina"), ("amina yusuf", "Amina"), ("<b>x</b>", None), ("070123", None)]
+)
+def test_first_name(text, name):
+    assert first_name_from(text) == name
+
+
+async def test_contact_is_validated_and_personnummer_refused():
+    form = ValidateBookingForm()
+    ok = await form.validate_contact("070-123 45 67", CollectingDispatcher(), make_tracker(), {})
+    assert ok == {"contact": "+46701234567"}
+    dispatcher = CollectingDispatcher()
+    assert await form.validate_contact("19850101-1234", dispatcher, make_tracker(), {}) == {"contact": None}
+    assert texts(dispatcher.messages) == PHRASES["contact_invalid"]
+
+
+async def test_summary_shows_privacy_and_asks_yes_or_no():
+    slots = {"meeting_type": "video", "slot_label": "tisdag 1 december kl. 13.00", "first_name": "Amina", "contact": "+46701234567"}
+    messages, _ = await run(ActionAskBookingConfirmed(), make_tracker(slots=slots))
+    said = texts(messages)
+    assert "30 dagar" in said and "tisdag 1 december kl. 13.00" in said and "Video" in said
+    assert payloads(messages) == ["/affirm", "/deny"]
+
+
+async def booked(slots, sender="test-user"):
+    tracker = make_tracker(slots={"booking_confirmed": True, **slots})
+    tracker.sender_id = sender
+    return await run(ActionBookMeeting(), tracker)
+
+
+async def test_booking_gives_code_calendar_and_what_to_bring_and_is_not_repeated(service):
+    messages, _ = await offered()
+    choice = chosen(messages)["slot_choice"]
+    slots = {"meeting_type": "phone", "slot_choice": choice, "first_name": "Amina", "contact": "+46701234567"}
+    done, events = await booked(slots)
+    said = texts(done)
+    assert chosen(messages)["slot_label"] in said
+    reference = said.split(PHRASES["booking_reference"].split("{")[0])[1][:8]
+    assert "/api/bookings/" in said and "calendar.ics?token=" in said
+    for item in CONTENT.booking.what_to_bring:
+        assert item in said
+    assert all(value is None for value in slot_events(events).values())
+    # The same request again (a retry) gets the same booking, not a second one.
+    again, _ = await booked(slots)
+    assert reference in texts(again)
+    found = await service_client.get_client().find_booking(reference, "+46701234567")
+    assert found and found["label"] == chosen(messages)["slot_label"]
+
+
+async def test_a_time_taken_meanwhile_asks_for_a_new_time(service):
+    messages, _ = await offered()
+    choice = chosen(messages)["slot_choice"]
+    base = {"meeting_type": "phone", "slot_choice": choice, "first_name": "Amina", "contact": "+46701234567"}
+    await booked(base, sender="first-person")
+    second, events = await booked({**base, "first_name": "Yusuf", "contact": "yusuf@example.org"}, sender="second")
+    assert PHRASES["booking_taken"] in texts(second)
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["booking_form"]
+    assert slot_events(events)["slot_choice"] is None and "first_name" not in slot_events(events)
+
+
+async def test_service_down_is_said_in_swedish_with_the_phone(service_down):
+    messages, events = await offered()
+    assert texts(messages) == PHRASES["booking_service_down"].format(phone=CONTENT.municipality.phone)
+    slots = {"meeting_type": "phone", "slot_choice": "lina|2030-01-07T08:00:00+00:00", "first_name": "A", "contact": "+46701234567"}
+    messages, _ = await booked(slots)
+    assert CONTENT.municipality.phone in texts(messages)
+
+
+async def test_not_confirmed_books_nothing(service):
+    tracker = make_tracker(slots={"booking_confirmed": False, "slot_choice": "x"})
+    messages, _ = await run(ActionBookMeeting(), tracker)
+    assert texts(messages) == PHRASES["booking_not_made"]
+
+
+async def test_cancel_with_code_and_contact_frees_the_time(service):
+    messages, _ = await offered()
+    choice = chosen(messages)["slot_choice"]
+    done, _ = await booked({"meeting_type": "phone", "slot_choice": choice, "first_name": "Amina", "contact": "+46701234567"})
+    reference = texts(done).split(PHRASES["booking_reference"].split("{")[0])[1][:8]
+    form = ValidateCancelForm()
+    bad = CollectingDispatcher()
+    assert await form.validate_booking_reference("123", bad, make_tracker(), {}) == {"booking_reference": None}
+    assert texts(bad.messages) == PHRASES["reference_invalid"]
+    code = await form.validate_booking_reference(reference.lower(), CollectingDispatcher(), make_tracker(), {})
+    assert code == {"booking_reference": reference}
+    wrong = CollectingDispatcher()
+    result = await form.validate_booking_contact("0709999999", wrong, make_tracker(slots=code), {})
+    assert result == {"booking_reference": None, "booking_contact": None}
+    result = await form.validate_booking_contact("070 123 45 67", CollectingDispatcher(), make_tracker(slots=code), {})
+    assert result["booking_contact"] == "+46701234567" and result["cancel_label"] == chosen(messages)["slot_label"]
+    slots = {**code, **result, "cancel_confirmed": True}
+    cancelled, _ = await run(ActionCancelBooking(), make_tracker(slots=slots))
+    assert PHRASES["cancel_done"].format(label=result["cancel_label"]) in texts(cancelled)
+    assert "/book_appointment" in payloads(cancelled)
+    again, _ = await offered()
+    assert chosen(again)["slot_choice"] == choice
