@@ -88,6 +88,44 @@ async def test_conversation_is_kept_in_the_sqlite_tracker_store(stack):
     assert ("user",) in rows and ("bot",) in rows
 
 
+def buttons_of(replies: List[dict]) -> List[dict]:
+    return [b for r in replies for b in r.get("buttons") or []]
+
+
+async def test_booking_and_cancelling_in_the_chat(stack):
+    who = sender()
+    replies = await say_to_rasa(stack, who, "jag vill boka en tid med syv")
+    assert CONTENT.phrases.phrases["ask_meeting_type"] in said(replies)
+    phone = next(b for b in buttons_of(replies) if "phone" in b["payload"])
+    replies = await say_to_rasa(stack, who, phone["payload"])
+    times = buttons_of(replies)
+    assert CONTENT.phrases.phrases["ask_slot_choice"] in said(replies) and len(times) == 7
+    chosen = times[0]
+    replies = await say_to_rasa(stack, who, chosen["payload"])
+    assert CONTENT.phrases.phrases["ask_first_name"] in said(replies)
+    replies = await say_to_rasa(stack, who, "Amina")
+    assert CONTENT.phrases.phrases["ask_contact"] in said(replies)
+    replies = await say_to_rasa(stack, who, "070-123 45 67")
+    assert chosen["title"] in said(replies) and "Amina" in said(replies)
+    replies = await say_to_rasa(stack, who, "ja")
+    done = said(replies)
+    assert f"Klart! Du har en tid {chosen['title']}." in done
+    reference = done.split("Din kod är ")[1][:8]
+    with sqlite3.connect(stack.var_dir / "service.db") as db:
+        rows = db.execute("SELECT first_name, contact FROM bookings WHERE reference = ?", (reference,)).fetchall()
+    assert rows == [("Amina", "+46701234567")]
+
+    replies = await say_to_rasa(stack, who, "jag vill avboka min tid")
+    assert CONTENT.phrases.phrases["ask_booking_reference"] in said(replies)
+    await say_to_rasa(stack, who, reference.lower())
+    replies = await say_to_rasa(stack, who, "0701234567")
+    assert chosen["title"] in said(replies)
+    replies = await say_to_rasa(stack, who, "ja")
+    assert CONTENT.phrases.phrases["cancel_done"].format(label=chosen["title"]) in said(replies)
+    with sqlite3.connect(stack.var_dir / "service.db") as db:
+        assert db.execute("SELECT count(*) FROM bookings").fetchone() == (0,)
+
+
 def port_open(url: str) -> bool:
     host, port = url.rsplit("/", 1)[-1].split(":")
     with socket.socket() as s:
