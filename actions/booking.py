@@ -139,9 +139,9 @@ class ActionAskBookingConfirmed(Action):
         return "action_ask_booking_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        booking = content().booking
-        privacy = [item.format(days=booking.keep_days_after_meeting) for item in booking.privacy]
-        dispatcher.utter_message(text=lines(*privacy))
+        privacy = content().privacy
+        days = privacy.retention_days.bookings_after_meeting
+        dispatcher.utter_message(text=lines(*(item.format(days=days) for item in privacy.booking_notice)))
         choice = decode_choice(tracker.get_slot("slot_choice") or "") or {}
         dispatcher.utter_message(
             text=lines(

@@ -22,6 +22,7 @@ FILES: Dict[str, Type[BaseModel]] = {
     "menu": model.Menu,
     "phrases": model.Phrases,
     "booking": model.Booking,
+    "privacy": model.Privacy,
 }
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "content"

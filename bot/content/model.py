@@ -251,8 +251,6 @@ class Booking(Strict):
     places: List[Place] = Field(min_items=1)
     meeting_types: List[MeetingType] = Field(min_items=1)
     interpreter: str
-    keep_days_after_meeting: int = Field(ge=1, le=3650)
-    privacy: List[str] = Field(min_items=1)
     what_to_bring: List[str] = []
     counsellors: List[Counsellor] = Field(min_items=1)
 
@@ -263,6 +261,18 @@ class Booking(Strict):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone '{value}'") from error
         return value
+
+
+class Retention(Strict):
+    bookings_after_meeting: int = Field(ge=1, le=3650)
+    interests: int = Field(ge=1, le=3650)
+    conversations: int = Field(ge=1, le=3650)
+
+
+class Privacy(Strict):
+    retention_days: Retention
+    booking_notice: List[str] = Field(min_items=1)
+    interest_notice: List[str] = Field(min_items=1)
 
 
 class Content(BaseModel):
@@ -278,6 +288,7 @@ class Content(BaseModel):
     menu: Menu
     phrases: Phrases
     booking: Booking
+    privacy: Privacy
 
 
 def _check_unique(ids: List[str]) -> None:

@@ -126,6 +126,38 @@ async def test_booking_and_cancelling_in_the_chat(stack):
         assert db.execute("SELECT count(*) FROM bookings").fetchone() == (0,)
 
 
+def all_text_in(database) -> str:
+    """Every value of every table, as one text to search."""
+    with sqlite3.connect(database) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return "\n".join(str(row) for table in tables for row in db.execute(f'SELECT * FROM "{table}"'))
+
+
+async def test_personnummer_is_removed_before_anything_is_stored(stack):
+    from tests.unit.test_privacy import with_check_digit
+
+    pnr = with_check_digit("900315123")
+    who = sender()
+    replies = await say_to_rasa(stack, who, f"hej mitt personnummer är {pnr[:6]}-{pnr[6:]}")
+    assert CONTENT.phrases.phrases["personnummer_removed"] in said(replies)
+    async with aiohttp.ClientSession() as session:
+        async with session.post(
+            f"{stack.web_url}/chat/message", json={"sender": sender(), "message": f"kan jag boka, jag har 19{pnr}"}
+        ) as response:
+            body = await response.json()
+    assert CONTENT.phrases.phrases["personnummer_removed"] in said(body["messages"])
+    # Search the real tables, then every byte of every file the stack wrote
+    # (databases with their WAL files, and the log).
+    for place in (stack.var_dir / "tracker.db", stack.var_dir / "service.db"):
+        text = all_text_in(place)
+        assert pnr[:6] not in text and pnr[6:] not in text, place
+    written = [path for path in stack.var_dir.rglob("*") if path.is_file()]
+    assert stack.output in written and len(written) >= 3
+    for path in written:
+        data = path.read_bytes()
+        assert pnr[:6].encode() not in data and pnr[6:].encode() not in data, path
+
+
 def port_open(url: str) -> bool:
     host, port = url.rsplit("/", 1)[-1].split(":")
     with socket.socket() as s:
