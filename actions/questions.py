@@ -21,11 +21,11 @@ from actions.steps import ActionExplainSteps
 
 Answer = Callable[[CollectingDispatcher, Tracker, Dict[Text, Any]], Awaitable[List[Dict[Text, Any]]]]
 
-FORM_FOR = {"book_appointment": "booking_form", "cancel_appointment": "cancel_form"}
+FORM_FOR = {"book_appointment": "booking_form", "cancel_appointment": "cancel_form", "register_interest": "interest_form"}
 
 
 async def start_form(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-    """Booking or cancelling asked for inside another form: that form comes next."""
+    """Booking, cancelling or interest asked for inside another form: that form comes next."""
     return [FollowupAction(FORM_FOR[latest_intent(tracker) or ""])]
 
 
@@ -40,7 +40,7 @@ ANSWERS: Dict[str, Answer] = {
     "ask_study_support": ActionExplainStudySupport().run,
     "book_appointment": start_form,
     "cancel_appointment": start_form,
-    "register_interest": ActionContactCounsellor().run,
+    "register_interest": start_form,
     "human_handoff": ActionContactCounsellor().run,
     "delete_my_data": ActionContactCounsellor().run,
 }

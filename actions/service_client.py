@@ -72,6 +72,9 @@ class ServiceClient:
         status, _ = await self.request("DELETE", f"/api/bookings/{reference}", params={"contact": contact})
         return status == 204
 
+    async def register_interest(self, interest: Dict[str, Any], idempotency_key: str) -> Tuple[int, Dict[str, Any]]:
+        return await self.request("POST", "/api/interests", json=interest, headers={"Idempotency-Key": idempotency_key})
+
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()

@@ -14,7 +14,7 @@ from bot.booking.codes import looks_like_code, normalize_code
 from bot.calendar import calendar, event_lines
 from bot.contact import normalize_contact
 from bot.content import Content
-from bot.keys import CONTENT, STORE
+from bot.keys import CONTENT, INTERESTS, STORE
 from bot.store.bookings import Booking, NewBooking, SlotTaken
 from bot.swedish import format_slot
 
@@ -213,6 +213,59 @@ async def booking_calendar(request: web.Request) -> web.Response:
     )
 
 
+_ANSWER_SCALES = {
+    "sfi_level": "language_levels",
+    "education": "education_levels",
+    "experience": "experience_levels",
+}
+
+
+def _answers(content: Content, raw: Any) -> Dict[str, str]:
+    """Only known answers with known values are kept (nothing free-form)."""
+    if raw in (None, ""):
+        return {}
+    if not isinstance(raw, dict):
+        raise ApiError(400, "api_bad_request", content)
+    kept: Dict[str, str] = {}
+    for key, scale in _ANSWER_SCALES.items():
+        value = raw.get(key)
+        if value is not None:
+            if value not in {lvl.id for lvl in getattr(content.levels, scale)}:
+                raise ApiError(400, "api_bad_request", content)
+            kept[key] = value
+    age = raw.get("age")
+    if age is not None:
+        if not str(age).isdigit() or not 13 <= int(age) <= 110:
+            raise ApiError(400, "api_bad_request", content)
+        kept["age"] = str(int(age))
+    return kept
+
+
+async def register_interest(request: web.Request) -> web.Response:
+    content = _content(request)
+    try:
+        body = await request.json()
+    except ValueError:
+        raise ApiError(400, "api_bad_request", content) from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "api_bad_request", content)
+    track = next((t for t in content.tracks.tracks if t.id == body.get("track_id")), None)
+    if track is None:
+        raise ApiError(400, "api_bad_track", content)
+    first_name = str(body.get("first_name") or "").strip()
+    if not (1 <= len(first_name) <= 50 and _NAME.match(first_name)):
+        raise ApiError(400, "api_bad_name", content)
+    contact = normalize_contact(str(body.get("contact") or ""))
+    if contact is None:
+        raise ApiError(400, "api_bad_contact", content)
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
+    interest = await request.app[INTERESTS].add(track.id, first_name, contact, _answers(content, body.get("answers")), key)
+    return web.json_response(
+        {"reference": interest.reference, "track_id": track.id, "track_name": track.name, "contact": track.contact.dict()},
+        status=201,
+    )
+
+
 def routes() -> list:
     return [
         web.get("/api/slots", list_slots),
@@ -220,4 +273,5 @@ def routes() -> list:
         web.get("/api/bookings/{reference}", get_booking),
         web.delete("/api/bookings/{reference}", cancel_booking),
         web.get("/api/bookings/{reference}/calendar.ics", booking_calendar),
+        web.post("/api/interests", register_interest),
     ]

@@ -13,9 +13,10 @@ from aiohttp import web
 from bot.chat import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
 from bot import api
 from bot.content import load_content
-from bot.keys import CONTENT, HTTP, SETTINGS, STORE
+from bot.keys import CONTENT, HTTP, INTERESTS, SETTINGS, STORE
 from bot.settings import Settings
 from bot.store.bookings import BookingStore
+from bot.store.interests import InterestStore
 from bot.store.database import create_engine, upgrade
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     await asyncio.get_running_loop().run_in_executor(None, upgrade, url)
     engine = create_engine(url)
     app[STORE] = BookingStore(engine)
+    app[INTERESTS] = InterestStore(engine)
     yield
     await engine.dispose()
 

@@ -6,8 +6,10 @@ from aiohttp import web
 from bot.content import Content
 from bot.settings import Settings
 from bot.store.bookings import BookingStore
+from bot.store.interests import InterestStore
 
 SETTINGS = web.AppKey("settings", Settings)
 CONTENT = web.AppKey("content", Content)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 STORE = web.AppKey("booking_store", BookingStore)
+INTERESTS = web.AppKey("interest_store", InterestStore)

@@ -33,3 +33,17 @@ blocks = Table(
     Column("note", Text),
     Column("created_at", DateTime, nullable=False),
 )
+
+interests = Table(
+    "interests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(16), nullable=False, unique=True),
+    Column("track_id", String(64), nullable=False, index=True),
+    Column("first_name", String(100), nullable=False),
+    Column("contact", String(254), nullable=False),
+    # What the eligibility walk-through learned (JSON), so nobody asks twice.
+    Column("answers", Text, nullable=False),
+    Column("idempotency_key", String(100), unique=True),
+    Column("created_at", DateTime, nullable=False),
+)

@@ -184,3 +184,33 @@ async def test_cancel_with_code_and_contact_frees_the_time(service):
     assert "/book_appointment" in payloads(cancelled)
     again, _ = await offered()
     assert chosen(again)["slot_choice"] == choice
+
+
+async def test_interest_sends_the_walk_through_answers_and_is_stored(service):
+    from actions.interest import ActionAskInterestConfirmed, ActionRegisterInterest, ValidateInterestForm
+    from bot.keys import INTERESTS
+
+    result = await ValidateInterestForm().validate_track(
+        "personlig assistent spåret", CollectingDispatcher(), make_tracker("personlig assistent spåret"), {}
+    )
+    assert result == {"track": "personlig_assistent_sparet"}
+    slots = {
+        "track": "vardbitrade_sfi", "first_name": "Amina", "contact": "+46701234567",
+        "sfi_level": "sfi_c", "education": "grundskola", "experience": "none", "age": "19",
+    }
+    summary, _ = await run(ActionAskInterestConfirmed(), make_tracker(slots=slots))
+    assert "180 dagar" in texts(summary) and "Vårdbiträde med SFI" in texts(summary)
+    messages, events = await run(ActionRegisterInterest(), make_tracker(slots={**slots, "interest_confirmed": True}))
+    assert PHRASES["interest_done"].format(track="Vårdbiträde med SFI") in texts(messages)
+    stored = await service.app[INTERESTS].for_track("vardbitrade_sfi")
+    assert len(stored) == 1
+    assert stored[0].answers == {"sfi_level": "sfi_c", "education": "grundskola", "experience": "none", "age": "19"}
+    assert slot_events(events) == {"first_name": None, "contact": None, "interest_confirmed": None}
+
+
+async def test_interest_when_the_service_is_down(service_down):
+    from actions.interest import ActionRegisterInterest
+
+    slots = {"track": "vardbitrade_sfi", "first_name": "Amina", "contact": "+46701234567", "interest_confirmed": True}
+    messages, _ = await run(ActionRegisterInterest(), make_tracker(slots=slots))
+    assert texts(messages) == PHRASES["interest_service_down"].format(phone=CONTENT.municipality.phone)

@@ -170,5 +170,52 @@ async def test_schema_is_made_by_migrations(client, database_url):
     with engine.connect() as conn:
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     engine.dispose()
-    assert {"bookings", "blocks", "alembic_version"} <= tables
-    assert version == "0001"
+    assert {"bookings", "blocks", "interests", "alembic_version"} <= tables
+    assert version == "0002"
+
+
+def test_upgrade_keeps_existing_data(database_url):
+    from alembic import command
+
+    from bot.store.database import alembic_config, upgrade
+
+    command.upgrade(alembic_config(database_url), "0001")
+    engine = create_engine(sync_url(database_url))
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO bookings (reference, counsellor_id, starts_at, minutes, meeting_type, first_name,"
+            " contact, calendar_token, created_at) VALUES ('ABCDEFGH', 'lina', '2030-01-07 08:00:00', 45,"
+            " 'phone', 'Amina', '+46701234567', 't', '2030-01-01 00:00:00')"
+        ))
+    upgrade(database_url)
+    upgrade(database_url)  # a second run changes nothing
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT first_name FROM bookings")).scalars().all() == ["Amina"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+    engine.dispose()
+
+
+async def test_register_interest_keeps_only_known_answers(client, database_url):
+    body = {
+        "track_id": "vardbitrade_sfi",
+        "first_name": "Amina",
+        "contact": "amina@example.org",
+        "answers": {"sfi_level": "sfi_c", "age": "24"},
+    }
+    response = await client.post("/api/interests", json=body, headers={"Idempotency-Key": "i-1"})
+    assert response.status == 201
+    created = await response.json()
+    assert created["track_name"] == "Vårdbiträde med SFI" and len(created["reference"]) == 8
+    again = await client.post("/api/interests", json=body, headers={"Idempotency-Key": "i-1"})
+    assert (await again.json())["reference"] == created["reference"]
+    bad = await client.post("/api/interests", json={**body, "answers": {"sfi_level": "<script>"}})
+    assert bad.status == 400
+    unknown = await client.post("/api/interests", json={**body, "track_id": "astronaut"})
+    assert (await unknown.json())["message"] == PHRASES["api_bad_track"]
+    engine = create_engine(sync_url(database_url))
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT track_id, first_name, contact, answers FROM interests")).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        ("vardbitrade_sfi", "Amina", "amina@example.org", '{"age": "24", "sfi_level": "sfi_c"}')
+    ]
