@@ -15,6 +15,7 @@ from bot.calendar import calendar, event_lines
 from bot.contact import normalize_contact
 from bot.content import Content
 from bot.keys import CONTENT, INTERESTS, STORE
+from bot.openapi import SPEC
 from bot.store.bookings import Booking, NewBooking, SlotTaken
 from bot.swedish import format_slot
 
@@ -266,6 +267,10 @@ async def register_interest(request: web.Request) -> web.Response:
     )
 
 
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(SPEC)
+
+
 def routes() -> list:
     return [
         web.get("/api/slots", list_slots),
@@ -274,4 +279,5 @@ def routes() -> list:
         web.delete("/api/bookings/{reference}", cancel_booking),
         web.get("/api/bookings/{reference}/calendar.ics", booking_calendar),
         web.post("/api/interests", register_interest),
+        web.get("/api/openapi.json", openapi),
     ]

@@ -219,3 +219,14 @@ async def test_register_interest_keeps_only_known_answers(client, database_url):
     assert [tuple(r) for r in rows] == [
         ("vardbitrade_sfi", "Amina", "amina@example.org", '{"age": "24", "sfi_level": "sfi_c"}')
     ]
+
+
+async def test_openapi_describes_every_api_route(client):
+    spec = await (await client.get("/api/openapi.json")).json()
+    described = {(path, method) for path, ops in spec["paths"].items() for method in ops}
+    routes = {
+        (r.resource.canonical, r.method.lower())
+        for r in client.app.router.routes()
+        if r.resource is not None and r.resource.canonical.startswith("/api") and r.method != "HEAD"
+    }
+    assert routes == described
