@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from pathlib import Path
 from typing import AsyncIterator
@@ -11,7 +12,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.chat import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
-from bot import api
+from bot import api, retention
 from bot.content import load_content
 from bot.keys import CONTENT, HTTP, INTERESTS, SETTINGS, STORE
 from bot.settings import Settings
@@ -74,6 +75,32 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     await engine.dispose()
 
 
+async def _retention(app: web.Application) -> AsyncIterator[None]:
+    """Delete what is due now and then every interval, while the service runs."""
+    settings = app[SETTINGS]
+    tracker = create_engine(settings.tracker_url) if settings.tracker_url else None
+
+    async def run_once() -> None:
+        try:
+            await retention.purge(app[STORE].engine, tracker, app[CONTENT].privacy.retention_days)
+        except Exception:  # noqa: BLE001 - keep the service up; try again next round
+            log.exception("Retention run failed")
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(settings.retention_interval_seconds)
+            await run_once()
+
+    await run_once()  # at start-up, before serving
+    task = asyncio.create_task(loop())
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    if tracker is not None:
+        await tracker.dispose()
+
+
 def create_app(settings: Settings) -> web.Application:
     """Build the app. Content is loaded (and validated) here, not at import."""
     app = web.Application(client_max_size=64 * 1024)
@@ -81,6 +108,7 @@ def create_app(settings: Settings) -> web.Application:
     app[CONTENT] = load_content(settings.content_dir)
     app.cleanup_ctx.append(_http_session)
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_retention)
     app.add_routes(
         [
             web.get("/health", health),

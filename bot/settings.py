@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 from bot.content.loader import DEFAULT_DIR
 
@@ -23,6 +24,9 @@ class Settings:
     rasa_timeout_seconds: float = 15.0
     # sqlite:///path or postgresql://user@host/db (drivers are chosen by the store).
     database_url: str = DEFAULT_DATABASE_URL
+    # Rasa's SQL tracker store, for deleting old conversations (None: not done here).
+    tracker_url: Optional[str] = None
+    retention_interval_seconds: float = 3600.0
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -33,4 +37,5 @@ class Settings:
             rasa_url=env.get("VARDVAGEN_RASA_URL", cls.rasa_url).rstrip("/"),
             content_dir=Path(env.get("VARDVAGEN_CONTENT_DIR", DEFAULT_DIR)),
             database_url=env.get("VARDVAGEN_DATABASE_URL", DEFAULT_DATABASE_URL),
+            tracker_url=env.get("VARDVAGEN_TRACKER_URL") or None,
         )

@@ -84,6 +84,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "PYTHONPATH": str(ROOT),
         "VARDVAGEN_ACTION_URL": f"http://{host}:{args.actions_port}/webhook",
         "VARDVAGEN_TRACKER_DB": str(var_dir / "tracker.db"),
+        "VARDVAGEN_TRACKER_URL": f"sqlite:///{var_dir / 'tracker.db'}",
         "VARDVAGEN_DATABASE_URL": os.environ.get("VARDVAGEN_DATABASE_URL", f"sqlite:///{var_dir / 'service.db'}"),
         "VARDVAGEN_RASA_URL": f"http://{host}:{args.rasa_port}",
         "VARDVAGEN_SERVICE_URL": f"http://{host}:{args.web_port}",

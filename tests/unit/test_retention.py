@@ -1,0 +1,88 @@
+"""The retention job deletes exactly what is due, in the service database and
+in Rasa's tracker store table, on SQLite and PostgreSQL."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy import text
+
+from bot.content import load_content
+from bot.retention import purge
+from bot.store.database import create_engine, sync_url, upgrade
+from tests.databases import postgres_database, sqlite_url
+
+RETENTION = load_content().privacy.retention_days  # 30 / 180 / 30 days
+NOW = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+    else:
+        with postgres_database() as url:
+            yield url
+
+
+def fill(url):
+    upgrade(url)
+    engine = create_sync_engine(sync_url(url))
+    day = timedelta(days=1)
+    with engine.begin() as conn:
+        for ref, start in [("OLDMEET1", NOW - 31 * day), ("EDGEMEET", NOW - 29 * day), ("FUTURE22", NOW + 5 * day)]:
+            conn.execute(
+                text(
+                    "INSERT INTO bookings (reference, counsellor_id, starts_at, minutes, meeting_type, first_name,"
+                    " contact, calendar_token, created_at) VALUES (:r, 'lina', :s, 45, 'phone', 'A', '+46701234567', 't', :c)"
+                ),
+                {"r": ref, "s": start.replace(tzinfo=None), "c": (NOW - 60 * day).replace(tzinfo=None)},
+            )
+        for ref, made in [("OLDINTR1", NOW - 181 * day), ("NEWINTR1", NOW - 179 * day)]:
+            conn.execute(
+                text(
+                    "INSERT INTO interests (reference, track_id, first_name, contact, answers, created_at)"
+                    " VALUES (:r, 'vardbitrade_sfi', 'A', '+46701234567', '{}', :c)"
+                ),
+                {"r": ref, "c": made.replace(tzinfo=None)},
+            )
+        # Rasa's own table, as SQLTrackerStore makes it.
+        conn.execute(text(
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255)"
+            " NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"
+        ))
+        rows = [("old-chat", 40), ("old-chat", 35), ("active-chat", 45), ("active-chat", 2), ("new-chat", 1)]
+        for i, (sender, days_ago) in enumerate(rows):
+            conn.execute(
+                text("INSERT INTO events (id, sender_id, type_name, timestamp) VALUES (:i, :s, 'user', :t)"),
+                {"i": i + 1, "s": sender, "t": (NOW - days_ago * day).timestamp()},
+            )
+    return engine
+
+
+async def test_purge_deletes_exactly_what_is_due(database_url):
+    engine = fill(database_url)
+    service = create_engine(database_url)
+    try:
+        result = await purge(service, service, RETENTION, now=NOW)
+    finally:
+        await service.dispose()
+    with engine.connect() as conn:
+        assert sorted(conn.execute(text("SELECT reference FROM bookings")).scalars()) == ["EDGEMEET", "FUTURE22"]
+        assert conn.execute(text("SELECT reference FROM interests")).scalars().all() == ["NEWINTR1"]
+        assert sorted(set(conn.execute(text("SELECT sender_id FROM events")).scalars())) == ["active-chat", "new-chat"]
+        # A conversation is kept whole while its last message is recent.
+        assert conn.execute(text("SELECT count(*) FROM events WHERE sender_id = 'active-chat'")).scalar() == 2
+    engine.dispose()
+    assert (result.bookings, result.interests, result.conversations) == (1, 1, 1)
+
+
+async def test_no_tracker_table_yet_deletes_nothing(tmp_path):
+    url = sqlite_url(tmp_path)
+    upgrade(url)
+    engine = create_engine(url)
+    try:
+        result = await purge(engine, engine, RETENTION, now=NOW)
+    finally:
+        await engine.dispose()
+    assert (result.bookings, result.interests, result.conversations) == (0, 0, 0)
