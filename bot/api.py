@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.booking.availability import Slot, free_slots, is_bookable
+from bot.booking.availability import Slot, free_slots, is_bookable, overlaps
 from bot.booking.codes import looks_like_code, normalize_code
 from bot.calendar import calendar, event_lines
 from bot.contact import normalize_contact
@@ -143,7 +143,7 @@ async def create_booking(request: web.Request) -> web.Response:
         raise ApiError(400, "api_bad_time", content)
     store = request.app[STORE]
     key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
-    if any(b.counsellor_id == slot.counsellor_id for b in await store.busy(slot.starts_at, slot.ends_at)):
+    if overlaps(slot, await store.busy(slot.starts_at, slot.ends_at)):
         # Busy may mean this very request was made before (a retry).
         earlier = await store.find_by_idempotency_key(key) if key else None
         if earlier:

@@ -12,7 +12,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.chat import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
-from bot import api, retention
+from bot import api, erasure, retention
 from bot.content import load_content
 from bot.keys import CONTENT, HTTP, INTERESTS, SETTINGS, STORE
 from bot.settings import Settings
@@ -78,7 +78,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 async def _retention(app: web.Application) -> AsyncIterator[None]:
     """Delete what is due now and then every interval, while the service runs."""
     settings = app[SETTINGS]
-    tracker = create_engine(settings.tracker_url) if settings.tracker_url else None
+    tracker = app.get(erasure.TRACKER)
 
     async def run_once() -> None:
         try:
@@ -97,8 +97,6 @@ async def _retention(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
-    if tracker is not None:
-        await tracker.dispose()
 
 
 def create_app(settings: Settings) -> web.Application:
@@ -108,6 +106,7 @@ def create_app(settings: Settings) -> web.Application:
     app[CONTENT] = load_content(settings.content_dir)
     app.cleanup_ctx.append(_http_session)
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(erasure.tracker_engine)
     app.cleanup_ctx.append(_retention)
     app.add_routes(
         [
@@ -117,6 +116,7 @@ def create_app(settings: Settings) -> web.Application:
             web.post("/chat/message", chat_message),
             web.static("/static", STATIC_DIR),
             *api.routes(),
+            *erasure.routes(),
         ]
     )
     return app

@@ -68,6 +68,17 @@ SPEC: Dict[str, Any] = {
                 "responses": {"201": {"description": "Registered"}, "400": _ERROR},
             }
         },
+        "/api/erasure": {
+            "post": {
+                "summary": "Delete one person's bookings, interest registrations and conversation",
+                "description": "`reference` plus `contact` prove the data is theirs; then everything stored with that "
+                "contact is deleted. `conversation_id` (the chat's sender id) deletes the conversation from the "
+                "tracker store a few seconds later.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "reference": {"type": "string"}, "contact": {"type": "string"}, "conversation_id": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "What was deleted"}, "404": _ERROR},
+            }
+        },
         "/api/openapi.json": {"get": {"summary": "This description", "responses": {"200": {"description": "OpenAPI 3"}}}},
     },
     "components": {

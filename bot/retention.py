@@ -70,6 +70,15 @@ async def purge_conversations(engine: AsyncEngine, retention: Retention, now: da
     return len(senders)
 
 
+async def delete_conversation(engine: AsyncEngine, sender_id: str) -> int:
+    """Every event of one conversation, from Rasa's tracker store table."""
+    async with engine.begin() as conn:
+        if not await conn.run_sync(lambda sync: inspect(sync).has_table("events")):
+            return 0
+        result = await conn.execute(delete(events).where(events.c.sender_id == sender_id))
+    return result.rowcount
+
+
 async def purge(
     service: AsyncEngine, tracker: Optional[AsyncEngine], retention: Retention, now: Optional[datetime] = None
 ) -> Purged:

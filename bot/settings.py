@@ -27,6 +27,8 @@ class Settings:
     # Rasa's SQL tracker store, for deleting old conversations (None: not done here).
     tracker_url: Optional[str] = None
     retention_interval_seconds: float = 3600.0
+    # Rasa saves a conversation at the end of the turn; erase it after that.
+    erasure_delay_seconds: float = 5.0
 
     @classmethod
     def from_env(cls) -> "Settings":

@@ -70,7 +70,7 @@ def counsellor_slots(counsellor: Counsellor, day: date, tz: ZoneInfo) -> Iterato
             start += length
 
 
-def _overlaps(slot: Slot, busy: Iterable[Busy]) -> bool:
+def overlaps(slot: Slot, busy: Iterable[Busy]) -> bool:
     return any(
         b.counsellor_id == slot.counsellor_id and slot.starts_at < b.ends_at and b.starts_at < slot.ends_at
         for b in busy
@@ -105,7 +105,7 @@ def free_slots(
             seen_times = set()
             for slot in candidates:
                 too_early = slot.starts_at < earliest or (after is not None and slot.starts_at <= after)
-                if too_early or slot.starts_at in seen_times or _overlaps(slot, busy):
+                if too_early or slot.starts_at in seen_times or overlaps(slot, busy):
                     continue
                 seen_times.add(slot.starts_at)
                 found.append(slot)

@@ -146,6 +146,11 @@ class BookingStore:
             )
         return result.rowcount == 1
 
+    async def delete_for_contact(self, contact: str) -> int:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(delete(bookings).where(bookings.c.contact == contact))
+        return result.rowcount
+
     async def busy(self, start: datetime, end: datetime) -> List[Busy]:
         """Bookings and blocks that touch [start, end)."""
         found: List[Busy] = []

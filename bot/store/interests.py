@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Dict, List, Optional
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -78,6 +78,14 @@ class InterestStore:
         if row is None and required:
             raise LookupError("interest not found")
         return _interest(row) if row else None
+
+    async def find(self, reference: str, contact: str) -> Optional[Interest]:
+        return await self._one(interests.c.reference == reference, interests.c.contact == contact, required=False)
+
+    async def delete_for_contact(self, contact: str) -> int:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(delete(interests).where(interests.c.contact == contact))
+        return result.rowcount
 
     async def for_track(self, track_id: str) -> List[Interest]:
         async with self.engine.connect() as conn:

@@ -124,6 +124,14 @@ async def test_fifty_parallel_requests_give_exactly_one_booking(client, database
     engine.dispose()
 
 
+async def test_back_to_back_times_of_one_counsellor_can_both_be_booked(client):
+    first, second = (await slots(client, meeting_type="on_site", limit=2))[:2]
+    assert first["counsellor_id"] == second["counsellor_id"] == "lina"
+    assert (await client.post("/api/bookings", json=booking_for(first, meeting_type="on_site"))).status == 201
+    again = await client.post("/api/bookings", json=booking_for(second, meeting_type="on_site", contact="0707654321"))
+    assert again.status == 201
+
+
 async def test_retried_request_never_books_twice(client, database_url):
     slot = (await slots(client, meeting_type="video"))[0]
     headers = {"Idempotency-Key": "chat-abc-123"}
