@@ -21,7 +21,12 @@ from actions.steps import ActionExplainSteps
 
 Answer = Callable[[CollectingDispatcher, Tracker, Dict[Text, Any]], Awaitable[List[Dict[Text, Any]]]]
 
-FORM_FOR = {"book_appointment": "booking_form", "cancel_appointment": "cancel_form", "register_interest": "interest_form"}
+FORM_FOR = {
+    "book_appointment": "booking_form",
+    "cancel_appointment": "cancel_form",
+    "register_interest": "interest_form",
+    "delete_my_data": "erase_form",
+}
 
 
 async def start_form(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
@@ -42,7 +47,7 @@ ANSWERS: Dict[str, Answer] = {
     "cancel_appointment": start_form,
     "register_interest": start_form,
     "human_handoff": ActionContactCounsellor().run,
-    "delete_my_data": ActionContactCounsellor().run,
+    "delete_my_data": start_form,
 }
 
 

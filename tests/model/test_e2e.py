@@ -1,5 +1,6 @@
 """The real processes, started as `make run` starts them, over HTTP."""
 
+import asyncio
 import signal
 import socket
 import sqlite3
@@ -156,6 +157,24 @@ async def test_personnummer_is_removed_before_anything_is_stored(stack):
     for path in written:
         data = path.read_bytes()
         assert pnr[:6].encode() not in data and pnr[6:].encode() not in data, path
+
+
+async def test_erasure_removes_the_conversation_from_the_tracker_store(stack):
+    who = sender()
+    await say_to_rasa(stack, who, "hur mycket tjanar en skotare")
+    replies = await say_to_rasa(stack, who, "ta bort mina uppgifter")
+    no_code = next(b for b in buttons_of(replies) if "erase_reference" in b["payload"])
+    replies = await say_to_rasa(stack, who, no_code["payload"])
+    assert CONTENT.phrases.phrases["ask_erase_confirmed"] in said(replies)
+    replies = await say_to_rasa(stack, who, "ja")
+    assert CONTENT.phrases.phrases["erase_conversation_done"] in said(replies)
+    for _ in range(40):
+        with sqlite3.connect(stack.var_dir / "tracker.db") as db:
+            left = db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (who,)).fetchone()[0]
+        if left == 0:
+            break
+        await asyncio.sleep(0.5)
+    assert left == 0
 
 
 def port_open(url: str) -> bool:

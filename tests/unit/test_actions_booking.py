@@ -214,3 +214,26 @@ async def test_interest_when_the_service_is_down(service_down):
     slots = {"track": "vardbitrade_sfi", "first_name": "Amina", "contact": "+46701234567", "interest_confirmed": True}
     messages, _ = await run(ActionRegisterInterest(), make_tracker(slots=slots))
     assert texts(messages) == PHRASES["interest_service_down"].format(phone=CONTENT.municipality.phone)
+
+
+async def test_erasure_in_the_chat(service):
+    from actions.erasure import ActionEraseMyData, ValidateEraseForm
+
+    messages, _ = await offered()
+    done, _ = await booked({"meeting_type": "phone", "slot_choice": chosen(messages)["slot_choice"],
+                            "first_name": "Amina", "contact": "+46701234567"})
+    reference = texts(done).split(PHRASES["booking_reference"].split("{")[0])[1][:8]
+    form = ValidateEraseForm()
+    no_code = make_tracker(entities=[entity("erase_reference", "none")])
+    assert await form.validate_erase_reference("/inform", CollectingDispatcher(), no_code, {}) == {"erase_reference": "none"}
+    slots = ["erase_reference", "erase_contact", "erase_confirmed"]
+    assert await form.required_slots(slots, CollectingDispatcher(), make_tracker(slots={"erase_reference": "none"}), {}) == [
+        "erase_reference", "erase_confirmed"]
+    wrong = {"erase_reference": reference, "erase_contact": "+46709999999", "erase_confirmed": True}
+    messages, _ = await run(ActionEraseMyData(), make_tracker(slots=wrong))
+    assert texts(messages) == PHRASES["erase_not_found"].format(phone=CONTENT.municipality.phone)
+    right = {**wrong, "erase_contact": "+46701234567"}
+    messages, events = await run(ActionEraseMyData(), make_tracker(slots=right))
+    assert PHRASES["erase_done"].format(bookings=1, interests=0) in texts(messages)
+    assert [e["event"] for e in events] == ["reset_slots"]
+    assert await service_client.get_client().find_booking(reference, "+46701234567") is None

@@ -115,7 +115,7 @@ def test_questions_that_end_a_form_agree_everywhere():
             if rule["rule"].startswith("a question during"):
                 forms.add(rule["condition"][0]["active_loop"])
                 assert {step["intent"] for step in rule["steps"][0]["or"]} == set(ANSWERS), rule["rule"]
-    assert forms == {"eligibility_form", "booking_form", "cancel_form", "interest_form"}
+    assert forms == {"eligibility_form", "booking_form", "cancel_form", "interest_form", "erase_form"}
     assert set(ANSWERS) <= not_answers
 
 

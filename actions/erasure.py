@@ -1,0 +1,112 @@
+"""'Ta bort mina uppgifter': with a code and contact, that person's bookings
+and interests; always this conversation."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import AllSlotsReset
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import button, content, lines, phrase
+from actions.booking import entity_or_text, reset, service_down
+from actions.eligibility import cancel_button
+from actions.service_client import ServiceUnavailable, get_client
+from bot.booking.codes import looks_like_code, normalize_code
+from bot.contact import normalize_contact
+
+NO_CODE = "none"
+FORM_SLOTS = ("erase_reference", "erase_contact", "erase_confirmed")
+
+
+class ActionAskEraseReference(Action):
+    def name(self) -> Text:
+        return "action_ask_erase_reference"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(
+            text=phrase("ask_erase_reference"),
+            buttons=[button(phrase("button_no_code"), "inform", erase_reference=NO_CODE), cancel_button()],
+        )
+        return []
+
+
+class ActionAskEraseContact(Action):
+    def name(self) -> Text:
+        return "action_ask_erase_contact"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=phrase("ask_erase_contact"), buttons=[cancel_button()])
+        return []
+
+
+class ActionAskEraseConfirmed(Action):
+    def name(self) -> Text:
+        return "action_ask_erase_confirmed"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(
+            text=phrase("ask_erase_confirmed"),
+            buttons=[button(phrase("button_erase_yes"), "affirm"), button(phrase("button_no"), "deny")],
+        )
+        return []
+
+
+class ValidateEraseForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_erase_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        # Without a code there is nothing to look up by contact: only the conversation goes.
+        if tracker.get_slot("erase_reference") == NO_CODE:
+            return [slot for slot in domain_slots if slot != "erase_contact"]
+        return domain_slots
+
+    async def validate_erase_reference(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        answer = entity_or_text(tracker, "erase_reference", value)
+        if answer == NO_CODE:
+            return {"erase_reference": NO_CODE}
+        if looks_like_code(answer):
+            return {"erase_reference": normalize_code(answer)}
+        dispatcher.utter_message(text=phrase("reference_invalid"))
+        return {"erase_reference": None}
+
+    async def validate_erase_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        contact = normalize_contact(str(value or ""))
+        if contact is None:
+            dispatcher.utter_message(text=phrase("contact_invalid"))
+        return {"erase_contact": contact}
+
+
+class ActionEraseMyData(Action):
+    def name(self) -> Text:
+        return "action_erase_my_data"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if not tracker.get_slot("erase_confirmed"):
+            dispatcher.utter_message(text=phrase("erase_not_done"), buttons=[button(phrase("button_menu"), "help")])
+            return reset(*FORM_SLOTS)
+        reference: Optional[str] = tracker.get_slot("erase_reference")
+        request: Dict[str, Any] = {"conversation_id": tracker.sender_id}
+        if reference and reference != NO_CODE:
+            request.update(reference=reference, contact=tracker.get_slot("erase_contact"))
+        try:
+            status, answer = await get_client().request("POST", "/api/erasure", json=request)
+        except ServiceUnavailable:
+            service_down(dispatcher, "erase_service_down")
+            return reset(*FORM_SLOTS)
+        if status == 404:
+            dispatcher.utter_message(text=phrase("erase_not_found", phone=content().municipality.phone))
+            return reset(*FORM_SLOTS)
+        dispatcher.utter_message(
+            text=lines(
+                phrase("erase_done", bookings=answer.get("bookings", 0), interests=answer.get("interests", 0)),
+                phrase("erase_conversation_done") if answer.get("conversation") else None,
+            )
+        )
+        # Nothing personal stays in this conversation's memory either.
+        return [AllSlotsReset()]
