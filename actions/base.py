@@ -63,6 +63,21 @@ def latest_entity(tracker: Tracker, name: str) -> Optional[str]:
     return None
 
 
+def answer_from(tracker: Tracker, slot: str, value: Any) -> str:
+    """What the person answered for a form slot: an entity (a button press)
+    or the typed text. Both are accepted, so the mapping order does not matter."""
+    found = latest_entity(tracker, slot)
+    if found is not None:
+        return found
+    text = str(value or "")
+    if text.startswith("/") and "{" in text:
+        try:
+            return str(json.loads(text[text.index("{"):]).get(slot, ""))
+        except (ValueError, AttributeError):
+            return ""
+    return text
+
+
 def latest_intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 

@@ -4,7 +4,7 @@ through the bot web service."""
 
 from __future__ import annotations
 
-import json
+from abc import ABC, abstractmethod
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 from typing import Any, Dict, List, Optional, Text
@@ -14,7 +14,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import bullets, button, content, lines, phrase
+from actions.base import answer_from, bullets, button, content, lines, phrase
 from actions.eligibility import cancel_button
 from actions.service_client import ServiceUnavailable, get_client
 from actions.text_match import best_match
@@ -46,19 +46,6 @@ def decode_choice(value: str) -> Optional[Dict[str, str]]:
     except ValueError:
         return None
     return {"counsellor_id": counsellor_id, "starts_at": starts_at}
-
-
-def entity_or_text(tracker: Tracker, slot: str, value: Any) -> str:
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == slot and entity.get("value") not in (None, ""):
-            return str(entity["value"])
-    text = str(value or "")
-    if text.startswith("/") and "{" in text:
-        try:
-            return str(json.loads(text[text.index("{"):]).get(slot, ""))
-        except (ValueError, AttributeError):
-            return ""
-    return text
 
 
 def meeting_type_label(type_id: Optional[str]) -> str:
@@ -159,31 +146,13 @@ class ActionAskBookingConfirmed(Action):
         return []
 
 
-class ValidateBookingForm(FormValidationAction):
+class PersonFormValidation(FormValidationAction, ABC):
+    """Shared by forms that ask for a first name and a contact. Abstract, so
+    rasa-sdk does not register it as an action."""
+
+    @abstractmethod
     def name(self) -> Text:
-        return "validate_booking_form"
-
-    async def validate_meeting_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        answer = entity_or_text(tracker, "meeting_type", value)
-        types = content().booking.meeting_types
-        found = next((t.id for t in types if t.id == answer), None) or best_match(
-            answer, ((t.id, [t.label]) for t in types)
-        )
-        if found is None:
-            dispatcher.utter_message(text=phrase("answer_not_understood"))
-        return {"meeting_type": found}
-
-    async def validate_slot_choice(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        answer = entity_or_text(tracker, "slot_choice", value)
-        if answer == MORE:
-            return {"slot_choice": None, "slots_after": tracker.get_slot("slots_last_shown"), "slots_from_day": None}
-        if decode_choice(answer):
-            return {"slot_choice": answer}
-        day = parse_day(answer, local_today())
-        if day is not None and day >= local_today():
-            return {"slot_choice": None, "slots_from_day": day.isoformat(), "slots_after": None}
-        dispatcher.utter_message(text=phrase("answer_not_understood"))
-        return {"slot_choice": None}
+        ...
 
     async def validate_first_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         name = first_name_from(str(value or ""))
@@ -196,6 +165,34 @@ class ValidateBookingForm(FormValidationAction):
         if contact is None:
             dispatcher.utter_message(text=phrase("contact_invalid"))
         return {"contact": contact}
+
+
+class ValidateBookingForm(PersonFormValidation):
+    def name(self) -> Text:
+        return "validate_booking_form"
+
+    async def validate_meeting_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        answer = answer_from(tracker, "meeting_type", value)
+        types = content().booking.meeting_types
+        found = next((t.id for t in types if t.id == answer), None) or best_match(
+            answer, ((t.id, [t.label]) for t in types)
+        )
+        if found is None:
+            dispatcher.utter_message(text=phrase("answer_not_understood"))
+        return {"meeting_type": found}
+
+    async def validate_slot_choice(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        answer = answer_from(tracker, "slot_choice", value)
+        if answer == MORE:
+            return {"slot_choice": None, "slots_after": tracker.get_slot("slots_last_shown"), "slots_from_day": None}
+        if decode_choice(answer):
+            return {"slot_choice": answer}
+        day = parse_day(answer, local_today())
+        if day is not None and day >= local_today():
+            return {"slot_choice": None, "slots_from_day": day.isoformat(), "slots_after": None}
+        dispatcher.utter_message(text=phrase("answer_not_understood"))
+        return {"slot_choice": None}
+
 
 
 def first_name_from(text: str) -> Optional[str]:

@@ -4,14 +4,13 @@ per job track "du kan söka" or what to do first, and the person's next steps.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import bullets, button, content, level_label, lines, phrase
+from actions.base import answer_from, bullets, button, content, level_label, lines, phrase
 from actions.eligibility_rules import (
     Gap,
     Person,
@@ -35,24 +34,6 @@ def person_from(tracker: Tracker) -> Person:
         experience=tracker.get_slot("experience"),
         age=int(float(age)) if age not in (None, "") else None,
     )
-
-
-def answer_for(slot: str, value: Any, tracker: Tracker) -> str:
-    """What the person answered: an entity (a button) or the typed text.
-
-    A button press fills the slot with its entity; typed answers arrive as the
-    whole text. Both are accepted here so the mapping order does not matter.
-    """
-    for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == slot and entity.get("value") not in (None, ""):
-            return str(entity["value"])
-    text = str(value or "")
-    if text.startswith("/") and "{" in text:
-        try:
-            return str(json.loads(text[text.index("{"):]).get(slot, ""))
-        except (ValueError, AttributeError):
-            return ""
-    return text
 
 
 def cancel_button() -> Dict[str, str]:
@@ -114,20 +95,20 @@ class ValidateEligibilityForm(FormValidationAction):
         return {slot: parsed}
 
     async def validate_sfi_level(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        answer = answer_for("sfi_level", value, tracker)
+        answer = answer_from(tracker, "sfi_level", value)
         levels = content().levels
         return self._level("sfi_level", parse_language(answer, levels.language_levels, levels.in_progress_words), dispatcher)
 
     async def validate_education(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        answer = answer_for("education", value, tracker)
+        answer = answer_from(tracker, "education", value)
         return self._level("education", parse_education(answer, content().levels.education_levels), dispatcher)
 
     async def validate_experience(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        answer = answer_for("experience", value, tracker)
+        answer = answer_from(tracker, "experience", value)
         return self._level("experience", parse_experience(answer, content().levels.experience_levels), dispatcher)
 
     async def validate_age(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        age = parse_age(answer_for("age", value, tracker))
+        age = parse_age(answer_from(tracker, "age", value))
         if age is None:
             dispatcher.utter_message(text=phrase("age_not_understood"))
             return {"age": None}

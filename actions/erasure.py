@@ -10,8 +10,8 @@ from rasa_sdk.events import AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import button, content, lines, phrase
-from actions.booking import entity_or_text, reset, service_down
+from actions.base import answer_from, button, content, lines, phrase
+from actions.booking import reset, service_down
 from actions.eligibility import cancel_button
 from actions.service_client import ServiceUnavailable, get_client
 from bot.booking.codes import looks_like_code, normalize_code
@@ -67,7 +67,7 @@ class ValidateEraseForm(FormValidationAction):
         return domain_slots
 
     async def validate_erase_reference(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        answer = entity_or_text(tracker, "erase_reference", value)
+        answer = answer_from(tracker, "erase_reference", value)
         if answer == NO_CODE:
             return {"erase_reference": NO_CODE}
         if looks_like_code(answer):

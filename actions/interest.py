@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import button, content, find_track, lines, phrase
-from actions.booking import entity_or_text, first_name_from, reset, service_down
+from actions.base import answer_from, button, content, find_track, lines, phrase
+from actions.booking import PersonFormValidation, reset, service_down
 from actions.eligibility import SLOTS as ANSWER_SLOTS
 from actions.eligibility import cancel_button
 from actions.service_client import ServiceUnavailable, get_client
-from bot.contact import normalize_contact
 
 FORM_SLOTS = ("first_name", "contact", "interest_confirmed")
 
@@ -59,29 +58,18 @@ class ActionAskInterestConfirmed(Action):
         return []
 
 
-class ValidateInterestForm(FormValidationAction):
+class ValidateInterestForm(PersonFormValidation):
     def name(self) -> Text:
         return "validate_interest_form"
 
     async def validate_track(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        answer = entity_or_text(tracker, "track", value)
+        answer = answer_from(tracker, "track", value)
         ids = {t.id for t in content().tracks.tracks}
         found = answer if answer in ids else getattr(find_track(tracker, use_slot=False), "id", None)
         if found is None:
             dispatcher.utter_message(text=phrase("answer_not_understood"))
         return {"track": found}
 
-    async def validate_first_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        name = first_name_from(str(value or ""))
-        if name is None:
-            dispatcher.utter_message(text=phrase("name_invalid"))
-        return {"first_name": name}
-
-    async def validate_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        contact = normalize_contact(str(value or ""))
-        if contact is None:
-            dispatcher.utter_message(text=phrase("contact_invalid"))
-        return {"contact": contact}
 
 
 class ActionRegisterInterest(Action):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -65,6 +65,32 @@ async def next_free(
     return [slot_json(s, content) for s in slots]
 
 
+async def json_object(request: web.Request) -> Dict[str, Any]:
+    """The request body as a JSON object, or a 400 with a Swedish message."""
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise ApiError(400, "api_bad_request", _content(request))
+    return body
+
+
+def person_fields(body: Dict[str, Any], content: Content) -> Tuple[str, str]:
+    """A valid first name and a normalised phone number or e-mail, or a 400."""
+    first_name = str(body.get("first_name") or "").strip()
+    if not (1 <= len(first_name) <= 50 and _NAME.match(first_name)):
+        raise ApiError(400, "api_bad_name", content)
+    contact = normalize_contact(str(body.get("contact") or ""))
+    if contact is None:
+        raise ApiError(400, "api_bad_contact", content)
+    return first_name, contact
+
+
+def idempotency_key(request: web.Request) -> Optional[str]:
+    return (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
+
+
 def _meeting_type(content: Content, value: Any) -> Optional[str]:
     if value in (None, ""):
         return None
@@ -114,21 +140,11 @@ def booking_json(booking: Booking, content: Content, request: web.Request) -> Di
 
 async def create_booking(request: web.Request) -> web.Response:
     content = _content(request)
-    try:
-        body = await request.json()
-    except ValueError:
-        raise ApiError(400, "api_bad_request", content) from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "api_bad_request", content)
+    body = await json_object(request)
     meeting_type = _meeting_type(content, body.get("meeting_type"))
     if meeting_type is None:
         raise ApiError(400, "api_bad_meeting_type", content)
-    first_name = str(body.get("first_name") or "").strip()
-    if not (1 <= len(first_name) <= 50 and _NAME.match(first_name)):
-        raise ApiError(400, "api_bad_name", content)
-    contact = normalize_contact(str(body.get("contact") or ""))
-    if contact is None:
-        raise ApiError(400, "api_bad_contact", content)
+    first_name, contact = person_fields(body, content)
     try:
         starts_at = datetime.fromisoformat(str(body.get("starts_at")))
     except ValueError:
@@ -142,7 +158,7 @@ async def create_booking(request: web.Request) -> web.Response:
     if not is_bookable(content.booking, slot, _now(), meeting_type):
         raise ApiError(400, "api_bad_time", content)
     store = request.app[STORE]
-    key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
+    key = idempotency_key(request)
     if overlaps(slot, await store.busy(slot.starts_at, slot.ends_at)):
         # Busy may mean this very request was made before (a retry).
         earlier = await store.find_by_idempotency_key(key) if key else None
@@ -244,22 +260,12 @@ def _answers(content: Content, raw: Any) -> Dict[str, str]:
 
 async def register_interest(request: web.Request) -> web.Response:
     content = _content(request)
-    try:
-        body = await request.json()
-    except ValueError:
-        raise ApiError(400, "api_bad_request", content) from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "api_bad_request", content)
+    body = await json_object(request)
     track = next((t for t in content.tracks.tracks if t.id == body.get("track_id")), None)
     if track is None:
         raise ApiError(400, "api_bad_track", content)
-    first_name = str(body.get("first_name") or "").strip()
-    if not (1 <= len(first_name) <= 50 and _NAME.match(first_name)):
-        raise ApiError(400, "api_bad_name", content)
-    contact = normalize_contact(str(body.get("contact") or ""))
-    if contact is None:
-        raise ApiError(400, "api_bad_contact", content)
-    key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
+    first_name, contact = person_fields(body, content)
+    key = idempotency_key(request)
     interest = await request.app[INTERESTS].add(track.id, first_name, contact, _answers(content, body.get("answers")), key)
     return web.json_response(
         {"reference": interest.reference, "track_id": track.id, "track_name": track.name, "contact": track.contact.dict()},

@@ -19,7 +19,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import retention
-from bot.api import ApiError, _content
+from bot.api import ApiError, _content, json_object
 from bot.booking.codes import looks_like_code, normalize_code
 from bot.contact import normalize_contact
 from bot.keys import INTERESTS, SETTINGS, STORE
@@ -39,12 +39,7 @@ async def _erase_conversation_later(engine: AsyncEngine, sender_id: str, delay: 
 
 async def erase(request: web.Request) -> web.Response:
     content = _content(request)
-    try:
-        body = await request.json()
-    except ValueError:
-        raise ApiError(400, "api_bad_request", content) from None
-    if not isinstance(body, dict):
-        raise ApiError(400, "api_bad_request", content)
+    body = await json_object(request)
     bookings_deleted = interests_deleted = 0
     reference = body.get("reference")
     if reference:

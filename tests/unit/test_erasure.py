@@ -10,18 +10,8 @@ from bot.app import create_app
 from bot.content import load_content
 from bot.settings import Settings
 from bot.store.database import sync_url
-from tests.databases import postgres_database, sqlite_url
 
 PHRASES = load_content().phrases.phrases
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield sqlite_url(tmp_path)
-    else:
-        with postgres_database() as url:
-            yield url
 
 
 @pytest.fixture

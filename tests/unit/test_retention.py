@@ -3,26 +3,16 @@ in Rasa's tracker store table, on SQLite and PostgreSQL."""
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import text
 
 from bot.content import load_content
 from bot.retention import purge
 from bot.store.database import create_engine, sync_url, upgrade
-from tests.databases import postgres_database, sqlite_url
+from tests.databases import sqlite_url
 
 RETENTION = load_content().privacy.retention_days  # 30 / 180 / 30 days
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield sqlite_url(tmp_path)
-    else:
-        with postgres_database() as url:
-            yield url
 
 
 def fill(url):
