@@ -12,10 +12,11 @@ import aiohttp
 from aiohttp import web
 
 from bot.chat import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
-from bot import api, erasure, retention
+from bot import api, dashboard, erasure, retention
 from bot.content import load_content
-from bot.keys import CONTENT, HTTP, INTERESTS, SETTINGS, STORE
+from bot.keys import ACCOUNTS, CONTENT, HTTP, INTERESTS, SETTINGS, STORE
 from bot.settings import Settings
+from bot.store.accounts import AccountStore
 from bot.store.bookings import BookingStore
 from bot.store.interests import InterestStore
 from bot.store.database import create_engine, upgrade
@@ -71,6 +72,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     engine = create_engine(url)
     app[STORE] = BookingStore(engine)
     app[INTERESTS] = InterestStore(engine)
+    app[ACCOUNTS] = AccountStore(engine)
     yield
     await engine.dispose()
 
@@ -117,6 +119,7 @@ def create_app(settings: Settings) -> web.Application:
             web.static("/static", STATIC_DIR),
             *api.routes(),
             *erasure.routes(),
+            *dashboard.routes(),
         ]
     )
     return app

@@ -5,6 +5,7 @@ from aiohttp import web
 
 from bot.content import Content
 from bot.settings import Settings
+from bot.store.accounts import AccountStore
 from bot.store.bookings import BookingStore
 from bot.store.interests import InterestStore
 
@@ -13,3 +14,4 @@ CONTENT = web.AppKey("content", Content)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 STORE = web.AppKey("booking_store", BookingStore)
 INTERESTS = web.AppKey("interest_store", InterestStore)
+ACCOUNTS = web.AppKey("account_store", AccountStore)

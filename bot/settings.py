@@ -29,6 +29,8 @@ class Settings:
     retention_interval_seconds: float = 3600.0
     # Rasa saves a conversation at the end of the turn; erase it after that.
     erasure_delay_seconds: float = 5.0
+    # Set VARDVAGEN_SECURE_COOKIES=1 behind HTTPS (production) so cookies are never sent in clear text.
+    secure_cookies: bool = False
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -40,4 +42,5 @@ class Settings:
             content_dir=Path(env.get("VARDVAGEN_CONTENT_DIR", DEFAULT_DIR)),
             database_url=env.get("VARDVAGEN_DATABASE_URL", DEFAULT_DATABASE_URL),
             tracker_url=env.get("VARDVAGEN_TRACKER_URL") or None,
+            secure_cookies=env.get("VARDVAGEN_SECURE_COOKIES", "") == "1",
         )

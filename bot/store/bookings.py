@@ -146,6 +146,15 @@ class BookingStore:
             )
         return result.rowcount == 1
 
+    async def upcoming(self, counsellor_id: Optional[str], now: datetime, limit: int = 200) -> List[Booking]:
+        """Today's and later bookings, earliest first; one counsellor's or (None) everyone's."""
+        start = to_db(now.replace(hour=0, minute=0, second=0, microsecond=0))
+        query = select(bookings).where(bookings.c.starts_at >= start).order_by(bookings.c.starts_at).limit(limit)
+        if counsellor_id is not None:
+            query = query.where(bookings.c.counsellor_id == counsellor_id)
+        async with self.engine.connect() as conn:
+            return [_booking(row) for row in await conn.execute(query)]
+
     async def delete_for_contact(self, contact: str) -> int:
         async with self.engine.begin() as conn:
             result = await conn.execute(delete(bookings).where(bookings.c.contact == contact))

@@ -1,6 +1,6 @@
 """Tables (SQLAlchemy Core). Times are stored in UTC without a zone."""
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint, false
 
 metadata = MetaData()
 
@@ -46,4 +46,26 @@ interests = Table(
     Column("answers", Text, nullable=False),
     Column("idempotency_key", String(100), unique=True),
     Column("created_at", DateTime, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),  # argon2
+    Column("counsellor_id", String(64)),
+    Column("is_admin", Boolean, nullable=False, server_default=false()),
+    Column("created_at", DateTime, nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # Only a hash of the cookie's token is stored.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("expires_at", DateTime, nullable=False),
 )
