@@ -68,7 +68,7 @@ async def tracker_engine(app: web.Application) -> AsyncIterator[None]:
     url = app[SETTINGS].tracker_url
     app[PENDING] = set()
     if url:
-        app[TRACKER] = create_engine(url)
+        app[TRACKER] = create_engine(url, own_database=False)
     yield
     for task in list(app[PENDING]):
         task.cancel()

@@ -103,7 +103,7 @@ def main(argv: Optional[list] = None) -> int:
     async def run() -> Purged:
         upgrade(settings.database_url)
         service = create_engine(settings.database_url)
-        tracker = create_engine(args.tracker_db) if args.tracker_db else None
+        tracker = create_engine(args.tracker_db, own_database=False) if args.tracker_db else None
         try:
             return await purge(service, tracker, load_content(settings.content_dir).privacy.retention_days)
         finally:

@@ -32,19 +32,21 @@ def sync_url(url: str) -> str:
     return _with_driver(url, _SYNC_DRIVERS)
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, own_database: bool = True) -> AsyncEngine:
+    """An async engine. `own_database=False` for a database another program
+    owns (Rasa's tracker store): its SQLite journal mode is left alone."""
     if make_url(url).get_backend_name() != "sqlite":
         return create_async_engine(async_url(url), pool_pre_ping=True)
-    # SQLite: wait for a write lock instead of failing, and let readers go on
-    # while one request writes (WAL).
+    # SQLite: wait for a write lock instead of failing.
     engine = create_async_engine(async_url(url), connect_args={"timeout": 30})
+    if own_database:
 
-    @event.listens_for(engine.sync_engine, "connect")
-    def _pragmas(dbapi_connection, _record) -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
+        @event.listens_for(engine.sync_engine, "connect")
+        def _wal(dbapi_connection, _record) -> None:
+            # Readers go on while one request writes.
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
 
     return engine
 
