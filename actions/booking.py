@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import answer_from, bullets, button, content, lines, phrase
-from actions.eligibility import cancel_button
+from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, get_client
 from actions.text_match import best_match
 from bot.contact import normalize_contact
@@ -101,22 +101,12 @@ def local_today() -> date:
     return datetime.now(ZoneInfo(content().booking.timezone)).date()
 
 
-class ActionAskFirstName(Action):
-    def name(self) -> Text:
-        return "action_ask_first_name"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=phrase("ask_first_name"), buttons=[cancel_button()])
-        return []
+class ActionAskFirstName(AskInWords):
+    slot, question = "first_name", "ask_first_name"
 
 
-class ActionAskContact(Action):
-    def name(self) -> Text:
-        return "action_ask_contact"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=phrase("ask_contact"), buttons=[cancel_button()])
-        return []
+class ActionAskContact(AskInWords):
+    slot, question = "contact", "ask_contact"
 
 
 class ActionAskBookingConfirmed(Action):

@@ -10,7 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import button, content, phrase
 from actions.booking import reset, service_down
-from actions.eligibility import cancel_button
+from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, get_client
 from bot.booking.codes import looks_like_code, normalize_code
 from bot.contact import normalize_contact
@@ -18,22 +18,12 @@ from bot.contact import normalize_contact
 FORM_SLOTS = ("booking_reference", "booking_contact", "cancel_confirmed", "cancel_label")
 
 
-class ActionAskBookingReference(Action):
-    def name(self) -> Text:
-        return "action_ask_booking_reference"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=phrase("ask_booking_reference"), buttons=[cancel_button()])
-        return []
+class ActionAskBookingReference(AskInWords):
+    slot, question = "booking_reference", "ask_booking_reference"
 
 
-class ActionAskBookingContact(Action):
-    def name(self) -> Text:
-        return "action_ask_booking_contact"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=phrase("ask_booking_contact"), buttons=[cancel_button()])
-        return []
+class ActionAskBookingContact(AskInWords):
+    slot, question = "booking_contact", "ask_booking_contact"
 
 
 class ActionAskCancelConfirmed(Action):

@@ -4,6 +4,7 @@ per job track "du kan söka" or what to do first, and the person's next steps.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -41,12 +42,35 @@ def cancel_button() -> Dict[str, str]:
     return button(phrase("button_cancel"), "help")
 
 
-class _AskLevel(Action):
+class AskInWords(Action, ABC):
+    """Ask for one slot that is typed (name, contact, code), with a way out.
+    Abstract, so rasa-sdk registers only the subclasses that name a slot."""
+
+    question = ""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        ...
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(text=phrase(self.question), buttons=[cancel_button()])
+        return []
+
+
+class _AskLevel(Action, ABC):
     """Ask for one slot with one button per level in content/levels.yml."""
 
-    slot = ""
     scale = ""
     question = ""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        ...
 
     def name(self) -> Text:
         return f"action_ask_{self.slot}"

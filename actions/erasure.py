@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import answer_from, button, content, lines, phrase
 from actions.booking import reset, service_down
-from actions.eligibility import cancel_button
+from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, get_client
 from bot.booking.codes import looks_like_code, normalize_code
 from bot.contact import normalize_contact
@@ -33,13 +33,8 @@ class ActionAskEraseReference(Action):
         return []
 
 
-class ActionAskEraseContact(Action):
-    def name(self) -> Text:
-        return "action_ask_erase_contact"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=phrase("ask_erase_contact"), buttons=[cancel_button()])
-        return []
+class ActionAskEraseContact(AskInWords):
+    slot, question = "erase_contact", "ask_erase_contact"
 
 
 class ActionAskEraseConfirmed(Action):
