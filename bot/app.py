@@ -13,11 +13,13 @@ from aiohttp import web
 
 from bot.chat import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
 from bot import api, dashboard, erasure, retention
+from bot import web as web_chat
 from bot.content import load_content
-from bot.keys import ACCOUNTS, CONTENT, HTTP, INTERESTS, SETTINGS, STORE
+from bot.keys import ACCOUNTS, CONTENT, FEEDS, HTTP, INTERESTS, SETTINGS, STORE
 from bot.settings import Settings
 from bot.store.accounts import AccountStore
 from bot.store.bookings import BookingStore
+from bot.store.feeds import FeedStore
 from bot.store.interests import InterestStore
 from bot.store.database import create_engine, upgrade
 
@@ -73,6 +75,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[STORE] = BookingStore(engine)
     app[INTERESTS] = InterestStore(engine)
     app[ACCOUNTS] = AccountStore(engine)
+    app[FEEDS] = FeedStore(engine)
     yield
     await engine.dispose()
 
@@ -117,6 +120,7 @@ def create_app(settings: Settings) -> web.Application:
             web.get("/chat", chat_page),
             web.post("/chat/message", chat_message),
             web.static("/static", STATIC_DIR),
+            *web_chat.routes(),
             *api.routes(),
             *erasure.routes(),
             *dashboard.routes(),

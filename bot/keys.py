@@ -7,6 +7,7 @@ from bot.content import Content
 from bot.settings import Settings
 from bot.store.accounts import AccountStore
 from bot.store.bookings import BookingStore
+from bot.store.feeds import FeedStore
 from bot.store.interests import InterestStore
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -15,3 +16,4 @@ HTTP = web.AppKey("http", aiohttp.ClientSession)
 STORE = web.AppKey("booking_store", BookingStore)
 INTERESTS = web.AppKey("interest_store", InterestStore)
 ACCOUNTS = web.AppKey("account_store", AccountStore)
+FEEDS = web.AppKey("feed_store", FeedStore)

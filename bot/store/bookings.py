@@ -43,6 +43,15 @@ class NewBooking:
 
 
 @dataclass(frozen=True)
+class Block:
+    id: int
+    counsellor_id: str
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
 class Booking:
     reference: str
     counsellor_id: str
@@ -155,6 +164,21 @@ class BookingStore:
         async with self.engine.connect() as conn:
             return [_booking(row) for row in await conn.execute(query)]
 
+    async def between(self, counsellor_id: str, start: datetime, end: datetime) -> List[Booking]:
+        query = (
+            select(bookings)
+            .where(bookings.c.counsellor_id == counsellor_id, bookings.c.starts_at >= to_db(start),
+                   bookings.c.starts_at < to_db(end))
+            .order_by(bookings.c.starts_at)
+        )
+        async with self.engine.connect() as conn:
+            return [_booking(row) for row in await conn.execute(query)]
+
+    async def for_contact(self, contact: str) -> List[Booking]:
+        query = select(bookings).where(bookings.c.contact == contact).order_by(bookings.c.starts_at)
+        async with self.engine.connect() as conn:
+            return [_booking(row) for row in await conn.execute(query)]
+
     async def delete_for_contact(self, contact: str) -> int:
         async with self.engine.begin() as conn:
             result = await conn.execute(delete(bookings).where(bookings.c.contact == contact))
@@ -190,3 +214,25 @@ class BookingStore:
                 )
             )
         return result.inserted_primary_key[0]
+
+    async def blocks(self, counsellor_id: Optional[str], now: datetime) -> List[Block]:
+        """Blocks that have not ended; one counsellor's or (None) everyone's."""
+        query = select(blocks).where(blocks.c.ends_at > to_db(now)).order_by(blocks.c.starts_at)
+        if counsellor_id is not None:
+            query = query.where(blocks.c.counsellor_id == counsellor_id)
+        async with self.engine.connect() as conn:
+            return [_block(row) for row in await conn.execute(query)]
+
+    async def block(self, block_id: int) -> Optional[Block]:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(blocks).where(blocks.c.id == block_id))).first()
+        return _block(row) if row else None
+
+    async def delete_block(self, block_id: int) -> bool:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(delete(blocks).where(blocks.c.id == block_id))
+        return result.rowcount == 1
+
+
+def _block(row) -> Block:
+    return Block(row.id, row.counsellor_id, from_db(row.starts_at), from_db(row.ends_at), row.note or "")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Dict, List, Optional
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -93,3 +93,16 @@ class InterestStore:
                 select(interests).where(interests.c.track_id == track_id).order_by(interests.c.created_at)
             )
             return [_interest(row) for row in rows]
+
+    async def for_contact(self, contact: str) -> List[Interest]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(interests).where(interests.c.contact == contact).order_by(interests.c.created_at)
+            )
+            return [_interest(row) for row in rows]
+
+    async def counts(self) -> Dict[str, int]:
+        """Number of registrations per track id."""
+        query = select(interests.c.track_id, func.count()).group_by(interests.c.track_id)
+        async with self.engine.connect() as conn:
+            return {track_id: count for track_id, count in await conn.execute(query)}

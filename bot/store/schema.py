@@ -69,3 +69,13 @@ sessions = Table(
     Column("csrf_token", String(64), nullable=False),
     Column("expires_at", DateTime, nullable=False),
 )
+
+calendar_feeds = Table(
+    "calendar_feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("counsellor_id", String(64), nullable=False, unique=True),
+    # The feed URL carries the token; only its hash is stored.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+)

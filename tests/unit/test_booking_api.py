@@ -168,8 +168,8 @@ async def test_schema_is_made_by_migrations(client, database_url):
     with engine.connect() as conn:
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     engine.dispose()
-    assert {"bookings", "blocks", "interests", "users", "sessions", "alembic_version"} <= tables
-    assert version == "0003"
+    assert {"bookings", "blocks", "interests", "users", "sessions", "calendar_feeds", "alembic_version"} <= tables
+    assert version == "0004"
 
 
 def test_upgrade_keeps_existing_data(database_url):
@@ -189,7 +189,7 @@ def test_upgrade_keeps_existing_data(database_url):
     upgrade(database_url)  # a second run changes nothing
     with engine.connect() as conn:
         assert conn.execute(text("SELECT first_name FROM bookings")).scalars().all() == ["Amina"]
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
     engine.dispose()
 
 

@@ -1,0 +1,14 @@
+"""The counsellor dashboard: server-rendered pages behind a login."""
+
+from bot.dashboard import blocks, bookings, calendar_feed, interests, login, person
+
+
+def routes() -> list:
+    return [
+        *login.routes(),
+        *bookings.routes(),
+        *interests.routes(),
+        *blocks.routes(),
+        *calendar_feed.routes(),
+        *person.routes(),
+    ]

@@ -1,0 +1,64 @@
+"""Logging in and out of the counsellor dashboard."""
+
+from __future__ import annotations
+
+import secrets
+from html import escape
+
+from aiohttp import web
+
+from bot.dashboard.common import COOKIE_PATH, SESSION_COOKIE, checked_form, page, refused, same, set_cookie
+from bot.keys import ACCOUNTS
+from bot.store.accounts import SESSION_LENGTH
+
+LOGIN_CSRF_COOKIE = "vv_login_csrf"
+
+
+async def login_form(request: web.Request, message: str = "", status: int = 200) -> web.Response:
+    token = secrets.token_urlsafe(32)
+    notice = f'<p role="alert">{escape(message)}</p>' if message else ""
+    response = page(
+        "Logga in",
+        f"""{notice}<form method="post" action="/dashboard/login">
+<input type="hidden" name="csrf_token" value="{token}">
+<label for="username">Användarnamn</label><input id="username" name="username" autocomplete="username" required>
+<label for="password">Lösenord</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<p><button type="submit">Logga in</button></p></form>""",
+        status=status,
+    )
+    set_cookie(request, response, LOGIN_CSRF_COOKIE, token, 3600)
+    return response
+
+
+async def show_login(request: web.Request) -> web.Response:
+    return await login_form(request)
+
+
+async def do_login(request: web.Request) -> web.Response:
+    form = await request.post()
+    if not same(form.get("csrf_token"), request.cookies.get(LOGIN_CSRF_COOKIE)):
+        return refused()
+    user = await request.app[ACCOUNTS].check_password(str(form.get("username", "")), str(form.get("password", "")))
+    if user is None:
+        return await login_form(request, "Fel användarnamn eller lösenord.", status=401)
+    token = await request.app[ACCOUNTS].start_session(user)
+    response = web.HTTPFound("/dashboard")
+    set_cookie(request, response, SESSION_COOKIE, token, int(SESSION_LENGTH.total_seconds()))
+    response.del_cookie(LOGIN_CSRF_COOKIE, path=COOKIE_PATH)
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    await checked_form(request)
+    await request.app[ACCOUNTS].end_session(request.cookies[SESSION_COOKIE])
+    response = web.HTTPFound("/dashboard/login")
+    response.del_cookie(SESSION_COOKIE, path=COOKIE_PATH)
+    raise response
+
+
+def routes() -> list:
+    return [
+        web.get("/dashboard/login", show_login),
+        web.post("/dashboard/login", do_login),
+        web.post("/dashboard/logout", logout),
+    ]

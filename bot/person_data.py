@@ -1,0 +1,46 @@
+"""Everything the service stores about one person, found by their contact.
+
+Used for a person's request to see their data (GDPR art. 15); erasure
+deletes by the same contact. Conversations are not included: Rasa keeps
+them under a random id, not under a phone number or e-mail.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from aiohttp import web
+
+from bot.keys import INTERESTS, STORE
+
+
+async def collect(app: web.Application, contact: str) -> Dict[str, Any]:
+    bookings = await app[STORE].for_contact(contact)
+    interests = await app[INTERESTS].for_contact(contact)
+    return {
+        "contact": contact,
+        "bookings": [
+            {
+                "reference": b.reference,
+                "starts_at": b.starts_at.isoformat(),
+                "minutes": b.minutes,
+                "meeting_type": b.meeting_type,
+                "counsellor_id": b.counsellor_id,
+                "first_name": b.first_name,
+                "contact": b.contact,
+                "interpreter": b.interpreter,
+            }
+            for b in bookings
+        ],
+        "interests": [
+            {
+                "reference": i.reference,
+                "track_id": i.track_id,
+                "first_name": i.first_name,
+                "contact": i.contact,
+                "answers": i.answers,
+                "registered_at": i.created_at.isoformat(),
+            }
+            for i in interests
+        ],
+    }
