@@ -10,12 +10,12 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TQDM_DISABLE := 1
 
-.PHONY: run test venv spacy train content-check test-unit test-model validate constraints clean
+.PHONY: run test venv spacy web train content-check test-unit test-model validate constraints clean
 
-run: venv spacy content-check train
+run: venv spacy web content-check train
 	$(PY) scripts/run_stack.py
 
-test: venv spacy content-check test-unit validate train test-model
+test: venv spacy web content-check test-unit validate train test-model
 
 venv: $(VENV)/.requirements-hash
 
@@ -26,6 +26,11 @@ spacy: $(SPACY_DIR)/meta.json
 
 $(SPACY_DIR)/meta.json: scripts/build_spacy_pipeline.py $(VENV)/.requirements-hash
 	$(PY) scripts/build_spacy_pipeline.py $(SPACY_DIR)
+
+# The web chat's npm packages (npm ci when package-lock.json changed) and
+# bot/static/vendor/socket.io.min.js.
+web:
+	scripts/setup_web.sh
 
 content-check:
 	$(PY) -m bot.content
@@ -48,4 +53,4 @@ constraints:
 	 $(VENV)/bin/pip freeze --exclude-editable | sort -f) > constraints.txt
 
 clean:
-	rm -rf .build models results var
+	rm -rf .build models results var node_modules bot/static/vendor
