@@ -18,6 +18,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     rasa_url: str = "http://127.0.0.1:5005"
+    # Rasa's address as a browser reaches it (the web chat's socket); default rasa_url.
+    socket_url: Optional[str] = None
     content_dir: Path = field(default=DEFAULT_DIR)
     # Longest chat message passed on to Rasa, in characters.
     max_message_length: int = 1000
@@ -32,6 +34,10 @@ class Settings:
     # Set VARDVAGEN_SECURE_COOKIES=1 behind HTTPS (production) so cookies are never sent in clear text.
     secure_cookies: bool = False
 
+    @property
+    def public_socket_url(self) -> str:
+        return self.socket_url or self.rasa_url
+
     @classmethod
     def from_env(cls) -> "Settings":
         env = os.environ
@@ -39,6 +45,7 @@ class Settings:
             host=env.get("VARDVAGEN_HOST", cls.host),
             port=int(env.get("VARDVAGEN_PORT", cls.port)),
             rasa_url=env.get("VARDVAGEN_RASA_URL", cls.rasa_url).rstrip("/"),
+            socket_url=(env.get("VARDVAGEN_SOCKET_URL") or "").rstrip("/") or None,
             content_dir=Path(env.get("VARDVAGEN_CONTENT_DIR", DEFAULT_DIR)),
             database_url=env.get("VARDVAGEN_DATABASE_URL", DEFAULT_DATABASE_URL),
             tracker_url=env.get("VARDVAGEN_TRACKER_URL") or None,

@@ -23,6 +23,7 @@ FILES: Dict[str, Type[BaseModel]] = {
     "phrases": model.Phrases,
     "booking": model.Booking,
     "privacy": model.Privacy,
+    "web": model.Web,
 }
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "content"

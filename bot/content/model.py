@@ -275,6 +275,24 @@ class Privacy(Strict):
     interest_notice: List[str] = Field(min_items=1)
 
 
+class Web(Strict):
+    """Settings of the web chat page and widget (content/web.yml)."""
+
+    # A classroom tablet starts over after this long without use.
+    tablet_idle_seconds: int = Field(ge=10, le=3600)
+    # Speed of "Läs upp" for "Normal"; 1 is the voice's own speed.
+    read_aloud_rate: float = Field(ge=0.5, le=2.0)
+    # Icon before a button's text: by intent ("book_appointment") or whole payload.
+    icons: Dict[str, str] = {}
+
+    @validator("icons")
+    def short_icons(cls, icons: Dict[str, str]) -> Dict[str, str]:
+        for key, icon in icons.items():
+            if len(icon) > 8:
+                raise ValueError(f"icon for '{key}' is too long: use one emoji")
+        return icons
+
+
 class Content(BaseModel):
     """All content files, cross-checked."""
 
@@ -289,6 +307,7 @@ class Content(BaseModel):
     phrases: Phrases
     booking: Booking
     privacy: Privacy
+    web: Web
 
 
 def _check_unique(ids: List[str]) -> None:

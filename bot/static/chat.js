@@ -1,59 +1,482 @@
-// Simple chat page: sends messages to the bot web service, shows replies.
-// Everything is shown with textContent, so typed HTML is never run.
+// Vårdvägen web chat: the /chat page, full page or inside the widget's frame.
+// Talks to Rasa's socketio channel (session_request, user_uttered, bot_uttered).
+// Every text from the user or the bot goes in with textContent, never as HTML.
+// No inline script or style and no eval, so a strict Content-Security-Policy works.
 (function () {
   "use strict";
-  var log = document.getElementById("log");
-  var form = document.getElementById("form");
-  var input = document.getElementById("message");
-  var sender = "web-" + Array.from(crypto.getRandomValues(new Uint8Array(12)))
-    .map(function (b) { return b.toString(16).padStart(2, "0"); }).join("");
 
-  function add(text, who) {
-    var div = document.createElement("div");
-    div.className = "msg " + who;
-    div.textContent = text;
-    log.appendChild(div);
-    log.scrollTop = log.scrollHeight;
+  var params = new URLSearchParams(window.location.search);
+  var tablet = params.get("tablet") === "1";
+  var embedded = params.get("embed") === "1";
+  var root = document.documentElement;
+  var log = byId("log");
+  var form = byId("composer");
+  var input = byId("message");
+  var announcer = byId("announcer");
+  var statusLine = byId("status");
+  var newUserButton = byId("new-user");
+  var closeButton = byId("close");
+  var textSize = byId("text-size");
+  var readRate = byId("read-rate");
+  var speech = "speechSynthesis" in window && typeof window.SpeechSynthesisUtterance === "function"
+    ? window.speechSynthesis : null;
+  // Browser storage only outside tablet mode: the next student must find nothing.
+  var store = tablet ? null : sessionStore();
+  var STORE_KEY = "vardvagen-chat";
+  var TEXT = {
+    connecting: "Chatten startar …",
+    down: "Chatten fungerar inte just nu. Försök igen om en stund.",
+    cleared: "Chatten är tom. Nu kan nästa person börja.",
+    you: "Du:",
+    bot: "Vårdvägen:",
+    read: "Läs upp",
+    stop: "Sluta läsa",
+    choices: "Välj ett svar"
+  };
+  var RATE_FACTORS = { slow: 0.75, normal: 1, fast: 1.3 };
+  var TEXT_SIZES = { normal: "", large: "text-large", larger: "text-larger" };
+
+  var config = null;
+  var glossary = null;      // { pattern: RegExp, byForm: {form: word} }
+  var socket = null;
+  var sessionId = null;
+  var history = [];         // what is on screen, kept in sessionStorage in normal mode
+  var idleTimer = null;
+  var usedSinceReset = false;
+  var focusChoicesNext = false;
+  var speaking = null;
+  var termCount = 0;
+
+  function byId(id) { return document.getElementById(id); }
+
+  function sessionStore() {
+    try {
+      var s = window.sessionStorage;
+      s.getItem(STORE_KEY);
+      return s;
+    } catch (error) {
+      return null;
+    }
   }
 
-  function addButtons(buttons) {
-    var row = document.createElement("div");
-    row.className = "buttons";
-    buttons.forEach(function (b) {
-      var btn = document.createElement("button");
-      btn.type = "button";
-      btn.textContent = b.title;
-      btn.addEventListener("click", function () { send(b.payload, b.title); });
-      row.appendChild(btn);
+  function newSessionId() {
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    return "web-" + Array.prototype.map.call(bytes, function (b) {
+      return b.toString(16).padStart(2, "0");
+    }).join("");
+  }
+
+  function loadSaved() {
+    if (!store) { return null; }
+    try {
+      var saved = JSON.parse(store.getItem(STORE_KEY) || "null");
+      if (saved && typeof saved.session === "string" && Array.isArray(saved.history)) { return saved; }
+    } catch (error) { /* a broken entry is ignored */ }
+    return null;
+  }
+
+  function save() {
+    if (!store) { return; }
+    try {
+      store.setItem(STORE_KEY, JSON.stringify({
+        session: sessionId, history: history, textSize: textSize.value, readRate: readRate.value
+      }));
+    } catch (error) { /* storage full or blocked: the chat still works */ }
+  }
+
+  function setStatus(text) { statusLine.textContent = text; }
+
+  // ---- glossary words as buttons -------------------------------------------
+
+  function escapeForPattern(text) {
+    return text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
+  }
+
+  function buildGlossary(words) {
+    var byForm = {};
+    var forms = [];
+    words.forEach(function (word) {
+      word.forms.forEach(function (form) {
+        var key = form.toLocaleLowerCase("sv-SE");
+        if (!byForm[key]) { byForm[key] = word; forms.push(form); }
+      });
     });
-    log.appendChild(row);
-    log.scrollTop = log.scrollHeight;
+    if (!forms.length) { return null; }
+    forms.sort(function (a, b) { return b.length - a.length; });
+    var pattern = new RegExp("(?<![\\p{L}\\p{N}])(?:" + forms.map(escapeForPattern).join("|") + ")(?![\\p{L}\\p{N}])", "giu");
+    return { pattern: pattern, byForm: byForm };
   }
 
-  function send(message, shown) {
-    add(shown || message, "user");
-    fetch("/chat/message", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: sender, message: message })
-    })
-      .then(function (r) { return r.json(); })
-      .then(function (data) {
-        (data.messages || []).forEach(function (m) {
-          if (m.text) { add(m.text, "bot"); }
-          if (m.buttons && m.buttons.length) { addButtons(m.buttons); }
-        });
-      })
-      .catch(function () { add("Chatten fungerar inte just nu. Försök igen om en stund.", "bot"); });
+  // Fills `paragraph` with the text; each glossary word (first time only) becomes
+  // a button that shows its explanation in `definitions`.
+  function fillText(paragraph, text, definitions) {
+    if (!glossary) { paragraph.textContent = text; return; }
+    var seen = {};
+    var last = 0;
+    var match;
+    glossary.pattern.lastIndex = 0;
+    while ((match = glossary.pattern.exec(text)) !== null) {
+      var word = glossary.byForm[match[0].toLocaleLowerCase("sv-SE")];
+      if (!word || seen[word.term]) { continue; }
+      seen[word.term] = true;
+      paragraph.appendChild(document.createTextNode(text.slice(last, match.index)));
+      paragraph.appendChild(termButton(match[0], word, definitions));
+      last = match.index + match[0].length;
+    }
+    paragraph.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    var text = input.value.trim();
-    if (!text) { return; }
+  function termButton(shown, word, definitions) {
+    termCount += 1;
+    var id = "term-" + termCount;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "term";
+    button.textContent = shown;
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", id);
+    var definition = document.createElement("p");
+    definition.className = "definition";
+    definition.id = id;
+    definition.hidden = true;
+    var name = document.createElement("strong");
+    name.textContent = word.term + ": ";
+    definition.appendChild(name);
+    definition.appendChild(document.createTextNode(word.text));
+    definitions.appendChild(definition);
+    button.addEventListener("click", function () {
+      var open = definition.hidden;
+      definition.hidden = !open;
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    return button;
+  }
+
+  // ---- read aloud ----------------------------------------------------------
+
+  function currentRate() {
+    var base = (config && config.read_aloud_rate) || 1;
+    return Math.min(2, Math.max(0.5, base * (RATE_FACTORS[readRate.value] || 1)));
+  }
+
+  function swedishVoice() {
+    var voices = speech.getVoices() || [];
+    for (var i = 0; i < voices.length; i++) {
+      if (/^sv([-_]|$)/i.test(voices[i].lang)) { return voices[i]; }
+    }
+    return null;
+  }
+
+  function stopReading() {
+    if (!speech) { return; }
+    speech.cancel();
+    if (speaking) {
+      speaking.textContent = TEXT.read;
+      speaking.setAttribute("aria-pressed", "false");
+      speaking = null;
+    }
+  }
+
+  function readButton(text) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "read";
+    button.textContent = TEXT.read;
+    button.setAttribute("aria-pressed", "false");
+    button.addEventListener("click", function () {
+      if (speaking === button) { stopReading(); return; }
+      stopReading();
+      var utterance = new window.SpeechSynthesisUtterance(text);
+      utterance.lang = "sv-SE";
+      utterance.rate = currentRate();
+      var voice = swedishVoice();
+      if (voice) { utterance.voice = voice; }
+      utterance.onend = utterance.onerror = function () {
+        if (speaking === button) {
+          button.textContent = TEXT.read;
+          button.setAttribute("aria-pressed", "false");
+          speaking = null;
+        }
+      };
+      speaking = button;
+      button.textContent = TEXT.stop;
+      button.setAttribute("aria-pressed", "true");
+      speech.speak(utterance);
+    });
+    return button;
+  }
+
+  // ---- messages on screen --------------------------------------------------
+
+  function iconFor(payload) {
+    var icons = (config && config.icons) || {};
+    if (Object.prototype.hasOwnProperty.call(icons, payload)) { return icons[payload]; }
+    var intent = payload.charAt(0) === "/" ? payload.slice(1).split("{")[0] : "";
+    return intent && Object.prototype.hasOwnProperty.call(icons, intent) ? icons[intent] : "";
+  }
+
+  function renderChoices(item, buttons) {
+    var group = document.createElement("div");
+    group.className = "choices";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", TEXT.choices);
+    buttons.forEach(function (choice) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "choice";
+      var icon = iconFor(choice.payload);
+      if (icon) {
+        var span = document.createElement("span");
+        span.className = "icon";
+        span.setAttribute("aria-hidden", "true");
+        span.textContent = icon;
+        button.appendChild(span);
+      }
+      var title = document.createElement("span");
+      title.textContent = choice.title;
+      button.appendChild(title);
+      button.addEventListener("click", function () {
+        focusChoicesNext = true;
+        sendToBot(choice.payload, choice.title);
+      });
+      group.appendChild(button);
+    });
+    item.appendChild(group);
+    return group;
+  }
+
+  function render(entry) {
+    var item = document.createElement("li");
+    item.className = "msg " + entry.who;
+    var who = document.createElement("span");
+    who.className = "visually-hidden";
+    who.textContent = entry.who === "user" ? TEXT.you : TEXT.bot;
+    item.appendChild(who);
+    var paragraph = document.createElement("p");
+    paragraph.className = "text";
+    item.appendChild(paragraph);
+    if (entry.who === "bot") {
+      var definitions = document.createElement("div");
+      fillText(paragraph, entry.text, definitions);
+      item.appendChild(definitions);
+      if (speech && entry.text) { item.appendChild(readButton(entry.text)); }
+      if (entry.buttons && entry.buttons.length) { renderChoices(item, entry.buttons); }
+    } else {
+      paragraph.textContent = entry.text;
+    }
+    log.appendChild(item);
+    return item;
+  }
+
+  function removeChoices() {
+    Array.prototype.forEach.call(log.querySelectorAll(".choices"), function (group) { group.remove(); });
+    history.forEach(function (entry) { delete entry.buttons; });
+  }
+
+  function announce(text) {
+    var line = document.createElement("p");
+    line.textContent = text;
+    announcer.appendChild(line);
+    while (announcer.childNodes.length > 3) { announcer.removeChild(announcer.firstChild); }
+  }
+
+  function onBotMessage(data) {
+    if (!data || typeof data !== "object") { return; }
+    var text = typeof data.text === "string" ? data.text : "";
+    var raw = Array.isArray(data.quick_replies) ? data.quick_replies : (Array.isArray(data.buttons) ? data.buttons : []);
+    var buttons = raw.filter(function (b) {
+      return b && typeof b.title === "string" && typeof b.payload === "string";
+    }).map(function (b) { return { title: b.title, payload: b.payload }; });
+    if (!text && !buttons.length) { return; }
+    var entry = { who: "bot", text: text, buttons: buttons };
+    history.push(entry);
+    save();
+    var item = render(entry);
+    if (text) { announce(text); }
+    item.scrollIntoView({ block: "nearest" });
+    var first = item.querySelector(".choice");
+    if (first && focusChoicesNext && (document.activeElement === input || document.activeElement === document.body) && !input.value) {
+      focusChoicesNext = false;
+      first.focus();
+    }
+  }
+
+  // ---- talking to Rasa -----------------------------------------------------
+
+  function sendToBot(message, shown) {
+    if (!socket) { return; }
+    usedSinceReset = true;
+    restartIdleTimer();
+    removeChoices();
+    if (shown) {
+      var entry = { who: "user", text: shown };
+      history.push(entry);
+      render(entry).scrollIntoView({ block: "nearest" });
+    }
+    save();
+    if (document.activeElement === document.body || !document.activeElement) { input.focus(); }
+    socket.emit("user_uttered", { message: message, session_id: sessionId });
+  }
+
+  function connect(greet) {
+    setStatus(TEXT.connecting);
+    var current = window.io(config.socket_url, {
+      path: config.socket_path,
+      forceNew: true,
+      reconnection: true,
+      withCredentials: false
+    });
+    socket = current;
+    var greeted = !greet;
+    current.on("connect", function () {
+      current.emit("session_request", { session_id: sessionId });
+    });
+    current.on("session_confirm", function () {
+      if (socket !== current) { return; }
+      setStatus("");
+      if (!greeted) {
+        greeted = true;
+        current.emit("user_uttered", { message: config.greeting, session_id: sessionId });
+      }
+    });
+    current.on("bot_uttered", function (data) {
+      if (socket === current) { onBotMessage(data); }
+    });
+    current.on("connect_error", function () {
+      if (socket === current) { setStatus(TEXT.down); }
+    });
+  }
+
+  // Ends the conversation on the server (/restart), empties the screen and starts
+  // a new conversation with a new id. Used by "Ny användare" and the idle timer.
+  function startOver() {
+    window.clearTimeout(idleTimer);
+    idleTimer = null;
+    var old = socket;
+    var oldSession = sessionId;
+    socket = null;
+    stopReading();
+    log.replaceChildren();
+    announcer.replaceChildren();
     input.value = "";
-    send(text);
-  });
+    history = [];
+    usedSinceReset = false;
+    focusChoicesNext = false;
+    sessionId = newSessionId();
+    save();
+    var done = false;
+    function next() {
+      if (done) { return; }
+      done = true;
+      if (old) { old.disconnect(); }
+      connect(true);
+      announce(TEXT.cleared);
+    }
+    if (old && old.connected) {
+      old.off("bot_uttered");
+      // The ack comes after Rasa has handled the restart.
+      old.timeout(5000).emit("user_uttered", { message: config.restart, session_id: oldSession }, next);
+    } else {
+      next();
+    }
+  }
 
-  send("/greet", "Hej");
+  function restartIdleTimer() {
+    if (!tablet || !config) { return; }
+    window.clearTimeout(idleTimer);
+    if (!usedSinceReset) { return; }
+    idleTimer = window.setTimeout(startOver, idleSeconds() * 1000);
+  }
+
+  // The content sets the time; ?idle=N can only make it shorter.
+  function idleSeconds() {
+    var configured = config.tablet_idle_seconds;
+    var asked = parseInt(params.get("idle") || "", 10);
+    return asked > 0 && asked < configured ? asked : configured;
+  }
+
+  // ---- settings ------------------------------------------------------------
+
+  function applyTextSize() {
+    Object.keys(TEXT_SIZES).forEach(function (key) {
+      if (TEXT_SIZES[key]) { root.classList.toggle(TEXT_SIZES[key], textSize.value === key); }
+    });
+  }
+
+  function setUpControls() {
+    if (tablet) { root.classList.add("tablet"); newUserButton.hidden = false; }
+    if (embedded) { root.classList.add("embedded"); closeButton.hidden = false; }
+    if (!speech) {
+      readRate.hidden = true;
+      byId("read-rate-label").hidden = true;
+    }
+    textSize.addEventListener("change", function () { applyTextSize(); save(); });
+    readRate.addEventListener("change", save);
+    newUserButton.addEventListener("click", startOver);
+    closeButton.addEventListener("click", closeWidget);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = input.value.trim();
+      if (!text) { return; }
+      input.value = "";
+      focusChoicesNext = false;
+      sendToBot(text, text);
+    });
+    if (tablet) {
+      ["pointerdown", "keydown", "input"].forEach(function (name) {
+        document.addEventListener(name, restartIdleTimer, { passive: true });
+      });
+    }
+    if (embedded) {
+      document.addEventListener("keydown", function (event) {
+        if (event.key === "Escape") { closeWidget(); }
+      });
+      window.addEventListener("message", function (event) {
+        if (event.source === window.parent && event.data && event.data.type === "vardvagen:focus") { input.focus(); }
+      });
+    }
+  }
+
+  function closeWidget() {
+    stopReading();
+    if (window.parent !== window) { window.parent.postMessage({ type: "vardvagen:close" }, "*"); }
+  }
+
+  function fetchJson(url) {
+    return fetch(url, { credentials: "omit" }).then(function (response) {
+      if (!response.ok) { throw new Error(url + ": HTTP " + response.status); }
+      return response.json();
+    });
+  }
+
+  function start() {
+    setUpControls();
+    var saved = loadSaved();
+    if (saved) {
+      if (TEXT_SIZES.hasOwnProperty(saved.textSize)) { textSize.value = saved.textSize; }
+      if (RATE_FACTORS.hasOwnProperty(saved.readRate)) { readRate.value = saved.readRate; }
+      applyTextSize();
+    }
+    if (typeof window.io !== "function") { setStatus(TEXT.down); return; }
+    setStatus(TEXT.connecting);
+    Promise.all([fetchJson("/chat/config.json"), fetchJson("/chat/glossary.json")])
+      .then(function (results) {
+        config = results[0];
+        try { glossary = buildGlossary(results[1].words || []); } catch (error) { glossary = null; }
+        if (saved && saved.history.length) {
+          sessionId = saved.session;
+          history = saved.history.filter(function (e) { return e && typeof e.text === "string"; });
+          history.forEach(render);
+          connect(false);
+        } else {
+          sessionId = newSessionId();
+          save();
+          connect(true);
+        }
+        if (!embedded) { input.focus(); }
+      })
+      .catch(function () { setStatus(TEXT.down); });
+  }
+
+  start();
 })();
