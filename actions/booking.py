@@ -24,6 +24,8 @@ from bot.swedish import parse_day
 FORM_SLOTS = ("meeting_type", "slot_choice", "first_name", "contact", "booking_confirmed")
 # Not asked; they steer which times are shown next.
 PAGING_SLOTS = ("slots_after", "slots_from_day")
+# Set when this booking replaces an earlier one (a change of time).
+CHANGE_SLOTS = ("change_reference", "change_contact", "change_label")
 MORE = "more"
 
 
@@ -129,6 +131,7 @@ class ActionAskBookingConfirmed(Action):
                     name=tracker.get_slot("first_name"),
                     contact=tracker.get_slot("contact"),
                 ),
+                phrase("change_summary", label=tracker.get_slot("change_label")) if tracker.get_slot("change_reference") else "",
                 phrase("ask_booking_confirmed"),
             ),
             buttons=[button(phrase("button_book_yes"), "affirm"), button(phrase("button_no"), "deny")],
@@ -206,7 +209,7 @@ class ActionBookMeeting(Action):
         return "action_book_meeting"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        done = reset(*FORM_SLOTS, *PAGING_SLOTS, "slot_label", "slots_last_shown")
+        done = reset(*FORM_SLOTS, *PAGING_SLOTS, *CHANGE_SLOTS, "slot_label", "slots_last_shown")
         if not tracker.get_slot("booking_confirmed"):
             dispatcher.utter_message(text=phrase("booking_not_made"), buttons=[button(phrase("button_menu"), "help")])
             return done
@@ -217,6 +220,9 @@ class ActionBookMeeting(Action):
             "first_name": tracker.get_slot("first_name"),
             "contact": tracker.get_slot("contact"),
         }
+        changing = tracker.get_slot("change_reference")
+        if changing:
+            request["replaces"] = {"reference": changing, "contact": tracker.get_slot("change_contact")}
         # The same conversation asking for the same time is the same booking.
         key = f"{tracker.sender_id}:{tracker.get_slot('slot_choice')}"
         try:
@@ -228,12 +234,15 @@ class ActionBookMeeting(Action):
             dispatcher.utter_message(text=phrase("booking_taken"))
             # Keep how, name and contact; ask for a new time only.
             return reset("slot_choice", "slot_label", "booking_confirmed", *PAGING_SLOTS) + [FollowupAction("booking_form")]
+        if status == 404 and changing:
+            dispatcher.utter_message(text=phrase("booking_not_found", phone=content().municipality.phone))
+            return done
         if status not in (200, 201):
             dispatcher.utter_message(text=answer.get("message") or phrase("booking_service_down", phone=content().municipality.phone))
             return done
         dispatcher.utter_message(
             text=lines(
-                phrase("booking_done", label=answer["label"]),
+                phrase("change_done" if changing else "booking_done", label=answer["label"]),
                 answer["meeting_text"],
                 phrase("booking_reference", reference=answer["reference"]),
                 phrase("booking_calendar", url=answer["calendar_url"]),

@@ -33,7 +33,12 @@ class ActionAskCancelConfirmed(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(
             text=phrase("ask_cancel_confirmed", label=tracker.get_slot("cancel_label")),
-            buttons=[button(phrase("button_cancel_yes"), "affirm"), button(phrase("button_no"), "deny")],
+            buttons=[
+                button(phrase("button_cancel_yes"), "affirm"),
+                # Asking to book here ends this form; actions/questions.py makes it a change of time.
+                button(phrase("button_change_time"), "book_appointment"),
+                button(phrase("button_no"), "deny"),
+            ],
         )
         return []
 
@@ -62,7 +67,8 @@ class ValidateCancelForm(FormValidationAction):
             dispatcher.utter_message(text=phrase("booking_not_found", phone=content().municipality.phone))
             # Ask for both again: either may be wrong.
             return {"booking_reference": None, "booking_contact": None}
-        return {"booking_contact": contact, "cancel_label": booking["label"]}
+        # The first name is kept for a change of time (actions/questions.py), so it is not asked again.
+        return {"booking_contact": contact, "cancel_label": booking["label"], "first_name": booking.get("first_name")}
 
 
 class ActionCancelBooking(Action):
@@ -70,7 +76,7 @@ class ActionCancelBooking(Action):
         return "action_cancel_booking"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        done = reset(*FORM_SLOTS)
+        done = reset(*FORM_SLOTS, "first_name")
         label = tracker.get_slot("cancel_label")
         if not tracker.get_slot("cancel_confirmed"):
             dispatcher.utter_message(text=phrase("cancel_not_done"), buttons=[button(phrase("button_menu"), "help")])

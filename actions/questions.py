@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import latest_intent
+from actions import booking, cancel, erasure, interest
+from actions.base import latest_intent, phrase
 from actions.contact import ActionContactCounsellor
 from actions.education import ActionExplainStudySupport
 from actions.menu import ActionHelpMenu
@@ -29,9 +30,47 @@ FORM_FOR = {
 }
 
 
+# What an ended form leaves half-done; cleared so the next time starts afresh.
+# (The walk-through's answers stay: other forms reuse them.)
+UNFINISHED = {
+    "booking_form": (*booking.FORM_SLOTS, *booking.PAGING_SLOTS, *booking.CHANGE_SLOTS, "slot_label"),
+    "cancel_form": (*cancel.FORM_SLOTS, "first_name"),
+    "erase_form": erasure.FORM_SLOTS,
+    "interest_form": interest.FORM_SLOTS,
+}
+
+
+def ended_form(tracker: Tracker) -> str:
+    """The form that was active before this question ended it."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name"):
+            return event["name"]
+    return ""
+
+
+def change_of_time(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """'Byt till en annan tid' at the end of cancelling: book a new time that
+    replaces the found booking; the person's name and contact are known."""
+    if not (tracker.get_slot("cancel_label") and tracker.get_slot("booking_reference")):
+        return []
+    return [
+        SlotSet("change_reference", tracker.get_slot("booking_reference")),
+        SlotSet("change_contact", tracker.get_slot("booking_contact")),
+        SlotSet("change_label", tracker.get_slot("cancel_label")),
+        SlotSet("contact", tracker.get_slot("booking_contact")),
+        SlotSet("first_name", tracker.get_slot("first_name")),
+    ]
+
+
 async def start_form(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
     """Booking, cancelling or interest asked for inside another form: that form comes next."""
-    return [FollowupAction(FORM_FOR[latest_intent(tracker) or ""])]
+    intent = latest_intent(tracker) or ""
+    events: List[Dict[Text, Any]] = []
+    if intent == "book_appointment" and ended_form(tracker) == "cancel_form":
+        events = change_of_time(tracker)
+        if events:
+            dispatcher.utter_message(text=phrase("change_start"))
+    return events + [FollowupAction(FORM_FOR[intent])]
 
 
 # Keep in step with the intents of the rules for questions inside forms
@@ -57,4 +96,8 @@ class ActionAnswerQuestion(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         answer = ANSWERS.get(latest_intent(tracker) or "", ActionHelpMenu().run)
-        return await answer(dispatcher, tracker, domain)
+        events = await answer(dispatcher, tracker, domain)
+        # Cleared after answering: a change of time reads the cancel form's slots first.
+        kept = {e.get("name") for e in events if e.get("event") == "slot"}
+        cleared = [SlotSet(name, None) for name in UNFINISHED.get(ended_form(tracker), ()) if name not in kept]
+        return cleared + events

@@ -16,7 +16,7 @@ from bot.contact import normalize_contact
 from bot.content import Content
 from bot.keys import CONTENT, INTERESTS, STORE
 from bot.openapi import SPEC
-from bot.store.bookings import Booking, NewBooking, SlotTaken
+from bot.store.bookings import Booking, BookingGone, NewBooking, SlotTaken
 from bot.swedish import format_slot
 
 MAX_SLOTS = 20
@@ -120,6 +120,7 @@ def booking_json(booking: Booking, content: Content, request: web.Request) -> Di
     tz = ZoneInfo(content.booking.timezone)
     return {
         "reference": booking.reference,
+        "first_name": booking.first_name,
         "starts_at": booking.starts_at.isoformat(),
         "minutes": booking.minutes,
         "label": format_slot(booking.starts_at, tz),
@@ -166,6 +167,9 @@ async def create_booking(request: web.Request) -> web.Response:
             return web.json_response(booking_json(earlier, content, request), status=200)
         raise ApiError(409, "api_slot_taken", content, slots=await next_free(request, meeting_type, None, 5))
     interpreter = str(body.get("interpreter") or "").strip()[:64] or None
+    replaces = _replaced_booking(body, content)
+    if replaces is not None and not await store.find(*replaces):
+        raise ApiError(404, "api_not_found", content)
     new = NewBooking(
         counsellor_id=counsellor.id,
         starts_at=slot.starts_at,
@@ -177,10 +181,29 @@ async def create_booking(request: web.Request) -> web.Response:
         idempotency_key=key,
     )
     try:
-        booking = await store.create(new)
+        booking = await store.create(new, replaces=replaces)
     except SlotTaken:
         raise ApiError(409, "api_slot_taken", content, slots=await next_free(request, meeting_type, None, 5)) from None
-    return web.json_response(booking_json(booking, content, request), status=201)
+    except BookingGone:
+        raise ApiError(404, "api_not_found", content) from None
+    answer = booking_json(booking, content, request)
+    if replaces is not None:
+        answer["replaced"] = replaces[0]
+    return web.json_response(answer, status=201)
+
+
+def _replaced_booking(body: Dict[str, Any], content: Content) -> Optional[Tuple[str, str]]:
+    """(reference, contact) of a booking this one replaces (a change of time), if any."""
+    raw = body.get("replaces")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ApiError(400, "api_bad_request", content)
+    reference = normalize_code(str(raw.get("reference") or ""))
+    contact = normalize_contact(str(raw.get("contact") or ""))
+    if not looks_like_code(reference) or contact is None:
+        raise ApiError(404, "api_not_found", content)
+    return reference, contact
 
 
 async def _owned_booking(request: web.Request) -> Booking:

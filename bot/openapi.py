@@ -93,9 +93,14 @@ SPEC: Dict[str, Any] = {
                 "counsellor_id": {"type": "string"}, "starts_at": {"type": "string", "format": "date-time"},
                 "meeting_type": {"type": "string"}, "first_name": {"type": "string", "maxLength": 50},
                 "contact": {"type": "string", "description": "Swedish phone number or e-mail"},
-                "interpreter": {"type": "string", "description": "Language, if an interpreter is wanted"}}},
+                "interpreter": {"type": "string", "description": "Language, if an interpreter is wanted"},
+                "replaces": {"type": "object", "description": "Change of time: this booking is deleted in the same transaction",
+                             "required": ["reference", "contact"],
+                             "properties": {"reference": {"type": "string"}, "contact": {"type": "string"}}}}},
             "Booking": {"type": "object", "properties": {
-                "reference": {"type": "string"}, "starts_at": {"type": "string", "format": "date-time"},
+                "reference": {"type": "string"}, "first_name": {"type": "string"},
+                "starts_at": {"type": "string", "format": "date-time"},
+                "replaced": {"type": "string", "description": "Code of the booking this one replaced"},
                 "label": {"type": "string"}, "meeting_type": {"type": "string"}, "calendar_url": {"type": "string"},
                 "what_to_bring": {"type": "array", "items": {"type": "string"}}}},
             "NewInterest": {"type": "object", "required": ["track_id", "first_name", "contact"], "properties": {

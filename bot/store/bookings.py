@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +28,10 @@ LONGEST_MEETING = timedelta(minutes=240)
 
 class SlotTaken(Exception):
     """Someone else booked that counsellor at that time."""
+
+
+class BookingGone(Exception):
+    """The booking to be replaced no longer exists (or the contact is wrong)."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,11 @@ class BookingStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
 
-    async def create(self, new: NewBooking, now: Optional[datetime] = None) -> Booking:
+    async def create(
+        self, new: NewBooking, now: Optional[datetime] = None, replaces: Optional[Tuple[str, str]] = None
+    ) -> Booking:
+        """Book; with `replaces` (reference, contact) the old booking is deleted
+        in the same transaction, so a change never loses both or keeps both."""
         created = to_db(now or datetime.now(timezone.utc))
         for _ in range(REFERENCE_ATTEMPTS):
             values = {
@@ -110,6 +118,12 @@ class BookingStore:
             try:
                 async with self.engine.begin() as conn:
                     await conn.execute(insert(bookings).values(**values))
+                    if replaces is not None:
+                        old = await conn.execute(
+                            delete(bookings).where(bookings.c.reference == replaces[0], bookings.c.contact == replaces[1])
+                        )
+                        if old.rowcount != 1:
+                            raise BookingGone(replaces[0])  # rolls the new booking back too
                 return await self._by_reference(values["reference"])
             except IntegrityError:
                 if new.idempotency_key:

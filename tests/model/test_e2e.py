@@ -93,8 +93,8 @@ def buttons_of(replies: List[dict]) -> List[dict]:
     return [b for r in replies for b in r.get("buttons") or []]
 
 
-async def test_booking_and_cancelling_in_the_chat(stack):
-    who = sender()
+async def book_in_chat(stack, who: str):
+    """Book a phone meeting through the chat; returns the chosen time's button and the code."""
     replies = await say_to_rasa(stack, who, "jag vill boka en tid med syv")
     assert CONTENT.phrases.phrases["ask_meeting_type"] in said(replies)
     phone = next(b for b in buttons_of(replies) if "phone" in b["payload"])
@@ -111,7 +111,12 @@ async def test_booking_and_cancelling_in_the_chat(stack):
     replies = await say_to_rasa(stack, who, "ja")
     done = said(replies)
     assert f"Klart! Du har en tid {chosen['title']}." in done
-    reference = done.split("Din kod är ")[1][:8]
+    return chosen, done.split("Din kod är ")[1][:8]
+
+
+async def test_booking_and_cancelling_in_the_chat(stack):
+    who = sender()
+    chosen, reference = await book_in_chat(stack, who)
     with sqlite3.connect(stack.var_dir / "service.db") as db:
         rows = db.execute("SELECT first_name, contact FROM bookings WHERE reference = ?", (reference,)).fetchall()
     assert rows == [("Amina", "+46701234567")]
@@ -125,6 +130,30 @@ async def test_booking_and_cancelling_in_the_chat(stack):
     assert CONTENT.phrases.phrases["cancel_done"].format(label=chosen["title"]) in said(replies)
     with sqlite3.connect(stack.var_dir / "service.db") as db:
         assert db.execute("SELECT count(*) FROM bookings").fetchone() == (0,)
+
+
+async def test_changing_a_time_in_the_chat(stack):
+    who = sender()
+    old, reference = await book_in_chat(stack, who)
+    phrases = CONTENT.phrases.phrases
+    replies = await say_to_rasa(stack, who, "jag vill byta tid")
+    assert phrases["ask_booking_reference"] in said(replies)
+    await say_to_rasa(stack, who, reference)
+    replies = await say_to_rasa(stack, who, "070 123 45 67")
+    change = next(b for b in buttons_of(replies) if b["title"] == phrases["button_change_time"])
+    replies = await say_to_rasa(stack, who, change["payload"])
+    assert phrases["change_start"] in said(replies) and phrases["ask_meeting_type"] in said(replies)
+    phone = next(b for b in buttons_of(replies) if "phone" in b["payload"])
+    replies = await say_to_rasa(stack, who, phone["payload"])
+    new = next(b for b in buttons_of(replies) if "slot_choice" in b["payload"] and b["title"] != old["title"])
+    replies = await say_to_rasa(stack, who, new["payload"])
+    # Name and contact are known from the booking: straight to the summary.
+    assert phrases["change_summary"].format(label=old["title"]) in said(replies) and "Amina" in said(replies)
+    replies = await say_to_rasa(stack, who, "ja")
+    assert phrases["change_done"].format(label=new["title"]) in said(replies)
+    with sqlite3.connect(stack.var_dir / "service.db") as db:
+        rows = db.execute("SELECT reference FROM bookings WHERE contact = '+46701234567'").fetchall()
+    assert len(rows) == 1 and rows[0][0] != reference
 
 
 def all_text_in(database) -> str:

@@ -13,6 +13,7 @@ def make_tracker(
     slots: Optional[Dict[str, Any]] = None,
     ranking: Optional[List[Dict[str, Any]]] = None,
     active_loop: Optional[str] = None,
+    events: Optional[List[Dict[str, Any]]] = None,
 ) -> Tracker:
     return Tracker(
         sender_id="test-user",
@@ -23,7 +24,7 @@ def make_tracker(
             "entities": [dict(e) for e in entities],
             "intent_ranking": ranking or [],
         },
-        events=[],
+        events=list(events or []),
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},

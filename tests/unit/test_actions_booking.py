@@ -186,6 +186,61 @@ async def test_cancel_with_code_and_contact_frees_the_time(service):
     assert chosen(again)["slot_choice"] == choice
 
 
+# The form that was active, then ended by a question (action_deactivate_loop).
+ENDED_CANCEL_FORM = [{"event": "active_loop", "name": "cancel_form"}, {"event": "active_loop", "name": None}]
+
+
+async def test_change_of_time_books_the_new_time_and_frees_the_old(service):
+    from actions.questions import ActionAnswerQuestion
+
+    messages, _ = await offered()
+    old_choice, new_choice = chosen(messages, 0), chosen(messages, 1)
+    done, _ = await booked({"meeting_type": "phone", "slot_choice": old_choice["slot_choice"], "first_name": "Amina",
+                            "contact": "+46701234567"})
+    reference = texts(done).split(PHRASES["booking_reference"].split("{")[0])[1][:8]
+    found = await ValidateCancelForm().validate_booking_contact(
+        "0701234567", CollectingDispatcher(), make_tracker(slots={"booking_reference": reference}), {})
+    assert found["first_name"] == "Amina"
+    # "Byt till en annan tid" is a button on the cancel question.
+    ask = CollectingDispatcher()
+    from actions.cancel import ActionAskCancelConfirmed
+    await ActionAskCancelConfirmed().run(ask, make_tracker(slots=found), {})
+    assert payloads(ask.messages) == ["/affirm", "/book_appointment", "/deny"]
+
+    cancel_slots = {"booking_reference": reference, **found}
+    answer, events = await run(ActionAnswerQuestion(), make_tracker(
+        "/book_appointment", intent="book_appointment", slots=cancel_slots, events=ENDED_CANCEL_FORM))
+    assert texts(answer) == PHRASES["change_start"]
+    assert events[-1] == {"event": "followup", "name": "booking_form", "timestamp": None}
+    change = slot_events(events)
+    assert change["change_reference"] == reference and change["change_label"] == old_choice["slot_label"]
+    assert change["first_name"] == "Amina" and change["contact"] == "+46701234567"  # not asked again
+    assert change["booking_reference"] is None and change["cancel_label"] is None
+
+    new_slots = {**{k: v for k, v in change.items() if v is not None}, "meeting_type": "phone",
+                 "slot_choice": new_choice["slot_choice"], "slot_label": new_choice["slot_label"]}
+    summary, _ = await run(ActionAskBookingConfirmed(), make_tracker(slots=new_slots))
+    assert PHRASES["change_summary"].format(label=old_choice["slot_label"]) in texts(summary)
+    changed, events = await booked(new_slots)
+    assert PHRASES["change_done"].format(label=new_choice["slot_label"]) in texts(changed)
+    assert slot_events(events)["change_reference"] is None
+    assert await service_client.get_client().find_booking(reference, "+46701234567") is None
+    again, _ = await offered()
+    free = [b["payload"] for m in again for b in m.get("buttons") or []]
+    assert any(old_choice["slot_choice"] in p for p in free)  # the old time is free again
+    assert not any(new_choice["slot_choice"] in p for p in free)
+
+
+async def test_a_question_that_ends_cancelling_forgets_the_booking_found(service):
+    from actions.questions import ActionAnswerQuestion
+
+    slots = {"booking_reference": "KX7PQ3TA", "booking_contact": "+46701234567", "cancel_label": "x", "first_name": "Amina"}
+    _, events = await run(ActionAnswerQuestion(), make_tracker(
+        "vad tjänar man", intent="ask_salary", slots=slots, events=ENDED_CANCEL_FORM))
+    cleared = slot_events(events)
+    assert all(cleared[name] is None for name in slots) and "change_reference" not in cleared
+
+
 async def test_interest_sends_the_walk_through_answers_and_is_stored(service):
     from actions.interest import ActionAskInterestConfirmed, ActionRegisterInterest, ValidateInterestForm
     from bot.keys import INTERESTS

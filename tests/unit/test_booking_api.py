@@ -151,6 +151,43 @@ async def test_cancel_frees_the_time(client):
     assert again.status == 201
 
 
+async def test_change_books_the_new_time_and_frees_the_old_in_one_step(client):
+    old_slot, new_slot = (await slots(client, meeting_type="phone"))[:2]
+    old = await (await client.post("/api/bookings", json=booking_for(old_slot))).json()
+    change = booking_for(new_slot, replaces={"reference": old["reference"].lower(), "contact": "070-123 45 67"})
+    response = await client.post("/api/bookings", json=change)
+    assert response.status == 201
+    new = await response.json()
+    assert new["replaced"] == old["reference"] and new["reference"] != old["reference"]
+    assert (await client.get(f"/api/bookings/{old['reference']}", params={"contact": "0701234567"})).status == 404
+    free = {s["starts_at"] for s in await slots(client, meeting_type="phone")}
+    assert old_slot["starts_at"] in free and new_slot["starts_at"] not in free
+
+
+async def test_a_change_with_the_wrong_contact_books_nothing(client):
+    old_slot, new_slot = (await slots(client, meeting_type="phone"))[:2]
+    old = await (await client.post("/api/bookings", json=booking_for(old_slot))).json()
+    for replaces in ({"reference": old["reference"], "contact": "0709999999"}, {"reference": "ABCDEFGH", "contact": "0701234567"}):
+        response = await client.post("/api/bookings", json=booking_for(new_slot, replaces=replaces))
+        assert response.status == 404 and "message" in await response.json()
+    assert (await client.post("/api/bookings", json=booking_for(new_slot, replaces="ABC"))).status == 400
+    assert (await client.get(f"/api/bookings/{old['reference']}", params={"contact": "0701234567"})).status == 200
+    assert new_slot["starts_at"] in {s["starts_at"] for s in await slots(client, meeting_type="phone")}
+
+
+async def test_a_change_whose_old_booking_went_meanwhile_is_rolled_back(client):
+    from bot.keys import STORE
+    from bot.store.bookings import BookingGone, NewBooking
+
+    old_slot, new_slot = (await slots(client, meeting_type="phone"))[:2]
+    old = await (await client.post("/api/bookings", json=booking_for(old_slot))).json()
+    new = NewBooking(new_slot["counsellor_id"], datetime.fromisoformat(new_slot["starts_at"]), 30, "phone", "Amina",
+                     "+46701234567")
+    with pytest.raises(BookingGone):
+        await client.app[STORE].create(new, replaces=(old["reference"], "+46709999999"))
+    assert new_slot["starts_at"] in {s["starts_at"] for s in await slots(client, meeting_type="phone")}
+
+
 async def test_blocked_time_cannot_be_booked(client):
     from bot.keys import STORE
 
