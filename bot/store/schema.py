@@ -79,3 +79,36 @@ calendar_feeds = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime, nullable=False),
 )
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(16), nullable=False, unique=True),
+    Column("question", Text, nullable=False),
+    Column("contact", String(254)),  # normalised phone or e-mail; None: the person gave none
+    Column("summary", Text, nullable=False),  # JSON: what the bot knew (track, levels, age, profession)
+    Column("transcript", Text, nullable=False),  # JSON: [{"from": "user"|"bot", "text": ...}]
+    Column("conversation_id", String(64), index=True),  # the chat's sender id
+    Column("status", String(16), nullable=False, index=True),  # open, taken, answered, closed
+    Column("taken_by", String(64)),
+    Column("answer", Text),
+    Column("answered_at", DateTime),
+    Column("emailed_at", DateTime),
+    Column("idempotency_key", String(100), unique=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+followups = Table(
+    "followups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # In the link a counsellor hands out: random and long enough not to be guessed.
+    Column("code", String(32), nullable=False, unique=True),
+    Column("track_id", String(64)),
+    Column("topic", String(32)),
+    Column("label", String(80)),  # who it is for: "SFI klass 3B" or a first name
+    Column("created_by", String(64), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+)

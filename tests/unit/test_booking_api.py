@@ -205,8 +205,9 @@ async def test_schema_is_made_by_migrations(client, database_url):
     with engine.connect() as conn:
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     engine.dispose()
-    assert {"bookings", "blocks", "interests", "users", "sessions", "calendar_feeds", "alembic_version"} <= tables
-    assert version == "0004"
+    assert {"bookings", "blocks", "interests", "users", "sessions", "calendar_feeds", "tickets", "followups",
+            "alembic_version"} <= tables
+    assert version == "0005"
 
 
 def test_upgrade_keeps_existing_data(database_url):
@@ -226,7 +227,7 @@ def test_upgrade_keeps_existing_data(database_url):
     upgrade(database_url)  # a second run changes nothing
     with engine.connect() as conn:
         assert conn.execute(text("SELECT first_name FROM bookings")).scalars().all() == ["Amina"]
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
     engine.dispose()
 
 
