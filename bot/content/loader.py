@@ -24,6 +24,7 @@ FILES: Dict[str, Type[BaseModel]] = {
     "booking": model.Booking,
     "privacy": model.Privacy,
     "web": model.Web,
+    "followup": model.Followup,
 }
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "content"

@@ -267,12 +267,43 @@ class Retention(Strict):
     bookings_after_meeting: int = Field(ge=1, le=3650)
     interests: int = Field(ge=1, le=3650)
     conversations: int = Field(ge=1, le=3650)
+    # A question handed to a counsellor, counted from when it was asked.
+    tickets: int = Field(default=90, ge=1, le=3650)
 
 
 class Privacy(Strict):
     retention_days: Retention
     booking_notice: List[str] = Field(min_items=1)
     interest_notice: List[str] = Field(min_items=1)
+    # Told before a question is handed to a counsellor; {days} is retention_days.tickets.
+    handoff_notice: List[str] = Field(min_items=1)
+
+
+# What a follow-up link can open in the chat; the code knows each of these.
+FOLLOWUP_TOPICS = ("prerequisites", "start_dates", "study_support", "steps", "salary", "interest")
+
+
+class FollowupTopic(Strict):
+    id: str
+    label: str  # for counsellors, in the dashboard
+
+    @validator("id")
+    def known_topic(cls, value: str) -> str:
+        if value not in FOLLOWUP_TOPICS:
+            raise ValueError(f"unknown topic '{value}' (known: {', '.join(FOLLOWUP_TOPICS)})")
+        return value
+
+
+class Followup(Strict):
+    """Follow-up links from a counsellor to the chat (content/followup.yml)."""
+
+    expires_days: int = Field(default=60, ge=1, le=365)
+    topics: List[FollowupTopic] = Field(min_items=1)
+
+    @validator("topics")
+    def unique_ids(cls, topics: List[FollowupTopic]) -> List[FollowupTopic]:
+        _check_unique([t.id for t in topics])
+        return topics
 
 
 class Web(Strict):
@@ -308,6 +339,7 @@ class Content(BaseModel):
     booking: Booking
     privacy: Privacy
     web: Web
+    followup: Followup
 
 
 def _check_unique(ids: List[str]) -> None:
