@@ -12,15 +12,18 @@ import aiohttp
 from aiohttp import web
 
 from bot.chat import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
-from bot import api, dashboard, erasure, retention
+from bot import api, dashboard, erasure, followup_api, retention, tickets_api
 from bot import web as web_chat
 from bot.content import load_content
-from bot.keys import ACCOUNTS, CONTENT, FEEDS, HTTP, INTERESTS, SETTINGS, STORE
+from bot.keys import ACCOUNTS, CONTENT, FEEDS, FOLLOWUPS, HTTP, INTERESTS, MAILER, SETTINGS, STORE, TICKETS
+from bot.mail import mailer_from
 from bot.settings import Settings
 from bot.store.accounts import AccountStore
 from bot.store.bookings import BookingStore
 from bot.store.feeds import FeedStore
+from bot.store.followups import FollowupStore
 from bot.store.interests import InterestStore
+from bot.store.tickets import TicketStore
 from bot.store.database import create_engine, upgrade
 
 log = logging.getLogger(__name__)
@@ -76,6 +79,8 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[INTERESTS] = InterestStore(engine)
     app[ACCOUNTS] = AccountStore(engine)
     app[FEEDS] = FeedStore(engine)
+    app[TICKETS] = TicketStore(engine)
+    app[FOLLOWUPS] = FollowupStore(engine)
     yield
     await engine.dispose()
 
@@ -106,9 +111,14 @@ async def _retention(app: web.Application) -> AsyncIterator[None]:
 
 def create_app(settings: Settings) -> web.Application:
     """Build the app. Content is loaded (and validated) here, not at import."""
-    app = web.Application(client_max_size=64 * 1024)
+    # A handed-over question carries up to 40 turns of 1000 characters (JSON-escaped);
+    # 256 KiB holds that, and still stops anything much larger.
+    app = web.Application(client_max_size=256 * 1024)
     app[SETTINGS] = settings
     app[CONTENT] = load_content(settings.content_dir)
+    mailer = mailer_from(settings)
+    if mailer is not None:
+        app[MAILER] = mailer
     app.cleanup_ctx.append(_http_session)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(erasure.tracker_engine)
@@ -123,6 +133,8 @@ def create_app(settings: Settings) -> web.Application:
             *web_chat.routes(),
             *api.routes(),
             *erasure.routes(),
+            *tickets_api.routes(),
+            *followup_api.routes(),
             *dashboard.routes(),
         ]
     )

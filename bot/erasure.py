@@ -1,5 +1,5 @@
 """'Ta bort mina uppgifter': delete one person's bookings, interest
-registrations and conversation.
+registrations, handed-over questions (tickets) and conversation.
 
 The reference code plus the contact prove it is their data; then everything
 stored with that contact goes. The conversation is deleted from Rasa's
@@ -22,7 +22,7 @@ from bot import retention
 from bot.api import ApiError, _content, json_object
 from bot.booking.codes import looks_like_code, normalize_code
 from bot.contact import normalize_contact
-from bot.keys import INTERESTS, SETTINGS, STORE
+from bot.keys import INTERESTS, SETTINGS, STORE, TICKETS
 from bot.store.database import create_engine
 
 log = logging.getLogger(__name__)
@@ -40,18 +40,21 @@ async def _erase_conversation_later(engine: AsyncEngine, sender_id: str, delay: 
 async def erase(request: web.Request) -> web.Response:
     content = _content(request)
     body = await json_object(request)
-    bookings_deleted = interests_deleted = 0
+    bookings_deleted = interests_deleted = tickets_deleted = 0
     reference = body.get("reference")
     if reference:
         code = normalize_code(str(reference))
         contact = normalize_contact(str(body.get("contact") or ""))
         owned = looks_like_code(code) and contact and (
-            await request.app[STORE].find(code, contact) or await request.app[INTERESTS].find(code, contact)
+            await request.app[STORE].find(code, contact)
+            or await request.app[INTERESTS].find(code, contact)
+            or await request.app[TICKETS].find(code, contact)
         )
         if not owned:
             raise ApiError(404, "api_not_found", content)
         bookings_deleted = await request.app[STORE].delete_for_contact(contact)
         interests_deleted = await request.app[INTERESTS].delete_for_contact(contact)
+        tickets_deleted = await request.app[TICKETS].delete_for_contact(contact)
     conversation = str(body.get("conversation_id") or "")[:255]
     tracker = request.app.get(TRACKER)
     if conversation and tracker is not None:
@@ -60,7 +63,12 @@ async def erase(request: web.Request) -> web.Response:
         request.app[PENDING].add(task)
         task.add_done_callback(request.app[PENDING].discard)
     return web.json_response(
-        {"bookings": bookings_deleted, "interests": interests_deleted, "conversation": bool(conversation and tracker)}
+        {
+            "bookings": bookings_deleted,
+            "interests": interests_deleted,
+            "tickets": tickets_deleted,
+            "conversation": bool(conversation and tracker),
+        }
     )
 
 

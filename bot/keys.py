@@ -4,11 +4,14 @@ import aiohttp
 from aiohttp import web
 
 from bot.content import Content
+from bot.mail import Mailer
 from bot.settings import Settings
 from bot.store.accounts import AccountStore
 from bot.store.bookings import BookingStore
 from bot.store.feeds import FeedStore
+from bot.store.followups import FollowupStore
 from bot.store.interests import InterestStore
+from bot.store.tickets import TicketStore
 
 SETTINGS = web.AppKey("settings", Settings)
 CONTENT = web.AppKey("content", Content)
@@ -17,3 +20,7 @@ STORE = web.AppKey("booking_store", BookingStore)
 INTERESTS = web.AppKey("interest_store", InterestStore)
 ACCOUNTS = web.AppKey("account_store", AccountStore)
 FEEDS = web.AppKey("feed_store", FeedStore)
+TICKETS = web.AppKey("ticket_store", TicketStore)
+FOLLOWUPS = web.AppKey("followup_store", FollowupStore)
+# Only there when an SMTP host is configured: without it nothing is e-mailed.
+MAILER = web.AppKey("mailer", Mailer)

@@ -70,14 +70,43 @@ SPEC: Dict[str, Any] = {
         },
         "/api/erasure": {
             "post": {
-                "summary": "Delete one person's bookings, interest registrations and conversation",
-                "description": "`reference` plus `contact` prove the data is theirs; then everything stored with that "
+                "summary": "Delete one person's bookings, interest registrations, handed-over questions and conversation",
+                "description": "`reference` (of a booking, an interest or a ticket) plus `contact` prove the data is "
+                "theirs; then everything stored with that "
                 "contact is deleted. `conversation_id` (the chat's sender id) deletes the conversation from the "
                 "tracker store a few seconds later.",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {
                     "reference": {"type": "string"}, "contact": {"type": "string"}, "conversation_id": {"type": "string"}}}}}},
                 "responses": {"200": {"description": "What was deleted"}, "404": _ERROR},
             }
+        },
+        "/api/tickets": {
+            "post": {
+                "summary": "Hand a question the bot could not answer to a counsellor",
+                "description": "Personnummer and control characters are removed from the question and the "
+                "transcript. The answer is read with the code (GET /api/tickets/{reference}), in the same chat "
+                "(GET /chat/answers?conversation=<sender id>), and e-mailed when the contact is an e-mail address.",
+                "parameters": [_KEY],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewTicket"}}}},
+                "responses": {
+                    "201": {"description": "Handed over", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TicketCreated"}}}},
+                    "200": {"description": "Handed over before with the same Idempotency-Key: the first ticket"},
+                    "400": _ERROR,
+                },
+            }
+        },
+        "/api/tickets/{reference}": {
+            "get": {"summary": "Status and answer of a handed-over question; the code alone is enough",
+                    "parameters": [_CODE],
+                    "responses": {"200": {"description": "The question", "content": {"application/json": {"schema": {
+                        "$ref": "#/components/schemas/Ticket"}}}}, "404": _ERROR}},
+        },
+        "/api/followups/{code}": {
+            "get": {"summary": "What a counsellor's follow-up link opens: a job track and a topic",
+                    "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "The link", "content": {"application/json": {"schema": {
+                        "$ref": "#/components/schemas/Followup"}}}},
+                                  "404": {**_ERROR, "description": "Unknown or expired link"}}},
         },
         "/api/openapi.json": {"get": {"summary": "This description", "responses": {"200": {"description": "OpenAPI 3"}}}},
     },
@@ -106,6 +135,30 @@ SPEC: Dict[str, Any] = {
             "NewInterest": {"type": "object", "required": ["track_id", "first_name", "contact"], "properties": {
                 "track_id": {"type": "string"}, "first_name": {"type": "string"}, "contact": {"type": "string"},
                 "answers": {"type": "object", "description": "sfi_level, education, experience, age"}}},
+            "NewTicket": {"type": "object", "required": ["question"], "properties": {
+                "question": {"type": "string", "minLength": 1, "maxLength": 2000},
+                "contact": {"type": "string", "nullable": True, "description": "Swedish phone number or e-mail; optional"},
+                "conversation_id": {"type": "string", "nullable": True, "pattern": "^[A-Za-z0-9_-]{8,64}$",
+                                    "description": "The chat's sender id"},
+                "summary": {"type": "object", "description": "What the bot knew; only known keys with known values "
+                            "are kept: track, sfi_level, education, experience, age, profession"},
+                "transcript": {"type": "array", "maxItems": 40, "items": {"type": "object", "properties": {
+                    "from": {"type": "string", "enum": ["user", "bot"]},
+                    "text": {"type": "string", "description": "Cut to 1000 characters"}}}}}},
+            "TicketCreated": {"type": "object", "properties": {
+                "reference": {"type": "string", "example": "KX7PQ3TA"},
+                "status": {"type": "string", "enum": ["open", "taken", "answered", "closed"]},
+                "email": {"type": "boolean", "description": "The answer will be e-mailed"}}},
+            "Ticket": {"type": "object", "properties": {
+                "reference": {"type": "string"}, "status": {"type": "string", "enum": ["open", "taken", "answered", "closed"]},
+                "question": {"type": "string"}, "answer": {"type": "string", "nullable": True},
+                "answered_at": {"type": "string", "format": "date-time", "nullable": True}}},
+            "Followup": {"type": "object", "properties": {
+                "code": {"type": "string"}, "track_id": {"type": "string", "nullable": True},
+                "track_name": {"type": "string", "nullable": True},
+                "topic": {"type": "string", "nullable": True,
+                          "enum": ["prerequisites", "start_dates", "study_support", "steps", "salary", "interest", None]},
+                "label": {"type": "string", "nullable": True}}},
         }
     },
 }

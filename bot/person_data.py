@@ -11,12 +11,13 @@ from typing import Any, Dict
 
 from aiohttp import web
 
-from bot.keys import INTERESTS, STORE
+from bot.keys import INTERESTS, STORE, TICKETS
 
 
 async def collect(app: web.Application, contact: str) -> Dict[str, Any]:
     bookings = await app[STORE].for_contact(contact)
     interests = await app[INTERESTS].for_contact(contact)
+    tickets = await app[TICKETS].for_contact(contact)
     return {
         "contact": contact,
         "bookings": [
@@ -42,5 +43,19 @@ async def collect(app: web.Application, contact: str) -> Dict[str, Any]:
                 "registered_at": i.created_at.isoformat(),
             }
             for i in interests
+        ],
+        "tickets": [
+            {
+                "reference": t.reference,
+                "question": t.question,
+                "contact": t.contact,
+                "summary": t.summary,
+                "transcript": t.transcript,
+                "status": t.status,
+                "answer": t.answer,
+                "asked_at": t.created_at.isoformat(),
+                "answered_at": t.answered_at.isoformat() if t.answered_at else None,
+            }
+            for t in tickets
         ],
     }

@@ -2,6 +2,8 @@
 
 - bookings: N days after the meeting
 - interest registrations: N days after they were made
+- questions handed to a counsellor (tickets): N days after they were asked
+- follow-up links: when they expire (a label may be a first name)
 - conversations in Rasa's SQL tracker store: N days after their last event
   (Rasa 3.6 has no HTTP endpoint to delete a conversation, so this deletes
   from the tracker store's `events` table itself).
@@ -26,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.content.model import Retention
 from bot.store.bookings import to_db
-from bot.store.schema import bookings, interests
+from bot.store.schema import bookings, followups, interests, tickets
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +47,25 @@ class Purged:
     bookings: int = 0
     interests: int = 0
     conversations: int = 0
+    tickets: int = 0
+    followups: int = 0
 
 
 async def purge_service(engine: AsyncEngine, retention: Retention, now: datetime) -> Purged:
     booking_cutoff = to_db(now - timedelta(days=retention.bookings_after_meeting))
     interest_cutoff = to_db(now - timedelta(days=retention.interests))
+    ticket_cutoff = to_db(now - timedelta(days=retention.tickets))
     async with engine.begin() as conn:
         gone_bookings = await conn.execute(delete(bookings).where(bookings.c.starts_at < booking_cutoff))
         gone_interests = await conn.execute(delete(interests).where(interests.c.created_at < interest_cutoff))
-    return Purged(bookings=gone_bookings.rowcount, interests=gone_interests.rowcount)
+        gone_tickets = await conn.execute(delete(tickets).where(tickets.c.created_at < ticket_cutoff))
+        gone_followups = await conn.execute(delete(followups).where(followups.c.expires_at < to_db(now)))
+    return Purged(
+        bookings=gone_bookings.rowcount,
+        interests=gone_interests.rowcount,
+        tickets=gone_tickets.rowcount,
+        followups=gone_followups.rowcount,
+    )
 
 
 async def purge_conversations(engine: AsyncEngine, retention: Retention, now: datetime) -> int:
@@ -85,8 +97,11 @@ async def purge(
     moment = now or datetime.now(timezone.utc)
     done = await purge_service(service, retention, moment)
     conversations = await purge_conversations(tracker, retention, moment) if tracker is not None else 0
-    result = Purged(done.bookings, done.interests, conversations)
-    log.info("Retention: deleted %s bookings, %s interests, %s conversations", *vars(result).values())
+    result = Purged(done.bookings, done.interests, conversations, done.tickets, done.followups)
+    log.info(
+        "Retention: deleted %s bookings, %s interests, %s conversations, %s tickets, %s follow-up links",
+        *vars(result).values(),
+    )
     return result
 
 
@@ -112,7 +127,10 @@ def main(argv: Optional[list] = None) -> int:
                 await tracker.dispose()
 
     result = asyncio.run(run())
-    print(f"Deleted {result.bookings} bookings, {result.interests} interests, {result.conversations} conversations")
+    print(
+        f"Deleted {result.bookings} bookings, {result.interests} interests, {result.conversations} conversations, "
+        f"{result.tickets} tickets, {result.followups} follow-up links"
+    )
     return 0
 
 

@@ -33,6 +33,15 @@ class Settings:
     erasure_delay_seconds: float = 5.0
     # Set VARDVAGEN_SECURE_COOKIES=1 behind HTTPS (production) so cookies are never sent in clear text.
     secure_cookies: bool = False
+    # Answers to handed-over questions are e-mailed through this SMTP server;
+    # without a host nothing is sent (the dashboard says so).
+    smtp_host: Optional[str] = None
+    smtp_port: int = 587
+    smtp_username: Optional[str] = None
+    smtp_password: Optional[str] = field(default=None, repr=False)
+    smtp_from: str = "vardvagen@localhost"
+    # STARTTLS after connecting (port 587); set VARDVAGEN_SMTP_STARTTLS=0 for a local relay.
+    smtp_starttls: bool = True
 
     @property
     def public_socket_url(self) -> str:
@@ -50,4 +59,10 @@ class Settings:
             database_url=env.get("VARDVAGEN_DATABASE_URL", DEFAULT_DATABASE_URL),
             tracker_url=env.get("VARDVAGEN_TRACKER_URL") or None,
             secure_cookies=env.get("VARDVAGEN_SECURE_COOKIES", "") == "1",
+            smtp_host=env.get("VARDVAGEN_SMTP_HOST") or None,
+            smtp_port=int(env.get("VARDVAGEN_SMTP_PORT", cls.smtp_port)),
+            smtp_username=env.get("VARDVAGEN_SMTP_USERNAME") or None,
+            smtp_password=env.get("VARDVAGEN_SMTP_PASSWORD") or None,
+            smtp_from=env.get("VARDVAGEN_SMTP_FROM", cls.smtp_from),
+            smtp_starttls=env.get("VARDVAGEN_SMTP_STARTTLS", "1") != "0",
         )

@@ -38,8 +38,8 @@ async def export(request: web.Request) -> web.Response:
     data = await collect(request.app, contact)
     # Who exported how much, never whose data: the log must not hold the contact.
     log.info(
-        "Person data exported by %s: %d bookings, %d interests",
-        session.user.username, len(data["bookings"]), len(data["interests"]),
+        "Person data exported by %s: %d bookings, %d interests, %d tickets",
+        session.user.username, len(data["bookings"]), len(data["interests"]), len(data["tickets"]),
     )
     return web.Response(
         text=json.dumps(data, ensure_ascii=False, indent=2),

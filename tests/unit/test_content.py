@@ -117,3 +117,14 @@ def test_cli_check_reports_problems(content_copy: Path, capsys):
     finally:
         sys.argv = sys_argv
     assert "municipality.yml: website: invalid or missing URL scheme" in capsys.readouterr().err
+
+
+def test_handoff_notice_says_what_why_how_long_and_how_to_delete():
+    notice = " ".join(load_content().privacy.handoff_notice)
+    assert "{days}" in notice and "ta bort mina uppgifter" in notice.lower()
+    assert "fråga" in notice and "vägledare" in notice
+
+
+def test_unknown_follow_up_topic_names_file_and_field(content_copy):
+    edit(content_copy / "followup.yml", lambda d: d["topics"][1].update(id="weather"))
+    assert "followup.yml: topics[1].id: unknown topic 'weather'" in problems_for(content_copy)

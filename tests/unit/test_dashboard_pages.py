@@ -177,6 +177,11 @@ async def test_export_of_one_persons_data(client, caplog):
     booking = await book(client, contact="amina@example.se")
     interest = await register(client, await track_id(client), contact="Amina@Example.se")
     await book(client, index=1, contact="0709999999")  # someone else
+    asked = await client.post("/api/tickets", json={
+        "question": "Kan jag jobba natt?", "contact": "amina@example.se",
+        "summary": {"sfi_level": "sfi_d"}, "transcript": [{"from": "user", "text": "hej"}]})
+    ticket = (await asked.json())["reference"]
+    await client.post("/api/tickets", json={"question": "Annan fråga?", "contact": "0709999999"})
     await login(client, "omar")
     page = await (await client.get("/dashboard/person")).text()
     bad = await client.post("/dashboard/person", data={"csrf_token": csrf_of(page), "contact": "inte en kontakt"})
@@ -187,4 +192,9 @@ async def test_export_of_one_persons_data(client, caplog):
     data = json.loads(await response.text())
     assert [b["reference"] for b in data["bookings"]] == [booking["reference"]]
     assert [i["reference"] for i in data["interests"]] == [interest]
+    assert [t["reference"] for t in data["tickets"]] == [ticket]
+    assert data["tickets"][0]["question"] == "Kan jag jobba natt?" and data["tickets"][0]["status"] == "open"
+    assert data["tickets"][0]["summary"] == {"sfi_level": "sfi_d"}
+    assert data["tickets"][0]["transcript"] == [{"from": "user", "text": "hej"}]
     assert "amina@example.se" not in caplog.text and "Person data exported by omar" in caplog.text
+    assert "1 tickets" in caplog.text

@@ -55,7 +55,7 @@ async def test_erasure_deletes_only_that_persons_data(client, database_url):
         "/api/erasure", json={"reference": mine["reference"], "contact": "070-123 45 67", "conversation_id": "chat-me"}
     )
     assert response.status == 200
-    assert await response.json() == {"bookings": 2, "interests": 1, "conversation": True}
+    assert await response.json() == {"bookings": 2, "interests": 1, "tickets": 0, "conversation": True}
     assert sql(database_url, "SELECT reference FROM bookings") == [(other["reference"],)]
     assert sql(database_url, "SELECT count(*) FROM interests") == [(0,)]
     for _ in range(50):
@@ -67,4 +67,23 @@ async def test_erasure_deletes_only_that_persons_data(client, database_url):
 
 async def test_conversation_only_without_a_code(client, database_url):
     response = await client.post("/api/erasure", json={"conversation_id": "chat-x"})
-    assert await response.json() == {"bookings": 0, "interests": 0, "conversation": True}
+    assert await response.json() == {"bookings": 0, "interests": 0, "tickets": 0, "conversation": True}
+
+
+async def test_a_ticket_code_proves_it_and_the_contacts_tickets_go_too(client, database_url):
+    mine = (await (await client.post("/api/tickets", json={"question": "Fråga ett?", "contact": "amina@example.se"})).json())
+    await client.post("/api/tickets", json={"question": "Fråga två?", "contact": "Amina@Example.se"})
+    other = await (await client.post("/api/tickets", json={"question": "Annan?", "contact": "bo@example.se"})).json()
+    anonymous = await (await client.post("/api/tickets", json={"question": "Utan kontakt?"})).json()
+    await book(client, "amina@example.se", 0)
+
+    wrong = await client.post("/api/erasure", json={"reference": mine["reference"], "contact": "bo@example.se"})
+    assert wrong.status == 404
+    no_contact = await client.post("/api/erasure", json={"reference": anonymous["reference"], "contact": ""})
+    assert no_contact.status == 404
+
+    response = await client.post("/api/erasure", json={"reference": mine["reference"], "contact": "AMINA@example.se"})
+    assert response.status == 200
+    assert await response.json() == {"bookings": 1, "interests": 0, "tickets": 2, "conversation": False}
+    left = sorted(r[0] for r in sql(database_url, "SELECT reference FROM tickets"))
+    assert left == sorted([other["reference"], anonymous["reference"]])

@@ -11,7 +11,7 @@ from bot.retention import purge
 from bot.store.database import create_engine, sync_url, upgrade
 from tests.databases import sqlite_url
 
-RETENTION = load_content().privacy.retention_days  # 30 / 180 / 30 days
+RETENTION = load_content().privacy.retention_days  # 30 / 180 / 30 / tickets 90 days
 NOW = datetime(2027, 3, 1, 12, 0, tzinfo=timezone.utc)
 
 
@@ -35,6 +35,22 @@ def fill(url):
                     " VALUES (:r, 'vardbitrade_sfi', 'A', '+46701234567', '{}', :c)"
                 ),
                 {"r": ref, "c": made.replace(tzinfo=None)},
+            )
+        for ref, made in [("OLDTICK1", NOW - 91 * day), ("NEWTICK1", NOW - 89 * day)]:
+            conn.execute(
+                text(
+                    "INSERT INTO tickets (reference, question, contact, summary, transcript, status, created_at)"
+                    " VALUES (:r, 'Fråga?', 'a@example.se', '{}', '[]', 'answered', :c)"
+                ),
+                {"r": ref, "c": made.replace(tzinfo=None)},
+            )
+        for code, expires in [("expired-link-1", NOW - day), ("valid-link-01", NOW + day)]:
+            conn.execute(
+                text(
+                    "INSERT INTO followups (code, label, created_by, created_at, expires_at)"
+                    " VALUES (:code, 'Amina', 'lina', :c, :e)"
+                ),
+                {"code": code, "c": (expires - 60 * day).replace(tzinfo=None), "e": expires.replace(tzinfo=None)},
             )
         # Rasa's own table, as SQLTrackerStore makes it.
         conn.execute(text(
@@ -60,11 +76,20 @@ async def test_purge_deletes_exactly_what_is_due(database_url):
     with engine.connect() as conn:
         assert sorted(conn.execute(text("SELECT reference FROM bookings")).scalars()) == ["EDGEMEET", "FUTURE22"]
         assert conn.execute(text("SELECT reference FROM interests")).scalars().all() == ["NEWINTR1"]
+        assert conn.execute(text("SELECT reference FROM tickets")).scalars().all() == ["NEWTICK1"]
+        assert conn.execute(text("SELECT code FROM followups")).scalars().all() == ["valid-link-01"]
         assert sorted(set(conn.execute(text("SELECT sender_id FROM events")).scalars())) == ["active-chat", "new-chat"]
         # A conversation is kept whole while its last message is recent.
         assert conn.execute(text("SELECT count(*) FROM events WHERE sender_id = 'active-chat'")).scalar() == 2
     engine.dispose()
-    assert (result.bookings, result.interests, result.conversations) == (1, 1, 1)
+    assert (result.bookings, result.interests, result.conversations, result.tickets, result.followups) == (1, 1, 1, 1, 1)
+
+
+def test_tickets_are_kept_90_days_unless_content_says_otherwise():
+    assert RETENTION.tickets == 90
+    from bot.content.model import Retention
+
+    assert Retention(bookings_after_meeting=30, interests=180, conversations=30).tickets == 90
 
 
 async def test_no_tracker_table_yet_deletes_nothing(tmp_path):
@@ -75,4 +100,4 @@ async def test_no_tracker_table_yet_deletes_nothing(tmp_path):
         result = await purge(engine, engine, RETENTION, now=NOW)
     finally:
         await engine.dispose()
-    assert (result.bookings, result.interests, result.conversations) == (0, 0, 0)
+    assert (result.bookings, result.interests, result.conversations, result.tickets) == (0, 0, 0, 0)

@@ -1,0 +1,48 @@
+"""Shared pieces of the ticket tests: handing a question over through the API,
+and a real local SMTP server (aiosmtpd) that keeps what it receives."""
+
+import socket
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import List
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+async def ask(client, question="Kan jag jobba natt?", headers=None, **body):
+    response = await client.post("/api/tickets", json={"question": question, **body}, headers=headers or {})
+    assert response.status in (200, 201), await response.text()
+    return await response.json()
+
+
+class Inbox:
+    """An aiosmtpd handler: every message it accepts, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: List[EmailMessage] = []
+        self.recipients: List[List[str]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.recipients.append(list(envelope.rcpt_tos))
+        self.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (no TLS) for the test; yields (port, inbox)."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, inbox
+    finally:
+        controller.stop()
