@@ -23,15 +23,17 @@ COOKIE_PATH = "/dashboard"
 
 _NAV = [
     ("/dashboard", "Bokningar"),
+    ("/dashboard/inbox", "Frågor från chatten"),
     ("/dashboard/interests", "Intresseanmälningar"),
     ("/dashboard/blocks", "Blockera tider"),
     ("/dashboard/calendar", "Kalender"),
     ("/dashboard/person", "En persons uppgifter"),
+    ("/dashboard/followup", "Uppföljningslänk"),
 ]
 
 _STYLE = """body{font-family:system-ui,sans-serif;max-width:64rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #767676;padding:.4rem;text-align:left;vertical-align:top}
-label{display:block;margin-top:.6rem}input,select,button{font-size:1rem;padding:.4rem}
+label{display:block;margin-top:.6rem}input,select,button,textarea{font-size:1rem;padding:.4rem}
 nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}a{color:#0b5394}
 :focus-visible{outline:3px solid #c45500}"""
 
