@@ -7,8 +7,9 @@ is told not to write it. Imported only by the Rasa process.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, List
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
@@ -42,6 +43,22 @@ class RedactingRestInput(RestInput):
         return super().blueprint(redacting(on_new_message))
 
 
+def allowed_origins() -> List[str]:
+    """Sites whose pages may open the socket (VARDVAGEN_ALLOWED_ORIGINS, comma-separated)."""
+    value = os.environ.get("VARDVAGEN_ALLOWED_ORIGINS", "")
+    return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
+
+
 class RedactingSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[override]
-        return super().blueprint(redacting(on_new_message))
+        blueprint = super().blueprint(redacting(on_new_message))
+        origins = allowed_origins()
+        if origins:
+            # Rasa turns the socket's own Origin check off (cors_allowed_origins=[]) and
+            # leaves CORS to `rasa run --cors`, which browsers do not apply to
+            # WebSockets. Check the Origin here too; the CORS headers stay
+            # Sanic-CORS's, so they are not sent twice.
+            engine = self.sio.eio
+            engine.cors_allowed_origins = origins
+            engine._cors_headers = lambda environ: []
+        return blueprint

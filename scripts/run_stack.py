@@ -35,7 +35,31 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--var-dir", type=Path, default=Path(os.environ.get("VARDVAGEN_VAR_DIR", ROOT / "var")))
     parser.add_argument("--model", type=Path, default=None, help="model file (default: the current one)")
     parser.add_argument("--startup-timeout", type=float, default=180.0)
+    parser.add_argument(
+        "--allowed-origin",
+        action="append",
+        default=None,
+        help="a site (scheme://host:port) whose pages may open the chat's socket to Rasa; repeat for more "
+        "(default: VARDVAGEN_ALLOWED_ORIGINS, comma-separated, or the bot web service's own address)",
+    )
     return parser.parse_args(argv)
+
+
+def allowed_origins(args: argparse.Namespace) -> List[str]:
+    """Origins Rasa accepts for the web chat's socket (CORS and the socket's Origin check).
+
+    The chat page and the widget's frame come from the bot web service, so its
+    own address is enough unless pages of another site open the socket themselves.
+    """
+    if args.allowed_origin:
+        origins = args.allowed_origin
+    elif os.environ.get("VARDVAGEN_ALLOWED_ORIGINS"):
+        origins = os.environ["VARDVAGEN_ALLOWED_ORIGINS"].split(",")
+    else:
+        origins = [f"http://{args.host}:{args.web_port}"]
+        if args.host == "127.0.0.1":
+            origins.append(f"http://localhost:{args.web_port}")
+    return [origin.strip().rstrip("/") for origin in origins if origin.strip()]
 
 
 def wait_for(url: str, process: subprocess.Popen, name: str, deadline: float) -> None:
@@ -76,6 +100,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     var_dir.mkdir(parents=True, exist_ok=True)
     bin_dir = Path(sys.executable).parent
     host = args.host
+    origins = allowed_origins(args)
     env = {
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -90,6 +115,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         "VARDVAGEN_SERVICE_URL": f"http://{host}:{args.web_port}",
         "VARDVAGEN_HOST": host,
         "VARDVAGEN_PORT": str(args.web_port),
+        "VARDVAGEN_ALLOWED_ORIGINS": ",".join(origins),
     }
     commands = {
         "action server": (
@@ -105,7 +131,7 @@ def main(argv: Optional[List[str]] = None) -> int:
                 "--port", str(args.rasa_port),
                 "--credentials", "credentials.yml",
                 "--endpoints", "endpoints.yml",
-                "--cors", f"http://{host}:{args.web_port}",
+                "--cors", *origins,
             ],
             f"http://{host}:{args.rasa_port}/",
         ),

@@ -141,3 +141,13 @@ def test_missing_web_file_is_reported(content_copy):
     with pytest.raises(ContentError) as info:
         load_content(content_copy)
     assert "web.yml: file is missing" in str(info.value)
+
+
+def test_rasa_accepts_the_socket_only_from_configured_sites(monkeypatch):
+    from scripts.run_stack import allowed_origins, parse_args
+
+    monkeypatch.delenv("VARDVAGEN_ALLOWED_ORIGINS", raising=False)
+    assert allowed_origins(parse_args(["--web-port", "8081"])) == ["http://127.0.0.1:8081", "http://localhost:8081"]
+    monkeypatch.setenv("VARDVAGEN_ALLOWED_ORIGINS", "https://www.kommun.example/, https://chatt.kommun.example")
+    assert allowed_origins(parse_args([])) == ["https://www.kommun.example", "https://chatt.kommun.example"]
+    assert allowed_origins(parse_args(["--allowed-origin", "https://a.example"])) == ["https://a.example"]
