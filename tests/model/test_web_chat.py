@@ -1,0 +1,454 @@
+"""The web chat in headless Chromium (Debian's /usr/bin/chromium, driven by
+Playwright) against the real stack: buttons by mouse and keyboard, booking
+through the embedded widget, the classroom tablet's reset, typed HTML shown as
+text, Läs upp, glossary words, and axe-core at phone and tablet sizes.
+Screenshots go to results/screenshots/ (git-ignored)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator, List, Optional, Set
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Frame, Page, expect, sync_playwright
+
+from bot.content import load_content
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "results" / "screenshots"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 1024, "height": 768}
+WAIT_MS = 30_000
+
+expect.set_options(timeout=WAIT_MS)
+CONTENT = load_content()
+PHRASES = CONTENT.phrases.phrases
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make web`")
+    with sync_playwright() as playwright:
+        # launch() gives every run a new, empty profile.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def municipal_site(stack) -> Iterator[str]:
+    """A page of the municipality's own site (another origin) with the one-tag widget.
+
+    Served from loopback too: Chromium blocks a public page's requests to
+    loopback addresses (Local Network Access).
+    """
+    page = (
+        '<!doctype html><html lang="sv"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Jobba i vården – Exempelkommun</title></head><body><main>"
+        "<h1>Jobba i vården</h1><p>Här finns jobb i hemtjänst och på äldreboenden.</p></main>"
+        f'<script src="{stack.web_url}/chat/embed.js" defer></script></body></html>'
+    ).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(200 if self.path == "/jobb" else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(page if self.path == "/jobb" else b"")
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/jobb"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport=PHONE, locale="sv-SE")
+    context.set_default_timeout(WAIT_MS)
+    yield context
+    context.close()
+
+
+def open_chat(context: BrowserContext, stack, query: str = "") -> Page:
+    page = context.new_page()
+    errors: List[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors  # type: ignore[attr-defined]
+    page.goto(f"{stack.web_url}/chat{query}")
+    wait_for_greeting(page)
+    return page
+
+
+def wait_for_greeting(chat) -> None:
+    """The greeting and the help menu with its buttons are on screen."""
+    expect(chat.locator(".msg.bot").first).to_contain_text("Hej! Jag heter Vårdvägen.")
+    expect(chat.locator(".choices .choice").first).to_be_visible()
+
+
+def bot_texts(chat) -> List[str]:
+    return chat.locator(".msg.bot .text").all_inner_texts()
+
+
+def wait_for_bot_text(chat, text: str) -> None:
+    expect(chat.locator(".msg.bot .text", has_text=text).last).to_be_visible()
+
+
+def say(chat, text: str) -> None:
+    chat.locator("#message").fill(text)
+    chat.locator("#message").press("Enter")
+
+
+def choose(chat, title: str) -> None:
+    chat.locator(".choices .choice", has_text=title).first.click()
+
+
+def tracker_senders(stack) -> Set[str]:
+    with sqlite3.connect(stack.var_dir / "tracker.db") as db:
+        return {row[0] for row in db.execute("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE 'web-%'")}
+
+
+def tracker_events(stack, sender: str) -> List[str]:
+    with sqlite3.connect(stack.var_dir / "tracker.db") as db:
+        return [row[0] for row in db.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
+
+
+def wait_until(check, what: str, seconds: float = 30.0):
+    """Poll `check` until it returns something truthy (Rasa saves a turn after answering)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"Timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def new_sender(stack, known: Set[str]) -> str:
+    found = wait_until(lambda: tracker_senders(stack) - known, "a new conversation in the tracker store")
+    assert len(found) == 1, found
+    return found.pop()
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def axe_violations(frame: Frame) -> List[dict]:
+    frame.add_script_tag(path=str(AXE))
+    return frame.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
+            return result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(" ")) }));
+        }""",
+        WCAG_TAGS,
+    )
+
+
+def open_widget(context: BrowserContext, stack, site: str) -> tuple:
+    """The municipality's page with the widget; the widget opened."""
+    page = context.new_page()
+    page.goto(site)
+    launcher = page.locator("#vardvagen-launcher")
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    launcher.click()
+    expect(launcher).to_have_attribute("aria-expanded", "true")
+    chat = page.frame_locator("iframe.vardvagen-frame")
+    wait_for_greeting(chat)
+    frame = next(f for f in page.frames if f.url.startswith(f"{stack.web_url}/chat"))
+    return page, chat, frame
+
+
+# ---- conversation --------------------------------------------------------
+
+
+def test_choices_work_by_mouse_and_by_keyboard(context, stack):
+    page = open_chat(context, stack)
+    menu = {item.intent: item.label for item in CONTENT.menu.items}
+    # Icons from content/web.yml, hidden from screen readers.
+    icon = page.locator(".choice", has_text=menu["book_appointment"]).locator(".icon")
+    expect(icon).to_have_text(CONTENT.web.icons["book_appointment"])
+    expect(icon).to_have_attribute("aria-hidden", "true")
+
+    choose(page, menu["ask_steps"])
+    expect(page.locator(".msg.user .text")).to_have_text([menu["ask_steps"]])
+    wait_for_bot_text(page, CONTENT.steps.intro[:40])
+    # Older choices are gone once answered; the new ones are real buttons.
+    choices = page.locator(".choices .choice")
+    expect(choices.first).to_be_visible()
+    assert choices.evaluate_all("list => list.every(b => b.tagName === 'BUTTON' && b.type === 'button')")
+
+    # Keyboard only: Tab from the top of the page to a choice, then Enter.
+    wanted = choices.last.locator("span:not(.icon)").inner_text()
+    page.locator("body").focus()
+    page.evaluate("document.activeElement.blur()")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const e = document.activeElement; return e && e.classList.contains('choice') ? e.lastChild.textContent : null; }"
+        )
+        if focused == wanted:
+            break
+    else:
+        pytest.fail(f"Tab never reached the choice {wanted!r}")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid", "the focused button shows a visible focus ring"
+    page.keyboard.press("Enter")
+    expect(page.locator(".msg.user .text").last).to_have_text(wanted)
+    expect(page.locator(".msg.bot").last).not_to_have_text("")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_normal_mode_keeps_the_conversation_over_a_reload(context, stack):
+    page = open_chat(context, stack)
+    say(page, "vad tjanar en skotare")
+    wait_for_bot_text(page, next(p for p in CONTENT.professions.professions if p.id == "skotare").pay.text[:30])
+    shown = bot_texts(page)
+    page.reload()
+    expect(page.locator(".msg.user .text")).to_have_text(["vad tjanar en skotare"])
+    assert bot_texts(page) == shown
+    assert page.evaluate("sessionStorage.length") == 1
+    assert page.evaluate("localStorage.length") == 0
+
+
+def test_booking_through_the_embedded_widget(context, stack, municipal_site):
+    page, chat, _ = open_widget(context, stack, municipal_site)
+    say(chat, "jag vill boka en tid med syv")
+    wait_for_bot_text(chat, PHRASES["ask_meeting_type"])
+    phone = next(t.label for t in CONTENT.booking.meeting_types if t.id == "phone")
+    choose(chat, phone)
+    wait_for_bot_text(chat, PHRASES["ask_slot_choice"])
+    first_time = chat.locator(".choices .choice").first
+    label = first_time.locator("span:not(.icon)").inner_text()
+    first_time.click()
+    wait_for_bot_text(chat, PHRASES["ask_first_name"])
+    say(chat, "Amina")
+    wait_for_bot_text(chat, PHRASES["ask_contact"])
+    say(chat, "070-123 45 67")
+    wait_for_bot_text(chat, "Amina")
+    choose(chat, PHRASES["button_book_yes"])
+    wait_for_bot_text(chat, PHRASES["booking_done"].format(label=label))
+    wait_for_bot_text(chat, "Din kod är ")
+    done = "\n".join(bot_texts(chat))
+    reference = re.search(r"Din kod är ([A-Z0-9]{8})", done).group(1)
+    with sqlite3.connect(stack.var_dir / "service.db") as db:
+        rows = db.execute("SELECT first_name, contact FROM bookings WHERE reference = ?", (reference,)).fetchall()
+    assert rows == [("Amina", "+46701234567")]
+
+    # "Stäng chatten" closes the panel and gives focus back to the launcher.
+    chat.locator("#close").click()
+    expect(page.locator("#vardvagen-panel")).to_be_hidden()
+    expect(page.locator("#vardvagen-launcher")).to_be_focused()
+    expect(page.locator("#vardvagen-launcher")).to_have_attribute("aria-expanded", "false")
+
+
+# ---- classroom tablet ----------------------------------------------------
+
+
+def assert_nothing_left(context: BrowserContext, page: Page, stack, old_sender: str, known: Set[str]) -> None:
+    """The screen, the browser's storage and the server keep nothing of the last person."""
+    expect(page.locator(".msg.user")).to_have_count(0)
+    wait_for_greeting(page)
+    expect(page.locator(".msg")).to_have_count(2)  # only the new greeting and menu
+    assert page.locator("#message").input_value() == ""
+    assert page.evaluate("[localStorage.length, sessionStorage.length, document.cookie]") == [0, 0, ""]
+    assert context.cookies() == []
+    wait_until(lambda: "restart" in tracker_events(stack, old_sender), "the old conversation to be restarted")
+    events = tracker_events(stack, old_sender)
+    assert "user" not in events[events.index("restart"):], "nothing was said in the old conversation after it ended"
+    new = new_sender(stack, known | {old_sender})
+    assert new != old_sender
+    assert "restart" not in tracker_events(stack, new)
+
+
+def start_tablet_conversation(context, stack, query: str):
+    known = tracker_senders(stack)
+    page = open_chat(context, stack, query)
+    expect(page.locator("#new-user")).to_be_visible()
+    old_sender = new_sender(stack, known)
+    say(page, "jag vill boka en tid med syv")
+    wait_for_bot_text(page, PHRASES["ask_meeting_type"])
+    choose(page, next(t.label for t in CONTENT.booking.meeting_types if t.id == "phone"))
+    wait_for_bot_text(page, PHRASES["ask_slot_choice"])
+    return page, old_sender, tracker_senders(stack)
+
+
+def test_tablet_new_user_button_leaves_nothing_behind(context, stack):
+    page, old_sender, known = start_tablet_conversation(context, stack, "?tablet=1")
+    assert page.evaluate("document.documentElement.classList.contains('tablet')")
+    page.locator("#new-user").click()
+    assert_nothing_left(context, page, stack, old_sender, known)
+    # The next person starts a new conversation: no booking half-way.
+    say(page, "hej")
+    expect(page.locator(".msg.bot .text", has_text=PHRASES["ask_slot_choice"])).to_have_count(0)
+
+
+def test_tablet_idle_timeout_leaves_nothing_behind(context, stack):
+    page, old_sender, known = start_tablet_conversation(context, stack, "?tablet=1&idle=3")
+    # Nobody touches the tablet: after 3 seconds the chat starts over by itself.
+    assert_nothing_left(context, page, stack, old_sender, known)
+
+
+# ---- safety --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["<img src=x onerror=window.__pwned=1>", "<script>window.__pwned=1</script>", '<b onmouseover="window.__pwned=1">fet</b>'],
+)
+def test_typed_html_is_shown_as_text_and_never_runs(context, stack, typed):
+    page = open_chat(context, stack)
+    say(page, typed)
+    expect(page.locator(".msg.user .text")).to_have_text([typed])
+    # Wait for the bot's answer, so everything the message caused is on screen.
+    expect(page.locator(".msg.bot")).not_to_have_count(2)
+    page.locator(".msg.user .text").hover()
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#log img, #log script, #log b").count() == 0
+
+
+def test_socket_refuses_pages_of_other_sites(context, stack, municipal_site):
+    page = context.new_page()
+    page.goto(municipal_site)
+    # Browsers apply no CORS to WebSockets: the socket itself checks the Origin.
+    refused = page.evaluate(
+        """(url) => new Promise(resolve => {
+            const ws = new WebSocket(url.replace('http', 'ws') + '/socket.io/?EIO=4&transport=websocket');
+            ws.onopen = () => { ws.close(); resolve(false); };
+            ws.onerror = () => resolve(true);
+        })""",
+        stack.rasa_url,
+    )
+    assert refused
+
+
+# ---- learners: read aloud and glossary -------------------------------------
+
+RECORD_SPEECH = """
+window.__spoken = [];
+window.speechSynthesis.speak = (u) => window.__spoken.push({ text: u.text, lang: u.lang, rate: u.rate });
+"""
+NO_SPEECH = "delete Window.prototype.speechSynthesis; delete window.SpeechSynthesisUtterance;"
+
+
+def test_read_aloud_speaks_swedish_at_the_chosen_speed(context, stack):
+    context.add_init_script(RECORD_SPEECH)
+    page = open_chat(context, stack)
+    first = page.locator(".msg.bot").first
+    first.locator(".read").click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken == [{"text": first.locator(".text").inner_text(), "lang": "sv-SE",
+                       "rate": pytest.approx(CONTENT.web.read_aloud_rate)}]
+    page.locator(".settings summary").click()
+    page.locator("#read-rate").select_option("slow")
+    page.locator(".msg.bot").nth(1).locator(".read").click()
+    assert page.evaluate("window.__spoken[1].rate") == pytest.approx(CONTENT.web.read_aloud_rate * 0.75)
+
+
+def test_without_speech_synthesis_there_is_no_read_aloud(context, stack):
+    context.add_init_script(NO_SPEECH)
+    page = open_chat(context, stack)
+    expect(page.locator(".read")).to_have_count(0)
+    page.locator(".settings summary").click()
+    expect(page.locator("#read-rate")).to_be_hidden()
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_glossary_word_in_a_bot_message_shows_its_explanation(context, stack):
+    page = open_chat(context, stack)
+    say(page, "vad gor en underskoterska")
+    word = next(w for w in CONTENT.glossary.words if w.term == "hemtjänst")
+    term = page.locator(".msg.bot .term", has_text=word.term).first
+    expect(term).to_have_attribute("aria-expanded", "false")
+    term.click()
+    expect(term).to_have_attribute("aria-expanded", "true")
+    definition = page.locator("#" + term.get_attribute("aria-controls"))
+    expect(definition).to_be_visible()
+    expect(definition).to_have_text(f"{word.term}: {word.text}")
+    term.press("Enter")
+    expect(definition).to_be_hidden()
+
+
+def test_text_size_setting_makes_the_text_bigger(context, stack):
+    page = open_chat(context, stack)
+    before = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.msg .text')).fontSize)")
+    page.locator(".settings summary").click()
+    page.locator("#text-size").select_option("larger")
+    after = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.msg .text')).fontSize)")
+    assert after == pytest.approx(before * 1.5)
+
+
+# ---- accessibility ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("size_name, size", [("phone", PHONE), ("tablet", TABLET)])
+@pytest.mark.parametrize("query", ["", "?tablet=1"])
+def test_full_page_has_no_axe_violations(browser, stack, size_name, size, query):
+    context = browser.new_context(viewport=size, locale="sv-SE")
+    context.set_default_timeout(WAIT_MS)
+    try:
+        page = open_chat(context, stack, query)
+        say(page, "vad gor en underskoterska")
+        page.locator(".term").first.wait_for()
+        page.locator(".term").first.click()
+        page.locator(".settings summary").click()
+        mode = "tablet-mode" if query else "chat"
+        screenshot(page, f"{mode}-{size_name}")
+        assert axe_violations(page.main_frame) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("size_name, size", [("phone", PHONE), ("tablet", TABLET)])
+def test_embedded_widget_has_no_axe_violations(browser, stack, municipal_site, size_name, size):
+    context = browser.new_context(viewport=size, locale="sv-SE")
+    context.set_default_timeout(WAIT_MS)
+    try:
+        page, _, frame = open_widget(context, stack, municipal_site)
+        screenshot(page, f"widget-{size_name}")
+        assert axe_violations(page.main_frame) == []
+        assert axe_violations(frame) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("query", ["", "?tablet=1"])
+def test_narrow_screen_and_zoom_need_no_sideways_scrolling(browser, stack, query):
+    # 320 CSS px wide is what a 640 px wide window shows at 200 % zoom.
+    context = browser.new_context(viewport={"width": 320, "height": 480}, device_scale_factor=2, locale="sv-SE")
+    context.set_default_timeout(WAIT_MS)
+    try:
+        page = open_chat(context, stack, query)
+        page.locator(".settings summary").click()
+        page.locator("#text-size").select_option("larger")
+        say(page, "vad gor en underskoterska")
+        page.locator(".term").first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        page.locator("#message").focus()
+        expect(page.locator("#message")).to_be_in_viewport()
+    finally:
+        context.close()
