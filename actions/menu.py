@@ -9,6 +9,7 @@ from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import button, content, menu_buttons, phrase
+from actions.handoff import fallbacks_in_a_row, offer_handoff
 
 
 class ActionHelpMenu(Action):
@@ -25,6 +26,10 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if fallbacks_in_a_row(tracker) >= 2:
+            # Two messages in a row the bot could not answer: offer a person.
+            offer_handoff(dispatcher)
+            return []
         dispatcher.utter_message(text=phrase("out_of_scope"), buttons=menu_buttons())
         return []
 
@@ -72,5 +77,7 @@ class ActionDefaultFallback(Action):
         return "action_default_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=phrase("give_up"), buttons=menu_buttons())
+        # The fallback ran twice: the bot asked, and still did not understand.
+        dispatcher.utter_message(text=phrase("give_up"))
+        offer_handoff(dispatcher)
         return [UserUtteranceReverted()]

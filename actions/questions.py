@@ -12,9 +12,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import booking, cancel, erasure, interest
+from actions import booking, cancel, erasure, handoff, interest
 from actions.base import latest_intent, phrase
-from actions.contact import ActionContactCounsellor
 from actions.education import ActionExplainStudySupport
 from actions.menu import ActionHelpMenu
 from actions.profession import ActionExplainProfession, ActionTellSalary, ActionTellWorkingHours
@@ -27,6 +26,7 @@ FORM_FOR = {
     "cancel_appointment": "cancel_form",
     "register_interest": "interest_form",
     "delete_my_data": "erase_form",
+    "human_handoff": "handoff_form",
 }
 
 
@@ -37,6 +37,8 @@ UNFINISHED = {
     "cancel_form": (*cancel.FORM_SLOTS, "first_name"),
     "erase_form": erasure.FORM_SLOTS,
     "interest_form": interest.FORM_SLOTS,
+    "handoff_form": handoff.FORM_SLOTS,
+    "answer_form": ("ticket_reference",),
 }
 
 
@@ -85,7 +87,7 @@ ANSWERS: Dict[str, Answer] = {
     "book_appointment": start_form,
     "cancel_appointment": start_form,
     "register_interest": start_form,
-    "human_handoff": ActionContactCounsellor().run,
+    "human_handoff": start_form,
     "delete_my_data": start_form,
 }
 

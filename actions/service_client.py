@@ -75,6 +75,17 @@ class ServiceClient:
     async def register_interest(self, interest: Dict[str, Any], idempotency_key: str) -> Tuple[int, Dict[str, Any]]:
         return await self.request("POST", "/api/interests", json=interest, headers={"Idempotency-Key": idempotency_key})
 
+    async def create_ticket(self, ticket: Dict[str, Any], idempotency_key: str) -> Tuple[int, Dict[str, Any]]:
+        return await self.request("POST", "/api/tickets", json=ticket, headers={"Idempotency-Key": idempotency_key})
+
+    async def get_ticket(self, reference: str) -> Optional[Dict[str, Any]]:
+        status, data = await self.request("GET", f"/api/tickets/{reference}")
+        return data if status == 200 else None
+
+    async def get_followup(self, code: str) -> Optional[Dict[str, Any]]:
+        status, data = await self.request("GET", f"/api/followups/{code}")
+        return data if status == 200 else None
+
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()

@@ -103,5 +103,9 @@ class ActionTrackRequirements(Action):
         profession = find_profession(tracker, use_slot=False)
         if profession:
             return explain_how_to_become(dispatcher, profession)
+        # Opened from a counsellor's follow-up link: "vad krävs?" is about its track.
+        track = find_track(tracker) if tracker.get_slot("followup_topic") else None
+        if track:
+            return explain_track(dispatcher, track)
         dispatcher.utter_message(text=phrase("choose_track"), buttons=track_buttons())
         return []

@@ -156,6 +156,51 @@ async def test_changing_a_time_in_the_chat(stack):
     assert len(rows) == 1 and rows[0][0] != reference
 
 
+async def test_a_question_goes_to_a_counsellor_and_the_answer_comes_back_with_the_code(stack):
+    phrases = CONTENT.phrases.phrases
+    who = sender()
+    replies = await say_to_rasa(stack, who, "kan jag prata med en manniska")
+    assert phrases["ask_handoff_question"] in said(replies)
+    # The question is kept as written even when it sounds like something the bot knows.
+    replies = await say_to_rasa(stack, who, "hur mycket tjanar man pa natten i hemtjansten")
+    assert phrases["ask_handoff_contact"] in said(replies)
+    no_contact = next(b for b in buttons_of(replies) if b["title"] == phrases["button_no_contact"])
+    replies = await say_to_rasa(stack, who, no_contact["payload"])
+    assert phrases["handoff_done"] in said(replies)
+    reference = said(replies).split("Din kod är ")[1][:8]
+    with sqlite3.connect(stack.var_dir / "service.db") as db:
+        row = db.execute("SELECT question, contact, conversation_id, status FROM tickets WHERE reference = ?",
+                         (reference,)).fetchone()
+    assert row == ("hur mycket tjanar man pa natten i hemtjansten", None, who, "open")
+
+    later = sender()  # another day, another conversation: only the code
+    replies = await say_to_rasa(stack, later, f"har ni svarat? min kod är {reference.lower()}")
+    assert phrases["ticket_not_answered"] in said(replies)
+    with sqlite3.connect(stack.var_dir / "service.db") as db:
+        db.execute("UPDATE tickets SET status = 'answered', answer = 'Det beror på avtalet. Fråga oss på mötet.' "
+                   "WHERE reference = ?", (reference,))
+    replies = await say_to_rasa(stack, later, "har jag fatt svar")
+    assert phrases["ask_ticket_reference"] in said(replies)
+    replies = await say_to_rasa(stack, later, reference)
+    assert "Det beror på avtalet. Fråga oss på mötet." in said(replies)
+
+
+async def test_a_follow_up_link_opens_the_chat_with_its_track(stack):
+    from datetime import datetime, timedelta
+
+    track = CONTENT.tracks.tracks[0]
+    now = datetime.utcnow()
+    with sqlite3.connect(stack.var_dir / "service.db") as db:
+        db.execute("INSERT INTO followups (code, track_id, topic, label, created_by, created_at, expires_at) "
+                   "VALUES ('e2e-link-0123456', ?, 'start_dates', 'SFI 3B', 'lina', ?, ?)",
+                   (track.id, now, now + timedelta(days=30)))
+    who = sender()
+    replies = await say_to_rasa(stack, who, '/start_followup{"followup_code": "e2e-link-0123456"}')
+    assert CONTENT.phrases.phrases["followup_track"].format(track=track.name) in said(replies)
+    replies = await say_to_rasa(stack, who, "vad kravs")
+    assert track.summary in said(replies)
+
+
 def all_text_in(database) -> str:
     """Every value of every table, as one text to search."""
     with sqlite3.connect(database) as db:

@@ -1,7 +1,6 @@
 """Booking and cancelling in the chat, against the real bot web service."""
 
 import json
-import socket
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,34 +15,13 @@ from actions.booking import (
     first_name_from,
 )
 from actions.cancel import ActionCancelBooking, ValidateCancelForm
-from actions.service_client import ServiceClient
-from bot.app import create_app
 from bot.content import load_content
-from bot.settings import Settings
-from tests.unit.action_helpers import entity, make_tracker, payloads, run, slot_events, texts
+from tests.unit.action_helpers import (  # noqa: F401 - service and service_down are fixtures
+    entity, make_tracker, payloads, run, service, service_down, slot_events, texts,
+)
 
 CONTENT = load_content()
 PHRASES = CONTENT.phrases.phrases
-
-
-@pytest.fixture
-async def service(aiohttp_server, tmp_path, monkeypatch):
-    server = await aiohttp_server(create_app(Settings(database_url=f"sqlite:///{tmp_path / 'service.db'}")))
-    client = ServiceClient(base_url=str(server.make_url("")))
-    monkeypatch.setattr(service_client, "_client", client)
-    yield server
-    await client.close()
-
-
-@pytest.fixture
-async def service_down(monkeypatch):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    client = ServiceClient(base_url=f"http://127.0.0.1:{port}")
-    monkeypatch.setattr(service_client, "_client", client)
-    yield
-    await client.close()
 
 
 async def offered(slots=None):

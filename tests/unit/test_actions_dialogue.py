@@ -8,7 +8,6 @@ import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import content
-from actions.contact import ActionContactCounsellor
 from actions.glossary import ActionExplainWord, ValidateWordForm
 from actions.menu import ActionDefaultAskAffirmation, ActionDefaultFallback, ActionHelpMenu, ActionOutOfScope
 from actions.questions import ANSWERS, ActionAnswerQuestion
@@ -87,16 +86,11 @@ async def test_fallback_asks_about_the_best_guess_in_swedish():
     assert payloads(messages) == ["/ask_salary", "/out_of_scope"]
 
 
-async def test_last_fallback_reverts_and_shows_menu():
+async def test_last_fallback_reverts_and_offers_a_counsellor():
     messages, events = await run(ActionDefaultFallback(), make_tracker("xyz"))
     assert [e["event"] for e in events] == ["rewind"]
-    assert len(payloads(messages)) == len(content().menu.items)
-
-
-async def test_contact_gives_guidance_phone_and_mail():
-    messages, _ = await run(ActionContactCounsellor(), make_tracker("boka tid"))
-    guidance = content().municipality.guidance
-    assert guidance.phone in texts(messages) and guidance.email in texts(messages)
+    assert payloads(messages) == ["/human_handoff", "/help"]
+    assert content().phrases.phrases["offer_handoff"] in texts(messages)
 
 
 async def test_question_during_the_walk_through_gets_its_own_answer():
