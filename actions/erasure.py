@@ -99,7 +99,8 @@ class ActionEraseMyData(Action):
             return reset(*FORM_SLOTS)
         dispatcher.utter_message(
             text=lines(
-                phrase("erase_done", bookings=answer.get("bookings", 0), interests=answer.get("interests", 0)),
+                phrase("erase_done", bookings=answer.get("bookings", 0), interests=answer.get("interests", 0),
+                       tickets=answer.get("tickets", 0)),
                 phrase("erase_conversation_done") if answer.get("conversation") else None,
             )
         )

@@ -267,6 +267,6 @@ async def test_erasure_in_the_chat(service):
     assert texts(messages) == PHRASES["erase_not_found"].format(phone=CONTENT.municipality.phone)
     right = {**wrong, "erase_contact": "+46701234567"}
     messages, events = await run(ActionEraseMyData(), make_tracker(slots=right))
-    assert PHRASES["erase_done"].format(bookings=1, interests=0) in texts(messages)
+    assert PHRASES["erase_done"].format(bookings=1, interests=0, tickets=0) in texts(messages)
     assert [e["event"] for e in events] == ["reset_slots"]
     assert await service_client.get_client().find_booking(reference, "+46701234567") is None
