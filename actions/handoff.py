@@ -167,11 +167,12 @@ class ActionCreateTicket(Action):
 
 def code_in(text: str) -> Optional[str]:
     """A reference code written inside a sentence ("min kod är kx7pq3ta")."""
+    says_code = "kod" in (text or "").lower()
     for match in CODE_IN_TEXT.finditer(text or ""):
         word = match.group(0)
         code = normalize_code(word)
-        # A digit or capitals tell a code from an ordinary eight-letter word.
-        if looks_like_code(code) and (any(ch.isdigit() for ch in word) or word.isupper()):
+        # A digit, capitals or the word "kod" tell a code from an ordinary eight-letter word.
+        if looks_like_code(code) and (any(ch.isdigit() for ch in word) or word.isupper() or says_code):
             return code
     return None
 

@@ -31,6 +31,7 @@ def chat_config(settings: Settings, content: Content) -> Dict[str, Any]:
         "restart": "/restart",
         "tablet_idle_seconds": web_settings.tablet_idle_seconds,
         "read_aloud_rate": web_settings.read_aloud_rate,
+        "answer_poll_seconds": web_settings.answer_poll_seconds,
         "icons": dict(web_settings.icons),
     }
 

@@ -313,6 +313,8 @@ class Web(Strict):
     tablet_idle_seconds: int = Field(ge=10, le=3600)
     # Speed of "Läs upp" for "Normal"; 1 is the voice's own speed.
     read_aloud_rate: float = Field(ge=0.5, le=2.0)
+    # How often an open chat asks whether a counsellor has answered its question.
+    answer_poll_seconds: int = Field(default=20, ge=5, le=600)
     # Icon before a button's text: by intent ("book_appointment") or whole payload.
     icons: Dict[str, str] = {}
 

@@ -8,6 +8,8 @@
   var params = new URLSearchParams(window.location.search);
   var tablet = params.get("tablet") === "1";
   var embedded = params.get("embed") === "1";
+  // A counsellor's follow-up link: /chat?f=<code> opens the chat with its track and topic.
+  var followupCode = /^[A-Za-z0-9_-]{8,40}$/.test(params.get("f") || "") ? params.get("f") : null;
   var root = document.documentElement;
   var log = byId("log");
   var form = byId("composer");
@@ -31,7 +33,8 @@
     bot: "Vårdvägen:",
     read: "Läs upp",
     stop: "Sluta läsa",
-    choices: "Välj ett svar"
+    choices: "Välj ett svar",
+    answerIntro: "Svar från vägledaren på din fråga:"
   };
   var RATE_FACTORS = { slow: 0.75, normal: 1, fast: 1.3 };
   var TEXT_SIZES = { normal: "", large: "text-large", larger: "text-larger" };
@@ -46,6 +49,8 @@
   var focusChoicesNext = false;
   var speaking = null;
   var termCount = 0;
+  var shownAnswers = {};    // codes of counsellor answers already on screen
+  var answerTimer = null;
 
   function byId(id) { return document.getElementById(id); }
 
@@ -79,7 +84,8 @@
     if (!store) { return; }
     try {
       store.setItem(STORE_KEY, JSON.stringify({
-        session: sessionId, history: history, textSize: textSize.value, readRate: readRate.value
+        session: sessionId, history: history, textSize: textSize.value, readRate: readRate.value,
+        answers: Object.keys(shownAnswers)
       }));
     } catch (error) { /* storage full or blocked: the chat still works */ }
   }
@@ -336,7 +342,7 @@
       setStatus("");
       if (!greeted) {
         greeted = true;
-        current.emit("user_uttered", { message: config.greeting, session_id: sessionId });
+        current.emit("user_uttered", { message: greeting(), session_id: sessionId });
       }
     });
     current.on("bot_uttered", function (data) {
@@ -345,6 +351,41 @@
     current.on("connect_error", function () {
       if (socket === current) { setStatus(TEXT.down); }
     });
+  }
+
+  function greeting() {
+    return followupCode ? "/start_followup" + JSON.stringify({ followup_code: followupCode }) : config.greeting;
+  }
+
+  // ---- answers from a counsellor, in the same browser session ---------------
+
+  // A question handed to a counsellor is answered in the dashboard; while this
+  // conversation is open its answer appears here (and with the code any time).
+  function checkAnswers() {
+    if (!sessionId || document.visibilityState === "hidden") { return; }
+    var asked = sessionId;
+    fetchJson("/chat/answers?conversation=" + encodeURIComponent(asked)).then(function (data) {
+      if (asked !== sessionId || !data || !Array.isArray(data.answers)) { return; }
+      data.answers.forEach(function (item) {
+        if (!item || typeof item.reference !== "string" || shownAnswers[item.reference]) { return; }
+        if (typeof item.answer !== "string" || typeof item.question !== "string") { return; }
+        shownAnswers[item.reference] = true;
+        onBotMessage({ text: TEXT.answerIntro + " " + item.question });
+        onBotMessage({ text: item.answer });
+      });
+    }).catch(function () { /* tried again at the next round */ });
+  }
+
+  // The content sets how often; ?poll=N can only make it more often.
+  function pollSeconds() {
+    var configured = config.answer_poll_seconds;
+    var asked = parseInt(params.get("poll") || "", 10);
+    return asked > 0 && asked < configured ? asked : configured;
+  }
+
+  function startAnswerPolling() {
+    window.clearInterval(answerTimer);
+    answerTimer = window.setInterval(checkAnswers, pollSeconds() * 1000);
   }
 
   // Ends the conversation on the server (/restart), empties the screen and starts
@@ -360,6 +401,7 @@
     announcer.replaceChildren();
     input.value = "";
     history = [];
+    shownAnswers = {};
     usedSinceReset = false;
     focusChoicesNext = false;
     sessionId = newSessionId();
@@ -465,6 +507,7 @@
         try { glossary = buildGlossary(results[1].words || []); } catch (error) { glossary = null; }
         if (saved && saved.history.length) {
           sessionId = saved.session;
+          (Array.isArray(saved.answers) ? saved.answers : []).forEach(function (code) { shownAnswers[code] = true; });
           history = saved.history.filter(function (e) { return e && typeof e.text === "string"; });
           history.forEach(render);
           connect(false);
@@ -473,6 +516,7 @@
           save();
           connect(true);
         }
+        startAnswerPolling();
         if (!embedded) { input.focus(); }
       })
       .catch(function () { setStatus(TEXT.down); });

@@ -452,3 +452,86 @@ def test_narrow_screen_and_zoom_need_no_sideways_scrolling(browser, stack, query
         expect(page.locator("#message")).to_be_in_viewport()
     finally:
         context.close()
+
+
+# ---- counsellor handoff, both ways ------------------------------------------
+
+COUNSELLOR_PASSWORD = "rätt-häst-batteri-häftklammer"
+
+
+@pytest.fixture(scope="module")
+def counsellor(stack) -> str:
+    """A counsellor account in the stack's own database, made with the CLI."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "VARDVAGEN_DATABASE_URL": f"sqlite:///{stack.var_dir / 'service.db'}"}
+    result = subprocess.run([sys.executable, "-m", "bot.users", "add", "lina", "--counsellor", "lina"],
+                            input=COUNSELLOR_PASSWORD + "\n", capture_output=True, text=True, cwd=ROOT, env=env)
+    assert result.returncode == 0, result.stderr
+    return "lina"
+
+
+def log_in(context: BrowserContext, stack, username: str) -> Page:
+    page = context.new_page()
+    page.goto(f"{stack.web_url}/dashboard/login")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(COUNSELLOR_PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("heading", name="Bokningar")).to_be_visible()
+    return page
+
+
+def test_a_question_goes_to_a_counsellor_and_the_answer_comes_back(browser, context, stack, counsellor):
+    chat = open_chat(context, stack, "?poll=2")
+    choose(chat, "Fråga en människa")
+    wait_for_bot_text(chat, PHRASES["ask_handoff_question"])
+    question = "Kan jag jobba som vårdbiträde om jag har ont i ryggen?"
+    say(chat, question)
+    wait_for_bot_text(chat, PHRASES["ask_handoff_contact"])
+    choose(chat, PHRASES["button_no_contact"])
+    wait_for_bot_text(chat, PHRASES["handoff_done"])
+    code = re.search(r"Din kod är ([A-Z0-9]{8})", "\n".join(bot_texts(chat))).group(1)
+
+    desk = browser.new_context(viewport=TABLET, locale="sv-SE")
+    desk.set_default_timeout(WAIT_MS)
+    inbox = log_in(desk, stack, counsellor)
+    inbox.get_by_role("link", name="Frågor från chatten").click()
+    inbox.get_by_role("link", name=code).click()
+    expect(inbox.locator("main")).to_contain_text(question)
+    inbox.get_by_role("button", name="Jag tar den").click()
+    answer = "Det beror på vad du klarar. Vi pratar om det på ett möte. Boka en tid i chatten."
+    inbox.get_by_label("Ditt svar").fill(answer)
+    inbox.get_by_role("button", name="Skicka svaret").click()
+    expect(inbox.locator("main")).to_contain_text("Besvarad")
+    screenshot(inbox, "dashboard-ticket-answered")
+    desk.close()
+
+    # Still in the same browser session: the answer appears without asking.
+    wait_for_bot_text(chat, answer)
+    assert chat.errors == []  # type: ignore[attr-defined]
+    # Another day, a new conversation: the code brings the answer.
+    later = open_chat(context, stack)
+    say(later, f"har ni svarat? min kod är {code.lower()}")
+    wait_for_bot_text(later, answer)
+
+
+def test_a_follow_up_link_from_a_counsellor_opens_the_chat_with_its_track(browser, context, stack, counsellor):
+    track = CONTENT.tracks.tracks[1]
+    desk = browser.new_context(viewport=TABLET, locale="sv-SE")
+    desk.set_default_timeout(WAIT_MS)
+    page = log_in(desk, stack, counsellor)
+    page.get_by_role("link", name="Uppföljningslänk").click()
+    page.get_by_label("Jobbspår").select_option(track.id)
+    page.get_by_label("Vad chatten börjar med").select_option("start_dates")
+    page.get_by_role("button", name="Gör länken").click()
+    link = page.locator("#link").input_value()
+    assert "/chat?f=" in link
+    desk.close()
+
+    chat = context.new_page()
+    chat.goto(link)
+    wait_for_bot_text(chat, PHRASES["followup_track"].format(track=track.name))
+    say(chat, "vad krävs")
+    wait_for_bot_text(chat, track.summary)

@@ -155,6 +155,7 @@ async def test_a_ticket_when_the_service_is_down(service_down):
 def test_a_code_is_found_in_a_sentence_but_ordinary_words_are_not():
     assert code_in("min kod är kx7pq3ta tack") == "KX7PQ3TA"
     assert code_in("koden HGRTWAXE") == "HGRTWAXE"
+    assert code_in("har ni svarat? min kod är fgbhqlnf") == "FGBHQLNF"  # no digit, lower case
     assert code_in("jag vill kontakta någon") is None
 
 

@@ -42,6 +42,7 @@ async def test_config_names_the_socket_and_the_web_settings(client, settings):
     assert config["greeting"] == "/greet" and config["restart"] == "/restart"
     assert config["tablet_idle_seconds"] == web.tablet_idle_seconds
     assert config["read_aloud_rate"] == web.read_aloud_rate
+    assert config["answer_poll_seconds"] == web.answer_poll_seconds
     assert config["icons"] == web.icons and config["icons"]["book_appointment"]
 
 
