@@ -10,12 +10,12 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TQDM_DISABLE := 1
 
-.PHONY: run test venv spacy web train content-check test-unit test-model validate constraints clean
+.PHONY: run test venv spacy web chromium train content-check test-unit test-model validate constraints clean
 
 run: venv spacy web content-check train
 	$(PY) scripts/run_stack.py
 
-test: venv spacy web content-check test-unit validate train test-model
+test: venv spacy web chromium content-check test-unit validate train test-model
 
 venv: $(VENV)/.requirements-hash
 
@@ -31,6 +31,10 @@ $(SPACY_DIR)/meta.json: scripts/build_spacy_pipeline.py $(VENV)/.requirements-ha
 # bot/static/vendor/socket.io.min.js.
 web:
 	scripts/setup_web.sh
+
+# Debian's Chromium for the browser tests (installed when missing).
+chromium:
+	scripts/ensure_chromium.sh
 
 content-check:
 	$(PY) -m bot.content
