@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -90,18 +90,11 @@ def stop_all(processes: Dict[str, subprocess.Popen]) -> None:
             process.wait()
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    args = parse_args(argv)
-    model = (args.model or model_path()).resolve()
-    if not model.exists():
-        print(f"No model at {model}. Run `make run` (it trains when needed).", file=sys.stderr)
-        return 1
-    var_dir = args.var_dir.resolve()
-    var_dir.mkdir(parents=True, exist_ok=True)
-    bin_dir = Path(sys.executable).parent
+def stack_environment(args: argparse.Namespace, var_dir: Path) -> Dict[str, str]:
+    """The environment every process of the stack gets (ports, databases, origins)."""
     host = args.host
     origins = allowed_origins(args)
-    env = {
+    return {
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": "3",
         "RASA_TELEMETRY_ENABLED": "false",
@@ -117,7 +110,14 @@ def main(argv: Optional[List[str]] = None) -> int:
         "VARDVAGEN_PORT": str(args.web_port),
         "VARDVAGEN_ALLOWED_ORIGINS": ",".join(origins),
     }
-    commands = {
+
+
+def stack_commands(args: argparse.Namespace, model: Path) -> Dict[str, Tuple[List[str], str]]:
+    """Each process: its command line and the URL that answers once it is up."""
+    bin_dir = Path(sys.executable).parent
+    host = args.host
+    origins = allowed_origins(args)
+    return {
         "action server": (
             [str(bin_dir / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(args.actions_port)],
             f"http://{host}:{args.actions_port}/health",
@@ -136,6 +136,19 @@ def main(argv: Optional[List[str]] = None) -> int:
             f"http://{host}:{args.rasa_port}/",
         ),
     }
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = parse_args(argv)
+    model = (args.model or model_path()).resolve()
+    if not model.exists():
+        print(f"No model at {model}. Run `make run` (it trains when needed).", file=sys.stderr)
+        return 1
+    var_dir = args.var_dir.resolve()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    host = args.host
+    env = stack_environment(args, var_dir)
+    commands = stack_commands(args, model)
 
     processes: Dict[str, subprocess.Popen] = {}
     stopping = False
