@@ -12,7 +12,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.chat import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
-from bot import api, dashboard, erasure, followup_api, retention, tickets_api
+from bot import api, dashboard, erasure, errors, followup_api, retention, tickets_api
 from bot import web as web_chat
 from bot.content import load_content
 from bot.keys import ACCOUNTS, CONTENT, FEEDS, FOLLOWUPS, HTTP, INTERESTS, MAILER, SETTINGS, STORE, TICKETS
@@ -113,7 +113,7 @@ def create_app(settings: Settings) -> web.Application:
     """Build the app. Content is loaded (and validated) here, not at import."""
     # A handed-over question carries up to 40 turns of 1000 characters (JSON-escaped);
     # 256 KiB holds that, and still stops anything much larger.
-    app = web.Application(client_max_size=256 * 1024)
+    app = web.Application(client_max_size=256 * 1024, middlewares=[errors.database_down])
     app[SETTINGS] = settings
     app[CONTENT] = load_content(settings.content_dir)
     mailer = mailer_from(settings)
