@@ -1,0 +1,155 @@
+"""NLU benchmark: intent macro-F1 and per-intent F1 on the held-out file, on a
+learner-noise copy of it, and 5-fold cross-validation on the training data,
+for three classifiers in one run on the same data:
+
+  project   config.yml (spaCy sv tokenizer, char n-grams, small DIET)
+  stock     Rasa 3.6's default pipeline (bench/configs/stock.yml)
+  tfidf     char n-gram TF-IDF + logistic regression (scikit-learn)
+
+Prints a table and writes results/bench/nlu.json. A benchmark, not a test:
+it takes long (5 folds x 2 Rasa pipelines). Usage:
+    .venv/bin/python bench/nlu.py [--folds 5] [--only project,stock,tfidf]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import classification_report, f1_score
+from sklearn.model_selection import StratifiedKFold
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.nlu_data import Example, noisy_copy, read_examples, write_nlu  # noqa: E402
+
+RASA = Path(sys.executable).with_name("rasa")
+OUT = ROOT / "results" / "bench"
+HELD_OUT = ROOT / "tests" / "nlu" / "heldout.yml"
+CONFIGS = {"project": ROOT / "config.yml", "stock": ROOT / "bench" / "configs" / "stock.yml"}
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
+       "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TQDM_DISABLE": "1"}
+
+
+def rasa(*args: str, log: Path) -> None:
+    with log.open("a") as out:
+        subprocess.run([str(RASA), *args], cwd=ROOT, env=ENV, stdout=out, stderr=subprocess.STDOUT, check=True)
+
+
+def report(path: Path) -> Dict[str, object]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    per_intent = {k: round(v["f1-score"], 3) for k, v in data.items() if isinstance(v, dict) and "support" in v
+                  and k not in ("micro avg", "macro avg", "weighted avg")}
+    return {"macro_f1": round(data["macro avg"]["f1-score"], 3), "accuracy": round(data.get("accuracy", 0.0), 3),
+            "per_intent": per_intent}
+
+
+def rasa_pipeline(name: str, held_out: Path, noisy: Path, folds: int, work: Path) -> Dict[str, object]:
+    log = work / f"{name}.log"
+    started = time.monotonic()
+    rasa("train", "nlu", "--config", str(CONFIGS[name]), "--nlu", "data/nlu", "--out", str(work / "models"),
+         "--fixed-model-name", name, log=log)
+    train_seconds = time.monotonic() - started
+    model = work / "models" / f"{name}.tar.gz"
+    result: Dict[str, object] = {"train_seconds": round(train_seconds)}
+    for label, data in (("held_out", held_out), ("noisy", noisy)):
+        out = work / f"{name}-{label}"
+        rasa("test", "nlu", "--model", str(model), "--nlu", str(data), "--out", str(out), log=log)
+        result[label] = report(out / "intent_report.json")
+    if folds:
+        out = work / f"{name}-cv"
+        rasa("test", "nlu", "--nlu", "data/nlu", "--config", str(CONFIGS[name]), "--cross-validation",
+             "--folds", str(folds), "--out", str(out), log=log)
+        result["cross_validation"] = report(out / "intent_report.json")
+    return result
+
+
+def tfidf_model() -> object:
+    from sklearn.pipeline import make_pipeline
+
+    return make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=True, sublinear_tf=True),
+        LogisticRegression(max_iter=2000, C=10.0),
+    )
+
+
+def sklearn_report(truth: List[str], predicted: List[str]) -> Dict[str, object]:
+    data = classification_report(truth, predicted, output_dict=True, zero_division=0)
+    per_intent = {k: round(v["f1-score"], 3) for k, v in data.items() if isinstance(v, dict) and k not in
+                  ("macro avg", "weighted avg")}
+    return {"macro_f1": round(data["macro avg"]["f1-score"], 3), "accuracy": round(data["accuracy"], 3),
+            "per_intent": per_intent}
+
+
+def tfidf_baseline(train: List[Example], held_out: List[Example], noisy: List[Example], folds: int) -> Dict[str, object]:
+    texts, intents = [t for t, _ in train], [i for _, i in train]
+    started = time.monotonic()
+    model = tfidf_model().fit(texts, intents)
+    result: Dict[str, object] = {"train_seconds": round(time.monotonic() - started, 1)}
+    for label, data in (("held_out", held_out), ("noisy", noisy)):
+        result[label] = sklearn_report([i for _, i in data], list(model.predict([t for t, _ in data])))
+    if folds:
+        truth, predicted = [], []
+        for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=42).split(texts, intents):
+            fold = tfidf_model().fit([texts[i] for i in train_idx], [intents[i] for i in train_idx])
+            truth += [intents[i] for i in test_idx]
+            predicted += list(fold.predict([texts[i] for i in test_idx]))
+        result["cross_validation"] = sklearn_report(truth, predicted)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: none)")
+    parser.add_argument("--only", default="project,stock,tfidf")
+    args = parser.parse_args()
+    work = OUT / "nlu-work"
+    work.mkdir(parents=True, exist_ok=True)
+    train = read_examples(sorted((ROOT / "data" / "nlu").glob("*.yml")))
+    held_out = read_examples([HELD_OUT])
+    noisy = noisy_copy(held_out)
+    noisy_path = OUT / "heldout_noisy.yml"
+    write_nlu(noisy, noisy_path)
+    results: Dict[str, object] = {
+        "data": {"train_examples": len(train), "held_out_examples": len(held_out), "intents": len({i for _, i in train}),
+                 "folds": args.folds},
+    }
+    for name in args.only.split(","):
+        started = time.monotonic()
+        if name == "tfidf":
+            results[name] = tfidf_baseline(train, held_out, noisy, args.folds)
+        else:
+            results[name] = rasa_pipeline(name, HELD_OUT, noisy_path, args.folds, work)
+        results[name]["total_seconds"] = round(time.monotonic() - started)  # type: ignore[index]
+        print(f"{name}: done in {results[name]['total_seconds']} s", flush=True)  # type: ignore[index]
+    (OUT / "nlu.json").write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print_table(results)
+    return 0
+
+
+def print_table(results: Dict[str, object]) -> None:
+    names = [n for n in ("project", "stock", "tfidf") if n in results]
+    print(f"\n{'macro-F1':<22}" + "".join(f"{n:>10}" for n in names))
+    for label in ("held_out", "noisy", "cross_validation"):
+        row = [results[n].get(label, {}).get("macro_f1", float("nan")) for n in names]  # type: ignore[union-attr]
+        print(f"{label:<22}" + "".join(f"{v:>10.3f}" for v in row))
+    print(f"{'train seconds':<22}" + "".join(f"{results[n]['train_seconds']:>10}" for n in names))  # type: ignore[index]
+    intents = sorted(results[names[0]]["held_out"]["per_intent"])  # type: ignore[index]
+    print(f"\n{'held-out F1 per intent':<22}" + "".join(f"{n:>10}" for n in names))
+    for intent in intents:
+        print(f"{intent:<22}" + "".join(f"{results[n]['held_out']['per_intent'].get(intent, 0):>10.3f}" for n in names))  # type: ignore[index]
+    print(f"\nWritten to {(OUT / 'nlu.json').relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
