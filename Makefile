@@ -10,12 +10,17 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TQDM_DISABLE := 1
 
-.PHONY: run test venv spacy web chromium train content-check test-unit test-model validate constraints clean
+.PHONY: run production test venv spacy web chromium nginx train content-check test-unit test-model test-production validate constraints clean
 
 run: venv spacy web content-check train
 	$(PY) scripts/run_stack.py
 
-test: venv spacy web chromium content-check test-unit validate train test-model
+# Production profile: 2 Rasa + 2 action servers behind nginx, PostgreSQL and
+# Redis on this machine (README, "Production profile").
+production: venv spacy web nginx content-check train
+	$(PY) scripts/run_production.py
+
+test: venv spacy web chromium nginx content-check test-unit validate train test-model test-production
 
 venv: $(VENV)/.requirements-hash
 
@@ -36,6 +41,10 @@ web:
 chromium:
 	scripts/ensure_chromium.sh
 
+# Debian's nginx for the production profile (installed when missing).
+nginx:
+	scripts/ensure_nginx.sh
+
 content-check:
 	$(PY) -m bot.content
 
@@ -50,6 +59,10 @@ validate:
 
 test-model:
 	$(PY) -m pytest -s tests/model
+
+# The production profile against this machine's PostgreSQL and Redis.
+test-production:
+	$(PY) -m pytest -s tests/production
 
 # Re-pin every package after changing requirements.txt.
 constraints:
