@@ -16,6 +16,8 @@ from bot.contact import normalize_contact
 from bot.content import Content
 from bot.keys import CONTENT, INTERESTS, STORE
 from bot.openapi import SPEC
+from bot.privacy import contains_personnummer, redact_personnummer
+from bot.security import lookup_limited
 from bot.store.bookings import Booking, BookingGone, NewBooking, SlotTaken
 from bot.swedish import format_slot
 
@@ -66,10 +68,12 @@ async def next_free(
 
 
 async def json_object(request: web.Request) -> Dict[str, Any]:
-    """The request body as a JSON object, or a 400 with a Swedish message."""
+    """The request body as a JSON object, or a 4xx with a Swedish message."""
+    if request.content_type != "application/json":
+        raise ApiError(415, "api_bad_content_type", _content(request))
     try:
         body = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep
         body = None
     if not isinstance(body, dict):
         raise ApiError(400, "api_bad_request", _content(request))
@@ -88,13 +92,19 @@ def person_fields(body: Dict[str, Any], content: Content) -> Tuple[str, str]:
 
 
 def idempotency_key(request: web.Request) -> Optional[str]:
-    return (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
+    """The caller's key for a retried request. It is stored, so it may hold no personnummer."""
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:100]
+    if not key:
+        return None
+    if contains_personnummer(key) or not key.isprintable():
+        raise ApiError(400, "api_bad_request", _content(request))
+    return key
 
 
 def _meeting_type(content: Content, value: Any) -> Optional[str]:
     if value in (None, ""):
         return None
-    if value not in {t.id for t in content.booking.meeting_types}:
+    if not isinstance(value, str) or value not in {t.id for t in content.booking.meeting_types}:
         raise ApiError(400, "api_bad_meeting_type", content)
     return value
 
@@ -166,7 +176,7 @@ async def create_booking(request: web.Request) -> web.Response:
         if earlier:
             return web.json_response(booking_json(earlier, content, request), status=200)
         raise ApiError(409, "api_slot_taken", content, slots=await next_free(request, meeting_type, None, 5))
-    interpreter = str(body.get("interpreter") or "").strip()[:64] or None
+    interpreter = _interpreter(content, body.get("interpreter"))
     replaces = _replaced_booking(body, content)
     if replaces is not None and not await store.find(*replaces):
         raise ApiError(404, "api_not_found", content)
@@ -190,6 +200,16 @@ async def create_booking(request: web.Request) -> web.Response:
     if replaces is not None:
         answer["replaced"] = replaces[0]
     return web.json_response(answer, status=201)
+
+
+def _interpreter(content: Content, raw: Any) -> Optional[str]:
+    """A language for an interpreter: short free text, so personnummer are removed."""
+    if raw in (None, ""):
+        return None
+    if not isinstance(raw, str):
+        raise ApiError(400, "api_bad_request", content)
+    text = redact_personnummer(" ".join(raw.split()))[0]
+    return "".join(ch for ch in text if ch.isprintable())[:64] or None
 
 
 def _replaced_booking(body: Dict[str, Any], content: Content) -> Optional[Tuple[str, str]]:
@@ -218,17 +238,20 @@ async def _owned_booking(request: web.Request) -> Booking:
     return booking
 
 
+@lookup_limited
 async def get_booking(request: web.Request) -> web.Response:
     booking = await _owned_booking(request)
     return web.json_response(booking_json(booking, _content(request), request))
 
 
+@lookup_limited
 async def cancel_booking(request: web.Request) -> web.Response:
     booking = await _owned_booking(request)
     await request.app[STORE].cancel(booking.reference, booking.contact)
     return web.Response(status=204)
 
 
+@lookup_limited
 async def booking_calendar(request: web.Request) -> web.Response:
     content = _content(request)
     booking = await request.app[STORE].find_by_calendar_token(
@@ -270,7 +293,7 @@ def _answers(content: Content, raw: Any) -> Dict[str, str]:
     for key, scale in _ANSWER_SCALES.items():
         value = raw.get(key)
         if value is not None:
-            if value not in {lvl.id for lvl in getattr(content.levels, scale)}:
+            if not isinstance(value, str) or value not in {lvl.id for lvl in getattr(content.levels, scale)}:
                 raise ApiError(400, "api_bad_request", content)
             kept[key] = value
     age = raw.get("age")

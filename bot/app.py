@@ -12,7 +12,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.chat import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
-from bot import api, dashboard, erasure, errors, followup_api, retention, tickets_api
+from bot import api, dashboard, erasure, errors, followup_api, retention, security, tickets_api
 from bot import web as web_chat
 from bot.content import load_content
 from bot.keys import ACCOUNTS, CONTENT, FEEDS, FOLLOWUPS, HTTP, INTERESTS, MAILER, SETTINGS, STORE, TICKETS
@@ -47,14 +47,19 @@ async def chat_page(request: web.Request) -> web.FileResponse:
 async def chat_message(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     try:
-        body = await request.json()
-    except ValueError:
+        body = await request.json() if request.content_type == "application/json" else None
+    except (ValueError, RecursionError):
         body = None
     try:
         message = parse_chat_message(body, settings.max_message_length)
     except ChatInputError as error:
         text = phrase(request, error.phrase_key, max=settings.max_message_length)
-        return web.json_response({"error": text, "messages": [{"text": text}]}, status=400)
+        status = 415 if request.content_type != "application/json" else 400
+        return web.json_response({"error": text, "messages": [{"text": text}]}, status=status)
+    limits = request.app[security.LIMITS]
+    security.spend(
+        request, (limits.chat_sender, message.sender), (limits.chat_client, security.client_address(request))
+    )
     try:
         replies = await send_to_rasa(request.app[HTTP], settings.rasa_url, message, settings.rasa_timeout_seconds)
     except RasaUnavailable as error:
@@ -116,6 +121,7 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=256 * 1024, middlewares=[errors.database_down])
     app[SETTINGS] = settings
     app[CONTENT] = load_content(settings.content_dir)
+    security.setup(app, settings)
     mailer = mailer_from(settings)
     if mailer is not None:
         app[MAILER] = mailer

@@ -9,6 +9,8 @@ from typing import Any, Dict, List, Optional
 
 import aiohttp
 
+from bot.privacy import contains_personnummer
+
 SENDER_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
@@ -35,7 +37,7 @@ def parse_chat_message(body: Any, max_length: int) -> ChatMessage:
         raise ChatInputError("input_invalid")
     sender = body.get("sender")
     text = body.get("message")
-    if not isinstance(sender, str) or not SENDER_ID.match(sender):
+    if not isinstance(sender, str) or not SENDER_ID.match(sender) or contains_personnummer(sender):
         raise ChatInputError("input_invalid")
     if not isinstance(text, str) or not text.strip():
         raise ChatInputError("input_empty")

@@ -23,6 +23,7 @@ from bot.api import ApiError, _content, json_object
 from bot.booking.codes import looks_like_code, normalize_code
 from bot.contact import normalize_contact
 from bot.keys import INTERESTS, SETTINGS, STORE, TICKETS
+from bot.security import lookup_limited
 from bot.store.database import create_engine
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ async def _erase_conversation_later(engine: AsyncEngine, sender_id: str, delay: 
     log.info("Erasure: deleted a conversation (%s events)", deleted)
 
 
+@lookup_limited
 async def erase(request: web.Request) -> web.Response:
     content = _content(request)
     body = await json_object(request)

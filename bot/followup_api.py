@@ -7,8 +7,10 @@ from aiohttp import web
 
 from bot.api import ApiError, _content
 from bot.keys import FOLLOWUPS
+from bot.security import lookup_limited
 
 
+@lookup_limited
 async def get_followup(request: web.Request) -> web.Response:
     content = _content(request)
     followup = await request.app[FOLLOWUPS].valid(request.match_info["code"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Tuple
 
 from bot.content.loader import DEFAULT_DIR
 
@@ -42,6 +42,15 @@ class Settings:
     smtp_from: str = "vardvagen@localhost"
     # STARTTLS after connecting (port 587); set VARDVAGEN_SMTP_STARTTLS=0 for a local relay.
     smtp_starttls: bool = True
+    # Sites trusted to host the chat (VARDVAGEN_ALLOWED_ORIGINS, the same list Rasa's
+    # socket accepts): they get CORS answers from /api and may embed /chat in a frame.
+    allowed_origins: Tuple[str, ...] = ()
+    # More sites that may embed the chat's frame (the widget), without CORS.
+    embed_origins: Tuple[str, ...] = ()
+    # Proxies (such as nginx) whose X-Forwarded-For names the real client.
+    trusted_proxies: Tuple[str, ...] = ()
+    # Rate limits; VARDVAGEN_RATE_LIMITS=0 turns them off (load tests only).
+    rate_limits: bool = True
 
     @property
     def public_socket_url(self) -> str:
@@ -65,4 +74,13 @@ class Settings:
             smtp_password=env.get("VARDVAGEN_SMTP_PASSWORD") or None,
             smtp_from=env.get("VARDVAGEN_SMTP_FROM", cls.smtp_from),
             smtp_starttls=env.get("VARDVAGEN_SMTP_STARTTLS", "1") != "0",
+            allowed_origins=origin_list(env.get("VARDVAGEN_ALLOWED_ORIGINS", "")),
+            embed_origins=origin_list(env.get("VARDVAGEN_EMBED_ORIGINS", "")),
+            trusted_proxies=tuple(p.strip() for p in env.get("VARDVAGEN_TRUSTED_PROXIES", "").split(",") if p.strip()),
+            rate_limits=env.get("VARDVAGEN_RATE_LIMITS", "1") != "0",
         )
+
+
+def origin_list(value: str) -> Tuple[str, ...]:
+    """Comma-separated origins (scheme://host[:port]), without trailing slashes."""
+    return tuple(origin.strip().rstrip("/") for origin in value.split(",") if origin.strip())

@@ -22,7 +22,8 @@ from bot.contact import normalize_contact
 from bot.content import Content
 from bot.keys import MAILER, TICKETS
 from bot.mail import wants_email
-from bot.privacy import redact_personnummer
+from bot.privacy import contains_personnummer, redact_personnummer
+from bot.security import LIMITS, client_address, lookup_limited, spend
 from bot.store.tickets import NewTicket, Ticket
 
 MAX_QUESTION = 2000
@@ -61,7 +62,7 @@ def conversation_id(content: Content, raw: Any, required: bool = False) -> Optio
     """A chat sender id ([A-Za-z0-9_-]{8,64}), or a 400."""
     if raw in (None, "") and not required:
         return None
-    if not isinstance(raw, str) or not SENDER_ID.match(raw):
+    if not isinstance(raw, str) or not SENDER_ID.match(raw) or contains_personnummer(raw):
         raise ApiError(400, "api_bad_request", content)
     return raw
 
@@ -82,7 +83,7 @@ def summary(content: Content, raw: Any) -> Dict[str, str]:
         "profession": {p.id for p in content.professions.professions},
     }
     for key, allowed in known.items():
-        if raw.get(key) in allowed:
+        if isinstance(raw.get(key), str) and raw[key] in allowed:
             kept[key] = raw[key]
     return kept
 
@@ -131,6 +132,7 @@ def ticket_json(ticket: Ticket) -> Dict[str, Any]:
     }
 
 
+@lookup_limited
 async def get_ticket(request: web.Request) -> web.Response:
     content = _content(request)
     code = normalize_code(request.match_info["reference"])
@@ -143,6 +145,8 @@ async def get_ticket(request: web.Request) -> web.Response:
 async def chat_answers(request: web.Request) -> web.Response:
     content = _content(request)
     sender = conversation_id(content, request.query.get("conversation"), required=True)
+    limits = request.app[LIMITS]
+    spend(request, (limits.answers_conversation, sender or ""), (limits.answers_client, client_address(request)))
     answered = await request.app[TICKETS].answered_in_conversation(sender or "")
     return web.json_response(
         {"answers": [{"reference": t.reference, "question": t.question, "answer": t.answer} for t in answered]},

@@ -31,13 +31,6 @@ _NAV = [
     ("/dashboard/followup", "Uppföljningslänk"),
 ]
 
-_STYLE = """body{font-family:system-ui,sans-serif;max-width:64rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #767676;padding:.4rem;text-align:left;vertical-align:top}
-label{display:block;margin-top:.6rem}input,select,button,textarea{font-size:1rem;padding:.4rem}
-nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}a{color:#0b5394}
-:focus-visible{outline:3px solid #c45500}"""
-
-
 def page(title: str, body: str, status: int = 200, session: Optional[Session] = None) -> web.Response:
     nav = ""
     if session is not None:
@@ -47,7 +40,7 @@ def page(title: str, body: str, status: int = 200, session: Optional[Session] = 
 <p>Inloggad som {escape(session.user.username)}. <button type="submit">Logga ut</button></p></form>"""
     html = f"""<!doctype html>
 <html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)} – Vårdvägen</title><style>{_STYLE}</style>
+<title>{escape(title)} – Vårdvägen</title><link rel="stylesheet" href="/static/dashboard.css">
 </head><body><header>{nav}</header><main><h1>{escape(title)}</h1>{body}</main></body></html>"""
     return web.Response(text=html, content_type="text/html", status=status)
 

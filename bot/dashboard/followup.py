@@ -26,12 +26,6 @@ LEARNER_TEXT = {
     True: "Skanna koden med surfplattan. Då kommer du till chatten.",
 }
 
-_PRINT_STYLE = """body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#000;text-align:center}
-h1{font-size:2rem}p{font-size:1.4rem;line-height:1.5}.qr svg{width:18rem;height:18rem}
-.link{font-size:1rem;word-break:break-all}a{color:#0b5394}:focus-visible{outline:3px solid #c45500}
-@media print{.no-print{display:none}body{margin:0}@page{margin:2cm}}"""
-
-
 def chat_link(request: web.Request, code: str, tablet: bool) -> str:
     query = {"f": code, **({"tablet": "1"} if tablet else {})}
     return str(request.url.with_path("/chat").with_query(query))
@@ -59,7 +53,7 @@ def _form(content, session: Session) -> str:
 <label for="topic">Vad chatten börjar med</label><select id="topic" name="topic">{topics}</select>
 <label for="label">Vem länken är till (valfritt, till exempel SFI klass 3B)</label>
 <input id="label" name="label" maxlength="{MAX_LABEL}">
-<p><input id="tablet" name="tablet" type="checkbox" value="1"> <label for="tablet" style="display:inline">För en surfplatta som klassen delar</label></p>
+<p><input id="tablet" name="tablet" type="checkbox" value="1"> <label for="tablet" class="inline">För en surfplatta som klassen delar</label></p>
 <p><button type="submit">Gör länken</button></p></form>"""
 
 
@@ -137,7 +131,7 @@ async def print_page(request: web.Request) -> web.Response:
     about = [text for text in (followup.label, tracks.get(followup.track_id or "")) if text]
     html = f"""<!doctype html>
 <html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>QR-kod till chatten – Vårdvägen</title><style>{_PRINT_STYLE}</style></head><body>
+<title>QR-kod till chatten – Vårdvägen</title><link rel="stylesheet" href="/static/print.css"></head><body>
 <p class="no-print"><a href="/dashboard/followup">Tillbaka</a>. Skriv ut sidan med Ctrl + P.</p>
 <main><h1>Fortsätt i chatten</h1>
 {"".join(f"<p>{escape(text)}</p>" for text in about)}

@@ -145,10 +145,10 @@ async def _render(
     transcript = f"<ol>{turns}</ol>" if turns else "<p>Inget samtal skickades med.</p>"
     answer = ""
     if ticket.answer is not None:
-        answer = f'<h2>Svar</h2><p style="white-space:pre-wrap">{escape(ticket.answer)}</p>'
+        answer = f'<h2>Svar</h2><p class="pre">{escape(ticket.answer)}</p>'
     body = (
         f"{notice}<dl>{facts_html}</dl><h2>Frågan</h2>"
-        f'<p style="white-space:pre-wrap">{escape(ticket.question)}</p>'
+        f'<p class="pre">{escape(ticket.question)}</p>'
         f"<h2>Det här visste boten</h2>{known_html}<h2>Samtalet</h2>{transcript}"
         f"{answer}{_mail_status(request, ticket, session)}{_forms(ticket, session)}"
         '<p><a href="/dashboard/inbox">Alla frågor</a></p>'

@@ -74,7 +74,9 @@ async def test_the_print_page_has_a_qr_code_as_svg(client):
     printed = await client.get(f"/dashboard/followup/{code}/print")
     text = await printed.text()
     assert printed.status == 200 and "<svg" in text and "</svg>" in text
-    assert "Skanna koden med mobilen. Då kommer du till chatten." in text and "@media print" in text
+    assert "Skanna koden med mobilen. Då kommer du till chatten." in text
+    assert '<link rel="stylesheet" href="/static/print.css">' in text and "style=" not in text
+    assert "@media print" in await (await client.get("/static/print.css")).text()
     assert "Amina" in text and "Vårdbiträde med SFI" in text and f"/chat?f={code}" in text
     tablet = await (await client.get(f"/dashboard/followup/{code}/print?tablet=1")).text()
     assert "tablet=1" in tablet and "surfplattan" in tablet

@@ -1,0 +1,300 @@
+"""Security rules of the bot web service, in one place.
+
+- Headers on every response (on_response_prepare, so static files, errors
+  and redirects get them too): a strict Content-Security-Policy, nosniff,
+  no referrer, a Permissions-Policy; on dashboard pages also
+  Cross-Origin-Opener-Policy and no caching; HSTS behind HTTPS.
+- CORS for /api: only the configured sites get an Access-Control-Allow-Origin
+  (never a wildcard, never credentials); preflights are answered here.
+- Answers of the JSON endpoints are JSON with a Swedish message even when
+  aiohttp itself refuses a request (no such path, wrong method, body too big),
+  and an unexpected error is logged, not shown.
+- Rate limits (token buckets per client address and per key) for looking
+  up reference codes, the chat relay, the chat's answer polling and logins.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import logging
+import re
+import time
+from dataclasses import dataclass
+from typing import Awaitable, Callable, Iterable, List, Optional, Tuple
+
+from aiohttp import web
+from yarl import URL
+
+from bot.keys import CONTENT, SETTINGS
+from bot.ratelimit import Clock, TokenBucket, retry_after_header
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# Pages that the widget shows in a frame on the municipality's site.
+CHAT_PAGES = frozenset({"/", "/chat"})
+# Paths whose answers are JSON (errors are turned into Swedish JSON too).
+JSON_PREFIXES = ("/api/", "/chat/message", "/chat/answers")
+# Answers that can hold personal data are never cached.
+NO_STORE_PREFIXES = ("/dashboard", "/api/", "/chat/message", "/chat/answers", "/calendar/")
+CORS_METHODS = ("GET", "POST", "DELETE")
+CORS_HEADERS = ("Content-Type", "Idempotency-Key")
+CORS_MAX_AGE = 600
+HSTS = "max-age=31536000"
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# An origin as it may appear in a header: scheme://host[:port], nothing else
+# (a ';' or ',' from a setting must never reach the CSP header).
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+
+
+def valid_origins(origins: Iterable[str]) -> List[str]:
+    kept = []
+    for origin in origins:
+        if _ORIGIN.match(origin):
+            kept.append(origin)
+        else:
+            log.warning("Ignoring a configured origin that is not scheme://host[:port]: %r", origin)
+    return kept
+
+
+def socket_sources(url: str) -> List[str]:
+    """The socket's origin in both forms a browser uses (polling, then WebSocket)."""
+    parsed = URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return []
+    origin = str(parsed.origin())
+    socket = ("wss" if parsed.scheme == "https" else "ws") + origin[len(parsed.scheme):]
+    return [origin, socket] if _ORIGIN.match(origin) else []
+
+
+def content_security_policy(connect: Iterable[str] = (), frame_ancestors: Iterable[str] = ("'none'",)) -> str:
+    directives = [
+        ("default-src", ["'self'"]),
+        ("script-src", ["'self'"]),
+        ("style-src", ["'self'"]),
+        ("img-src", ["'self'", "data:"]),
+        ("connect-src", ["'self'", *connect]),
+        ("object-src", ["'none'"]),
+        ("base-uri", ["'none'"]),
+        ("form-action", ["'self'"]),
+        ("frame-ancestors", list(frame_ancestors)),
+    ]
+    return "; ".join(f"{name} {' '.join(dict.fromkeys(values))}" for name, values in directives)
+
+
+@dataclass(frozen=True)
+class HeaderPolicy:
+    """The headers, worked out once from the settings."""
+
+    chat_csp: str
+    other_csp: str
+    chat_frame_options: Optional[str]
+    cors_origins: frozenset
+    hsts: bool
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "HeaderPolicy":
+        connect = socket_sources(settings.public_socket_url)
+        embedders = valid_origins([*settings.allowed_origins, *settings.embed_origins])
+        return cls(
+            chat_csp=content_security_policy(connect, ["'self'", *embedders]),
+            other_csp=content_security_policy(connect, ["'none'"]),
+            # X-Frame-Options cannot name other sites; frame-ancestors wins where both are known.
+            chat_frame_options=None if embedders else "SAMEORIGIN",
+            cors_origins=frozenset(valid_origins(settings.allowed_origins)),
+            hsts=settings.secure_cookies,
+        )
+
+
+POLICY = web.AppKey("header_policy", HeaderPolicy)
+
+
+async def set_headers(request: web.Request, response: web.StreamResponse) -> None:
+    policy = request.app[POLICY]
+    path = request.path
+    headers = response.headers
+    if path in CHAT_PAGES:
+        headers["Content-Security-Policy"] = policy.chat_csp
+        if policy.chat_frame_options:
+            headers["X-Frame-Options"] = policy.chat_frame_options
+    else:
+        headers["Content-Security-Policy"] = policy.other_csp
+        headers["X-Frame-Options"] = "DENY"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["Permissions-Policy"] = PERMISSIONS
+    if path.startswith("/dashboard"):
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if path.startswith(NO_STORE_PREFIXES) and "Cache-Control" not in headers:
+        headers["Cache-Control"] = "no-store"
+    if policy.hsts:
+        headers["Strict-Transport-Security"] = HSTS
+    if path.startswith("/api/"):
+        headers.add("Vary", "Origin")
+        origin = request.headers.get("Origin")
+        if origin in policy.cors_origins:
+            headers["Access-Control-Allow-Origin"] = origin
+            headers["Access-Control-Expose-Headers"] = "Retry-After"
+
+
+def phrase(request: web.Request, key: str) -> str:
+    return request.app[CONTENT].phrases.phrases[key]
+
+
+def json_error(request: web.Request, status: int, key: str, headers: Optional[dict] = None) -> web.Response:
+    text = phrase(request, key)
+    body = {"error": key, "message": text}
+    if request.path.startswith("/chat/"):
+        body.update(error=text, messages=[{"text": text}])  # what the chat relay's callers read
+    return web.json_response(body, status=status, headers=headers)
+
+
+_STATUS_KEYS = {404: "api_no_such_path", 405: "api_bad_method", 413: "api_too_large", 415: "api_bad_content_type"}
+
+
+@web.middleware
+async def json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Refusals on the JSON endpoints as Swedish JSON; CORS preflights answered."""
+    if not request.path.startswith(JSON_PREFIXES):
+        return await handler(request)
+    if request.method == "OPTIONS" and request.path.startswith("/api/"):
+        return preflight(request)
+    try:
+        return await handler(request)
+    except web.HTTPException as error:
+        if error.status < 400 or error.content_type == "application/json":
+            raise
+        key = _STATUS_KEYS.get(error.status, "api_bad_request")
+        headers = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
+        return json_error(request, error.status, key, headers)
+    except Exception:  # noqa: BLE001 - log it; the caller gets a clear answer, not a trace
+        log.exception("Unexpected error on %s %s", request.method, request.path)
+        return json_error(request, 500, "api_error")
+
+
+def preflight(request: web.Request) -> web.Response:
+    origin = request.headers.get("Origin")
+    method = request.headers.get("Access-Control-Request-Method", "")
+    if origin not in request.app[POLICY].cors_origins or method not in CORS_METHODS:
+        return json_error(request, 403, "api_origin_refused")
+    return web.Response(
+        status=204,
+        headers={
+            "Access-Control-Allow-Methods": ", ".join(CORS_METHODS),
+            "Access-Control-Allow-Headers": ", ".join(CORS_HEADERS),
+            "Access-Control-Max-Age": str(CORS_MAX_AGE),
+        },
+    )
+
+
+# ---- rate limits -------------------------------------------------------------
+
+
+@dataclass
+class Limits:
+    """Every rate limit of the service. Capacities and windows are per key."""
+
+    # Reference-code lookups that find nothing, per client: guessing codes.
+    lookup_misses: TokenBucket
+    # The chat relay, per sender and per client address.
+    chat_sender: TokenBucket
+    chat_client: TokenBucket
+    # The chat's polling for counsellors' answers, per conversation and per client.
+    answers_conversation: TokenBucket
+    answers_client: TokenBucket
+    # Failed dashboard logins, per user name and per client.
+    login_user: TokenBucket
+    login_client: TokenBucket
+    enabled: bool = True
+
+    @classmethod
+    def default(cls, enabled: bool = True, clock: Clock = time.monotonic) -> "Limits":
+        return cls(
+            lookup_misses=TokenBucket(10, 60, clock),
+            chat_sender=TokenBucket(20, 20, clock),
+            chat_client=TokenBucket(120, 60, clock),
+            answers_conversation=TokenBucket(10, 60, clock),
+            answers_client=TokenBucket(300, 60, clock),
+            login_user=TokenBucket(5, 15 * 60, clock),
+            login_client=TokenBucket(20, 15 * 60, clock),
+            enabled=enabled,
+        )
+
+
+LIMITS = web.AppKey("rate_limits", Limits)
+
+
+def client_address(request: web.Request) -> str:
+    """The client's address: the peer, or for a trusted proxy the last address
+    in X-Forwarded-For that is not a trusted proxy itself."""
+    trusted = request.app[SETTINGS].trusted_proxies
+    peer = request.remote or "unknown"
+    if not trusted or peer not in trusted:
+        return peer
+    hops = [hop.strip() for hop in request.headers.get("X-Forwarded-For", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if hop not in trusted:
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer
+    return peer
+
+
+class TooManyRequests(web.HTTPTooManyRequests):
+    def __init__(self, request: web.Request, seconds: float) -> None:
+        response = json_error(request, 429, "too_many_requests")
+        super().__init__(
+            text=response.text, content_type="application/json", headers={"Retry-After": retry_after_header(seconds)}
+        )
+
+
+def spend(request: web.Request, *pairs: Tuple[TokenBucket, str]) -> None:
+    """Spend a token from each (bucket, key), or raise 429 (spending nothing more)."""
+    limits = request.app[LIMITS]
+    if not limits.enabled:
+        return
+    waits = [bucket.retry_after(key) for bucket, key in pairs]
+    if max(waits, default=0) > 0:
+        raise TooManyRequests(request, max(waits))
+    for bucket, key in pairs:
+        bucket.take(key)
+
+
+def lookup_limited(handler: Handler) -> Handler:
+    """A reference-code lookup: refused while this client has guessed wrong too often.
+
+    Only lookups that find nothing (404) count: a guesser misses almost every
+    time, while people behind one address (a classroom) and the action server
+    mostly look up codes that exist."""
+
+    @functools.wraps(handler)
+    async def limited(request: web.Request) -> web.StreamResponse:
+        limits = request.app[LIMITS]
+        key = client_address(request)
+        if limits.enabled:
+            wait = limits.lookup_misses.retry_after(key)
+            if wait > 0:
+                raise TooManyRequests(request, wait)
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:
+            if error.status == 404:
+                limits.lookup_misses.take(key)
+            raise
+        if response.status == 404:
+            limits.lookup_misses.take(key)
+        return response
+
+    return limited
+
+
+def setup(app: web.Application, settings: Settings, clock: Clock = time.monotonic) -> None:
+    app[POLICY] = HeaderPolicy.from_settings(settings)
+    app[LIMITS] = Limits.default(enabled=settings.rate_limits, clock=clock)
+    # Outermost, so the inner database_down (bot/errors.py) answers a lost database first.
+    app.middlewares.insert(0, json_errors)
+    app.on_response_prepare.append(set_headers)
