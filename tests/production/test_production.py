@@ -13,6 +13,7 @@ import os
 import random
 import re
 import signal
+import subprocess
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -263,6 +264,13 @@ async def test_one_rasa_instance_killed_under_load(production):
         killed_at = time.monotonic()
         await asyncio.gather(*workers)
     after = [t for t in load.ok if t > killed_at]
+    # Memory after the load (README and deploy/ are sized from these numbers).
+    pids = {name: pid for name, pid in production.pids().items() if name != "rasa 1"}  # rasa 1 is starting again
+    rss = subprocess.run(
+        ["ps", "-o", "pid=,rss=", "-p", ",".join(map(str, pids.values()))], capture_output=True, text=True
+    ).stdout.split()
+    by_pid = dict(zip(rss[::2], rss[1::2]))
+    print("\nRSS after the load: " + ", ".join(f"{name} {int(by_pid.get(str(pid), 0)) // 1024} MB" for name, pid in pids.items()))
     print(
         f"\nkill test: {len(load.confirmed)} bookings confirmed ({before_kill} before the kill), "
         f"{len(load.ok)} answers ({len(after)} after the kill), {len(load.failed)} failed requests "
