@@ -1,0 +1,180 @@
+"""Latency and throughput: realistic multi-turn conversations, each with its
+own sender id, sent by an aiohttp load generator to Rasa's REST channel, at 1,
+20 and 100 concurrent conversations. The project's stack (with custom
+actions, the bot web service and real bookings) and, in the same run, Rasa's
+stock `rasa init` bot as a reference. Prints a table and writes
+results/bench/load.json. A benchmark, not a test. Usage:
+    .venv/bin/python bench/load.py [--levels 1,20,100] [--seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.stack import init_reference, project_stack, reference_stack  # noqa: E402
+
+OUT = ROOT / "results" / "bench"
+
+# What people do in the chat. "{button:x}" sends the payload of the first button whose payload contains x.
+PROJECT_CONVERSATIONS = [
+    ["hej", "vad gor en underskoterska", "hur mycket tjanar man", "tack"],
+    ["kan jag bli underskoterska", "sfi d", "{button:education}", "{button:experience}", "34"],
+    ["vad betyder apl", "vad ar validering", "hej da"],
+    ["hur blir man skotare", "vad kravs for vardbitrade med sfi", "nar borjar det"],
+    ["jag vill boka en tid", "{button:phone}", "{button:slot_choice}", "Amina", "0701234567", "ja"],
+    ["vilka tider jobbar man", "csn", "tack"],
+]
+REFERENCE_CONVERSATIONS = [
+    ["hi", "I am sad", "yes", "bye"],
+    ["hello", "great", "are you a bot?", "goodbye"],
+    ["hey", "very sad", "no", "bye"],
+]
+
+
+@dataclass
+class Results:
+    latencies: List[float] = field(default_factory=list)
+    errors: int = 0
+    messages: int = 0
+    conversations: int = 0
+
+
+def percentile(values: List[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def resolve(step: str, last: List[dict]) -> str:
+    if not step.startswith("{button:"):
+        return step
+    wanted = step[len("{button:"):-1]
+    for reply in last:
+        for button in reply.get("buttons") or []:
+            if wanted in button.get("payload", ""):
+                return button["payload"]
+    return "hjälp"  # the expected button was not offered: carry on like a person would
+
+
+async def conversation(session: aiohttp.ClientSession, url: str, steps: List[str], sender: str, results: Results) -> None:
+    last: List[dict] = []
+    for step in steps:
+        text = resolve(step, last)
+        started = time.perf_counter()
+        try:
+            async with session.post(url, json={"sender": sender, "message": text}) as response:
+                body = await response.json()
+                ok = response.status == 200 and isinstance(body, list) and len(body) > 0
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+            ok, body = False, []
+        results.latencies.append((time.perf_counter() - started) * 1000)
+        results.messages += 1
+        if not ok:
+            results.errors += 1
+        last = body if isinstance(body, list) else []
+    results.conversations += 1
+
+
+async def run_level(rasa_url: str, conversations: List[List[str]], concurrency: int, seconds: float, tag: str) -> Dict:
+    url = f"{rasa_url}/webhooks/rest/webhook"
+    results = Results()
+    deadline = time.monotonic() + seconds
+    rng = random.Random(concurrency)
+    timeout = aiohttp.ClientTimeout(total=60)
+    connector = aiohttp.TCPConnector(limit=concurrency)
+
+    async def worker(number: int) -> None:
+        count = 0
+        while time.monotonic() < deadline:
+            steps = rng.choice(conversations)
+            await conversation(session, url, steps, f"bench-{tag}-{concurrency}-{number}-{count}", results)
+            count += 1
+
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        started = time.monotonic()
+        await asyncio.gather(*(worker(n) for n in range(concurrency)))
+        elapsed = time.monotonic() - started
+    return {
+        "concurrency": concurrency,
+        "conversations": results.conversations,
+        "messages": results.messages,
+        "errors": results.errors,
+        "seconds": round(elapsed, 1),
+        "messages_per_second": round(results.messages / elapsed, 1),
+        "p50_ms": round(percentile(results.latencies, 50), 1),
+        "p95_ms": round(percentile(results.latencies, 95), 1),
+        "p99_ms": round(percentile(results.latencies, 99), 1),
+        "mean_ms": round(statistics.fmean(results.latencies), 1) if results.latencies else None,
+    }
+
+
+async def warm_up(rasa_url: str, text: str) -> None:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
+        for n in range(3):
+            async with session.post(f"{rasa_url}/webhooks/rest/webhook", json={"sender": f"warm-{n}", "message": text}):
+                pass
+
+
+def measure(stack_cm, conversations, levels: List[int], seconds: float, tag: str, warm: str) -> Dict:
+    with stack_cm as stack:
+        asyncio.run(warm_up(stack.rasa_url, warm))
+        rows = []
+        for level in levels:
+            row = asyncio.run(run_level(stack.rasa_url, conversations, level, seconds, tag))
+            print(f"  {tag:<10} {level:>4} concurrent: {row['messages_per_second']:>6} msg/s, "
+                  f"p95 {row['p95_ms']} ms, errors {row['errors']}", flush=True)
+            rows.append(row)
+        return {"startup_seconds": round(stack.startup_seconds, 1), "memory_mb_after": stack.memory(), "levels": rows}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--levels", default="1,20,100")
+    parser.add_argument("--seconds", type=float, default=30.0, help="load time per level")
+    parser.add_argument("--reference-dir", type=Path, default=Path(tempfile.gettempdir()) / "vardvagen-rasa-init")
+    parser.add_argument("--skip-reference", action="store_true")
+    args = parser.parse_args()
+    levels = [int(x) for x in args.levels.split(",")]
+    OUT.mkdir(parents=True, exist_ok=True)
+    results: Dict[str, Optional[Dict]] = {"seconds_per_level": args.seconds}
+    with tempfile.TemporaryDirectory(prefix="vardvagen-bench-") as var:
+        print("Project stack:", flush=True)
+        results["project"] = measure(project_stack(Path(var)), PROJECT_CONVERSATIONS, levels, args.seconds, "project", "hej")
+    if not args.skip_reference:
+        print("Reference (rasa init):", flush=True)
+        folder = init_reference(args.reference_dir)
+        results["reference"] = measure(reference_stack(folder), REFERENCE_CONVERSATIONS, levels, args.seconds, "reference", "hi")
+    (OUT / "load.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print_table(results)
+    return 0
+
+
+def print_table(results: Dict) -> None:
+    print(f"\n{'bot':<10}{'conc.':>6}{'msg/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'messages':>10}")
+    for name in ("project", "reference"):
+        if not results.get(name):
+            continue
+        for row in results[name]["levels"]:
+            print(f"{name:<10}{row['concurrency']:>6}{row['messages_per_second']:>8}{row['p50_ms']:>9}"
+                  f"{row['p95_ms']:>9}{row['p99_ms']:>9}{row['errors']:>8}{row['messages']:>10}")
+    print(f"\nWritten to {(OUT / 'load.json').relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Start a stack for a benchmark and stop it again: the project's own
+(scripts/run_stack.py, in a throw-away var folder) or any command that
+serves Rasa's REST webhook."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
+       "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TQDM_DISABLE": "1", "PYTHONPATH": str(ROOT)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_text(path: Path, text: str, process: subprocess.Popen, timeout: float) -> float:
+    started = time.monotonic()
+    while text not in path.read_text(encoding="utf-8", errors="replace"):
+        if process.poll() is not None or time.monotonic() - started > timeout:
+            raise RuntimeError(f"did not start; see {path}")
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
+def wait_for_url(url: str, process: subprocess.Popen, timeout: float) -> float:
+    started = time.monotonic()
+    while True:
+        if process.poll() is not None or time.monotonic() - started > timeout:
+            raise RuntimeError(f"{url} did not answer")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return time.monotonic() - started
+        except OSError:
+            time.sleep(0.2)
+
+
+def children(pid: int) -> List[int]:
+    """All descendants of a process (from /proc), so each one's memory can be read."""
+    found: List[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            found.append(int(entry.name))
+            found += children(int(entry.name))
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+
+
+class Stack:
+    def __init__(self, process: subprocess.Popen, rasa_url: str, startup_seconds: float, log: Path) -> None:
+        self.process = process
+        self.rasa_url = rasa_url
+        self.startup_seconds = startup_seconds
+        self.log = log
+
+    def memory(self) -> Dict[str, float]:
+        """RSS in MB of each process of the stack, by a short name."""
+        result: Dict[str, float] = {}
+        for pid in [self.process.pid, *children(self.process.pid)]:
+            try:
+                line = command_line(pid)
+                result[short_name(line, pid)] = round(rss_mb(pid))
+            except OSError:
+                continue
+        return result
+
+
+def short_name(line: str, pid: int) -> str:
+    if "rasa_sdk" in line or "run actions" in line:
+        return "action server"
+    if " -m bot" in line:
+        return "bot web service"
+    if "run_stack.py" in line:
+        return "runner (run_stack.py)"
+    if "rasa run" in line or line.endswith("rasa") or "/rasa " in line:
+        return "rasa"
+    return f"{line.split()[0].rsplit('/', 1)[-1]} ({pid})"
+
+
+@contextmanager
+def project_stack(var_dir: Path, model: Optional[Path] = None) -> Iterator[Stack]:
+    ports = {"--web-port": free_port(), "--rasa-port": free_port(), "--actions-port": free_port()}
+    command = [str(ROOT / ".venv" / "bin" / "python"), "scripts/run_stack.py", "--var-dir", str(var_dir)]
+    if model:
+        command += ["--model", str(model)]
+    for flag, port in ports.items():
+        command += [flag, str(port)]
+    var_dir.mkdir(parents=True, exist_ok=True)
+    log = var_dir / "stack.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            seconds = wait_for_text(log, "Vårdvägen is running", process, 600)
+            yield Stack(process, f"http://127.0.0.1:{ports['--rasa-port']}", seconds, log)
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@contextmanager
+def reference_stack(project: Path) -> Iterator[Stack]:
+    """Rasa's own `rasa init` bot (moodbot): Rasa alone, no custom actions."""
+    port = free_port()
+    log = project / "rasa.log"
+    rasa = ROOT / ".venv" / "bin" / "rasa"
+    with log.open("w") as out:
+        process = subprocess.Popen([str(rasa), "run", "--port", str(port), "--interface", "127.0.0.1"],
+                                   cwd=project, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            seconds = wait_for_url(f"http://127.0.0.1:{port}/", process, 600)
+            # The model is loaded after the server answers: wait until a message is handled.
+            stack = Stack(process, f"http://127.0.0.1:{port}", seconds, log)
+            yield stack
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def init_reference(folder: Path) -> Path:
+    """`rasa init --no-prompt` in a folder outside the repository (trains its model once)."""
+    if not list((folder / "models").glob("*.tar.gz")):
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run([str(ROOT / ".venv" / "bin" / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)],
+                       cwd=folder, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return folder
