@@ -1,20 +1,26 @@
-"""Rasa input channels that remove personnummer before Rasa sees a message.
+"""Rasa input channels that guard Rasa: they remove personnummer, refuse
+empty, too long or malformed messages and floods from one sender, all
+before Rasa parses, stores or logs a message.
 
-Used in credentials.yml in place of `rest` and `socketio`. The text is
-cleaned before it reaches NLU, the tracker store or any log, and the person
-is told not to write it. Imported only by the Rasa process.
+Used in credentials.yml in place of `rest` and `socketio`. A refused message
+gets a short Swedish reply instead of reaching NLU; a personnummer is cleaned
+from the text and the person is told not to write it. Imported only by the
+Rasa process.
 """
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, List
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
+from sanic import response
+from sanic.request import Request
 
+from bot.channel_guard import MessageGuard, Refusal, rest_body_refusal
 from bot.content import load_content
 from bot.privacy import redact_personnummer
 
@@ -22,17 +28,28 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 @lru_cache(maxsize=1)
+def phrases() -> Dict[str, str]:
+    return load_content().phrases.phrases
+
+
 def warning() -> str:
-    return load_content().phrases.phrases["personnummer_removed"]
+    return phrases()["personnummer_removed"]
 
 
-def redacting(on_new_message: OnNewMessage) -> OnNewMessage:
+def refusal_text(refusal: Refusal) -> str:
+    return phrases()[refusal.phrase_key].format(max=refusal.max)
+
+
+def guarded(on_new_message: OnNewMessage, guard: MessageGuard) -> OnNewMessage:
     async def handle(message: UserMessage) -> Any:
-        if message.text:
-            cleaned, found = redact_personnummer(message.text)
-            if found:
-                message.text = cleaned
-                await message.output_channel.send_text_message(message.sender_id, warning())
+        refusal = guard.check(message.sender_id, message.text)
+        if refusal is not None:
+            await message.output_channel.send_text_message(message.sender_id, refusal_text(refusal))
+            return None
+        cleaned, found = redact_personnummer(message.text)
+        if found:
+            message.text = cleaned
+            await message.output_channel.send_text_message(message.sender_id, warning())
         return await on_new_message(message)
 
     return handle
@@ -40,7 +57,27 @@ def redacting(on_new_message: OnNewMessage) -> OnNewMessage:
 
 class RedactingRestInput(RestInput):
     def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[override]
-        return super().blueprint(redacting(on_new_message))
+        blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
+
+        @blueprint.middleware("request")
+        async def refuse_malformed(request: Request) -> Optional[response.HTTPResponse]:
+            # Rasa's own handler would answer a body that is not JSON with an
+            # English 400 and would take a missing sender as the shared "default".
+            if request.method != "POST":
+                return None
+            refusal = rest_body_refusal(request.body)
+            if refusal is None:
+                return None
+            return response.json([{"recipient_id": "", "text": refusal_text(refusal)}], status=400)
+
+        return blueprint
+
+    def get_metadata(self, request: Request) -> Optional[Dict[str, Any]]:
+        # Unknown fields are never stored in the tracker.
+        return None
+
+    def _extract_input_channel(self, request: Request) -> str:
+        return self.name()
 
 
 def allowed_origins() -> List[str]:
@@ -51,7 +88,7 @@ def allowed_origins() -> List[str]:
 
 class RedactingSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[override]
-        blueprint = super().blueprint(redacting(on_new_message))
+        blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
         origins = allowed_origins()
         if origins:
             # Rasa turns the socket's own Origin check off (cors_allowed_origins=[]) and

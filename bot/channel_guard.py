@@ -1,0 +1,77 @@
+"""What Rasa's channels refuse before a message reaches NLU, and the Swedish
+reply instead. Pure Python (no Rasa import), used by bot/rasa_channels.py.
+
+- a message that is not text, is empty or is longer than MAX_MESSAGE_LENGTH;
+- a flood from one sender (a token bucket per sender id);
+- a REST request whose body is not a JSON object with a text sender and message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from bot.privacy import contains_personnummer
+from bot.ratelimit import Clock, TokenBucket
+
+# The chat's input field stops at 1000 characters, and so does the relay.
+MAX_MESSAGE_LENGTH = 1000
+MAX_SENDER_LENGTH = 128
+# Per sender: a burst of 20 messages, then one a second. No person types
+# faster; a script that floods gets a short reply, not NLU.
+SENDER_BURST = 20
+SENDER_WINDOW_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a message is refused: the phrase key and its values."""
+
+    phrase_key: str
+    max: int = MAX_MESSAGE_LENGTH
+
+
+class MessageGuard:
+    def __init__(self, enabled: bool = True, clock: Clock = time.monotonic) -> None:
+        self.enabled = enabled
+        self.senders = TokenBucket(SENDER_BURST, SENDER_WINDOW_SECONDS, clock)
+
+    @classmethod
+    def from_env(cls) -> "MessageGuard":
+        return cls(enabled=os.environ.get("VARDVAGEN_RATE_LIMITS", "1") != "0")
+
+    def check(self, sender: str, text: Any) -> Optional[Refusal]:
+        """None if the message may go on to Rasa, else why not."""
+        if self.enabled and self.senders.take(sender) > 0:
+            return Refusal("input_too_fast")
+        if not isinstance(text, str):
+            return Refusal("input_invalid")
+        if not text.strip():
+            return Refusal("input_empty")
+        if len(text) > MAX_MESSAGE_LENGTH:
+            return Refusal("input_too_long")
+        return None
+
+
+def rest_body_refusal(raw: bytes) -> Optional[Refusal]:
+    """None for a REST body Rasa can take: a JSON object with a sender and a text message."""
+    try:
+        body = json.loads(raw or b"")
+    except (ValueError, RecursionError):
+        return Refusal("input_invalid")
+    if not isinstance(body, dict):
+        return Refusal("input_invalid")
+    sender = body.get("sender")
+    if (
+        not isinstance(sender, str)
+        or not 1 <= len(sender) <= MAX_SENDER_LENGTH
+        or not sender.isprintable()
+        or contains_personnummer(sender)
+    ):
+        return Refusal("input_invalid")
+    if not isinstance(body.get("message"), str):
+        return Refusal("input_invalid")
+    return None
