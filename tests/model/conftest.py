@@ -54,8 +54,10 @@ class Stack:
 
 
 @pytest.fixture(scope="module")
-def stack(model: Path, tmp_path_factory) -> Iterator[Stack]:
-    """The whole assistant, started the way `make run` starts it."""
+def stack(model: Path, tmp_path_factory, request) -> Iterator[Stack]:
+    """The whole assistant, started the way `make run` starts it.
+
+    A test module may set STACK_ENV (a dict) for settings of its own stack."""
     var_dir = tmp_path_factory.mktemp("var")
     output = var_dir / "stack.log"
     ports = {"--web-port": free_port(), "--rasa-port": free_port(), "--actions-port": free_port()}
@@ -63,7 +65,8 @@ def stack(model: Path, tmp_path_factory) -> Iterator[Stack]:
     for flag, port in ports.items():
         command += [flag, str(port)]
     log = output.open("w")
-    process = subprocess.Popen(command, cwd=ROOT, env=QUIET_ENV, stdout=log, stderr=subprocess.STDOUT)
+    env = {**QUIET_ENV, **getattr(request.module, "STACK_ENV", {})}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 240
     while "Vårdvägen is running" not in output.read_text(encoding="utf-8", errors="replace"):
         if process.poll() is not None or time.monotonic() > deadline:

@@ -7,6 +7,7 @@ Screenshots go to results/screenshots/ (git-ignored)."""
 from __future__ import annotations
 
 import re
+import socket
 import sqlite3
 import threading
 import time
@@ -33,6 +34,18 @@ TABLET = {"width": 1024, "height": 768}
 WAIT_MS = 30_000
 
 expect.set_options(timeout=WAIT_MS)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# The municipality's page that embeds the widget: the chat service lets only
+# configured sites frame the chat (Content-Security-Policy frame-ancestors).
+SITE_PORT = free_port()
+STACK_ENV = {"VARDVAGEN_EMBED_ORIGINS": f"http://127.0.0.1:{SITE_PORT}"}
 CONTENT = load_content()
 PHRASES = CONTENT.phrases.phrases
 
@@ -75,7 +88,7 @@ def municipal_site(stack) -> Iterator[str]:
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", SITE_PORT), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/jobb"
@@ -158,7 +171,8 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def axe_violations(frame: Frame) -> List[dict]:
-    frame.add_script_tag(path=str(AXE))
+    # Evaluated, not added as a <script>: the chat's CSP refuses inline scripts.
+    frame.evaluate(AXE.read_text(encoding="utf-8"))
     return frame.evaluate(
         """async (tags) => {
             const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
@@ -329,6 +343,20 @@ def test_typed_html_is_shown_as_text_and_never_runs(context, stack, typed):
     page.locator(".msg.user .text").hover()
     assert page.evaluate("window.__pwned") is None
     assert page.locator("#log img, #log script, #log b").count() == 0
+
+
+def test_chat_and_dashboard_work_under_the_content_security_policy(context, stack):
+    refused: List[str] = []
+    context.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    page = open_chat(context, stack)
+    assert "script-src 'self'" in page.evaluate("fetch('/chat').then(r => r.headers.get('content-security-policy'))")
+    say(page, "vad gor en underskoterska")
+    page.locator(".term").first.wait_for()
+    login = context.new_page()
+    login.goto(f"{stack.web_url}/dashboard/login")
+    # The dashboard's style sheet is applied (it is a file, not inline).
+    assert "system-ui" in login.evaluate("getComputedStyle(document.body).fontFamily")
+    assert refused == [] and page.errors == []  # type: ignore[attr-defined]
 
 
 def test_socket_refuses_pages_of_other_sites(context, stack, municipal_site):
