@@ -10,11 +10,12 @@ Rasa process.
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import response
@@ -25,6 +26,9 @@ from bot.content import load_content
 from bot.privacy import redact_personnummer
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+log = logging.getLogger(__name__)
+# Commands that rightly get no answer (the tablet's "Ny användare" sends /restart).
+SILENT_COMMANDS = ("/restart", "/session_start")
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +44,30 @@ def refusal_text(refusal: Refusal) -> str:
     return phrases()[refusal.phrase_key].format(max=refusal.max)
 
 
+def no_answer_text() -> str:
+    return phrases()["no_answer"].format(phone=load_content().municipality.phone)
+
+
+class CountingOutput(OutputChannel):
+    """Passes every bot message on to the real channel and counts them."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    @classmethod
+    def name(cls) -> Text:
+        return "counting"
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        self.sent += 1
+        await self.inner.send_text_message(recipient_id, text, **kwargs)
+
+
 def guarded(on_new_message: OnNewMessage, guard: MessageGuard) -> OnNewMessage:
     async def handle(message: UserMessage) -> Any:
         refusal = guard.check(message.sender_id, message.text)
@@ -50,7 +78,19 @@ def guarded(on_new_message: OnNewMessage, guard: MessageGuard) -> OnNewMessage:
         if found:
             message.text = cleaned
             await message.output_channel.send_text_message(message.sender_id, warning())
-        return await on_new_message(message)
+        counting = CountingOutput(message.output_channel)
+        message.output_channel = counting
+        try:
+            result = await on_new_message(message)
+        except Exception as error:  # noqa: BLE001 - the person gets an answer; the error is logged
+            # Logged without the message: it may hold personal data.
+            log.error("Handling a message failed: %s", type(error).__name__)
+            result = None
+        if counting.sent == 0 and not (message.text or "").startswith(SILENT_COMMANDS):
+            # No answer at all: the action server (or the tracker store) did not answer.
+            log.warning("No answer to a message; is the action server running?")
+            await counting.inner.send_text_message(message.sender_id, no_answer_text())
+        return result
 
     return handle
 

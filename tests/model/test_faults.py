@@ -1,0 +1,181 @@
+"""Parts of the assistant stopped in the middle of a conversation: the
+action server, the bot web service, the service's PostgreSQL database, and
+Rasa itself. Each gives a clear Swedish answer with the phone number (or, for
+Rasa, the conversation resumes from the tracker store), nothing is
+half-saved, and the conversation goes on when the part is back.
+
+The processes are started one by one (not by run_stack.py, which stops
+everything when one process ends) on free ports, with a private PostgreSQL
+server that can be stopped without touching the machine's shared one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Dict, Iterator, List
+
+import aiohttp
+import psycopg2
+import pytest
+
+from bot.content import load_content
+from scripts.run_stack import stack_commands, stack_environment
+from tests.model.conftest import ROOT, free_port
+from tests.pg_cluster import PrivateCluster
+
+CONTENT = load_content()
+PHRASES = CONTENT.phrases.phrases
+PHONE = CONTENT.municipality.phone
+
+
+class Processes:
+    """The three processes of `make run`, each of which a test can stop and start."""
+
+    def __init__(self, model: Path, var_dir: Path, database_url: str) -> None:
+        self.args = argparse.Namespace(
+            host="127.0.0.1", web_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
+            allowed_origin=None, var_dir=var_dir,
+        )
+        self.env = {**stack_environment(self.args, var_dir), "VARDVAGEN_DATABASE_URL": database_url}
+        self.commands = stack_commands(self.args, model)
+        self.log = (var_dir / "processes.log").open("a")
+        self.running: Dict[str, subprocess.Popen] = {}
+        self.rasa_url = f"http://127.0.0.1:{self.args.rasa_port}"
+
+    def start(self, name: str) -> None:
+        command, health = self.commands[name]
+        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.running[name] = process
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            assert process.poll() is None, f"{name} stopped while starting (exit {process.returncode})"
+            try:
+                with urllib.request.urlopen(health, timeout=2):
+                    return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.5)
+        pytest.fail(f"{name} did not start")
+
+    def stop(self, name: str) -> None:
+        process = self.running.pop(name)
+        process.terminate()
+        process.wait(timeout=30)
+
+    def stop_all(self) -> None:
+        for name in list(self.running):
+            self.stop(name)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def database() -> Iterator[PrivateCluster]:
+    cluster = PrivateCluster(Path(tempfile.mkdtemp(prefix="vardvagen-pg-")))
+    cluster.create()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture(scope="module")
+def parts(model: Path, tmp_path_factory, database: PrivateCluster) -> Iterator[Processes]:
+    processes = Processes(model, tmp_path_factory.mktemp("faults"), database.url)
+    for name in ("action server", "bot web service", "rasa"):
+        processes.start(name)
+    yield processes
+    processes.stop_all()
+
+
+async def say(parts: Processes, who: str, text: str) -> List[dict]:
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{parts.rasa_url}/webhooks/rest/webhook", json={"sender": who, "message": text},
+                                timeout=aiohttp.ClientTimeout(total=60)) as response:
+            assert response.status == 200
+            return await response.json()
+
+
+def said(replies: List[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def button(replies: List[dict], fragment: str) -> str:
+    return next(b["payload"] for r in replies for b in r.get("buttons") or [] if fragment in b["payload"] + b["title"])
+
+
+def bookings(database: PrivateCluster) -> int:
+    with psycopg2.connect(database.url) as db, db.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bookings")
+        return cursor.fetchone()[0]
+
+
+async def book_until_confirmation(parts: Processes, who: str) -> List[dict]:
+    replies = await say(parts, who, "jag vill boka en tid")
+    replies = await say(parts, who, button(replies, "phone"))
+    replies = await say(parts, who, button(replies, "slot_choice"))
+    await say(parts, who, "Amina")
+    replies = await say(parts, who, "0701234567")
+    assert PHRASES["ask_booking_confirmed"] in said(replies)
+    return replies
+
+
+async def test_bot_service_stopped_mid_booking(parts: Processes, database: PrivateCluster):
+    who = "fault-service-1"
+    replies = await say(parts, who, "jag vill boka en tid")
+    assert PHRASES["ask_meeting_type"] in said(replies)
+    parts.stop("bot web service")
+    try:
+        replies = await say(parts, who, button(replies, "phone"))
+        assert PHRASES["booking_service_down"].format(phone=PHONE) in said(replies)
+    finally:
+        parts.start("bot web service")
+    assert bookings(database) == 0
+    # Back again: the same conversation books.
+    replies = await book_until_confirmation(parts, who)
+    replies = await say(parts, who, "ja")
+    assert "Din kod är" in said(replies) and bookings(database) == 1
+
+
+async def test_database_stopped_before_the_booking_is_confirmed(parts: Processes, database: PrivateCluster):
+    who = "fault-database-1"
+    before = bookings(database)
+    await book_until_confirmation(parts, who)
+    database.stop()
+    try:
+        replies = await say(parts, who, "ja")
+        assert PHRASES["booking_service_down"].format(phone=PHONE) in said(replies)
+    finally:
+        database.start()
+    assert bookings(database) == before  # nothing half-saved
+    replies = await book_until_confirmation(parts, who)
+    replies = await say(parts, who, "ja")
+    assert "Din kod är" in said(replies) and bookings(database) == before + 1
+
+
+async def test_action_server_stopped_mid_conversation(parts: Processes):
+    who = "fault-actions-1"
+    replies = await say(parts, who, "vad gor en underskoterska")
+    assert replies
+    parts.stop("action server")
+    try:
+        replies = await say(parts, who, "hur mycket tjanar en underskoterska")
+        assert PHRASES["no_answer"].format(phone=PHONE) in said(replies)
+    finally:
+        parts.start("action server")
+    replies = await say(parts, who, "hur mycket tjanar en underskoterska")
+    assert "kronor" in said(replies)
+
+
+async def test_rasa_restarted_mid_walk_through_resumes_from_the_tracker_store(parts: Processes):
+    who = "fault-rasa-1"
+    await say(parts, who, "kan jag bli underskoterska")
+    replies = await say(parts, who, "sfi d")
+    assert PHRASES["ask_education"] in said(replies)
+    parts.stop("rasa")
+    parts.start("rasa")
+    # The walk-through goes on where it was: the answer fills the question asked before the restart.
+    replies = await say(parts, who, '/inform{"education": "grundskola"}')
+    assert PHRASES["ask_experience"] in said(replies)
