@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import answer_from, bullets, button, content, lines, phrase
 from actions.eligibility import AskInWords, cancel_button
-from actions.service_client import ServiceUnavailable, get_client
+from actions.service_client import ServiceUnavailable, TooManyTries, get_client
 from actions.text_match import best_match
 from bot.contact import normalize_contact
 from bot.swedish import parse_day
@@ -29,7 +29,12 @@ CHANGE_SLOTS = ("change_reference", "change_contact", "change_label")
 MORE = "more"
 
 
-def service_down(dispatcher: CollectingDispatcher, key: str = "booking_service_down") -> None:
+def service_down(dispatcher: CollectingDispatcher, key: str = "booking_service_down",
+                 error: Optional[Exception] = None) -> None:
+    if isinstance(error, TooManyTries):
+        # The service refused more code lookups for a while (it slows down guessing).
+        dispatcher.utter_message(text=phrase("too_many_tries"))
+        return
     dispatcher.utter_message(text=phrase(key, phone=content().municipality.phone))
 
 
@@ -79,8 +84,8 @@ class ActionAskSlotChoice(Action):
             slots = await get_client().free_slots(
                 tracker.get_slot("meeting_type"), from_day=from_day, after=tracker.get_slot("slots_after")
             )
-        except ServiceUnavailable:
-            service_down(dispatcher)
+        except ServiceUnavailable as error:
+            service_down(dispatcher, error=error)
             return [FollowupAction("action_deactivate_loop")] + reset(*FORM_SLOTS, *PAGING_SLOTS)
         if not slots:
             service_down(dispatcher, "no_free_slots")
@@ -227,8 +232,8 @@ class ActionBookMeeting(Action):
         key = f"{tracker.sender_id}:{tracker.get_slot('slot_choice')}"
         try:
             status, answer = await get_client().book(request, idempotency_key=key)
-        except ServiceUnavailable:
-            service_down(dispatcher)
+        except ServiceUnavailable as error:
+            service_down(dispatcher, error=error)
             return done
         if status == 409:
             dispatcher.utter_message(text=phrase("booking_taken"))

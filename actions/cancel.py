@@ -60,8 +60,8 @@ class ValidateCancelForm(FormValidationAction):
             return {"booking_contact": None}
         try:
             booking = await get_client().find_booking(tracker.get_slot("booking_reference"), contact)
-        except ServiceUnavailable:
-            service_down(dispatcher)
+        except ServiceUnavailable as error:
+            service_down(dispatcher, error=error)
             return {"booking_contact": None}
         if booking is None:
             dispatcher.utter_message(text=phrase("booking_not_found", phone=content().municipality.phone))
@@ -85,8 +85,8 @@ class ActionCancelBooking(Action):
             cancelled = await get_client().cancel_booking(
                 tracker.get_slot("booking_reference"), tracker.get_slot("booking_contact")
             )
-        except ServiceUnavailable:
-            service_down(dispatcher)
+        except ServiceUnavailable as error:
+            service_down(dispatcher, error=error)
             return done
         if not cancelled:
             dispatcher.utter_message(text=phrase("booking_not_found", phone=content().municipality.phone))

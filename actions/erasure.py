@@ -91,8 +91,8 @@ class ActionEraseMyData(Action):
             request.update(reference=reference, contact=tracker.get_slot("erase_contact"))
         try:
             status, answer = await get_client().request("POST", "/api/erasure", json=request)
-        except ServiceUnavailable:
-            service_down(dispatcher, "erase_service_down")
+        except ServiceUnavailable as error:
+            service_down(dispatcher, "erase_service_down", error)
             return reset(*FORM_SLOTS)
         if status == 404:
             dispatcher.utter_message(text=phrase("erase_not_found", phone=content().municipality.phone))

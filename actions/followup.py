@@ -73,8 +73,8 @@ class ActionStartFollowup(Action):
             return []
         try:
             link = await get_client().get_followup(code)
-        except ServiceUnavailable:
-            service_down(dispatcher, "handoff_service_down")
+        except ServiceUnavailable as error:
+            service_down(dispatcher, "handoff_service_down", error)
             return []
         if link is None:
             dispatcher.utter_message(text=phrase("followup_not_found"), buttons=menu_buttons())

@@ -145,8 +145,8 @@ class ActionCreateTicket(Action):
             status, answer = await get_client().create_ticket(
                 request, idempotency_key=f"{tracker.sender_id}:ticket:{hashlib.sha256(question.encode()).hexdigest()[:16]}"
             )
-        except ServiceUnavailable:
-            service_down(dispatcher, "handoff_service_down")
+        except ServiceUnavailable as error:
+            service_down(dispatcher, "handoff_service_down", error)
             return done
         if status not in (200, 201):
             dispatcher.utter_message(
@@ -212,8 +212,8 @@ class ActionShowAnswer(Action):
             return done
         try:
             ticket = await get_client().get_ticket(code)
-        except ServiceUnavailable:
-            service_down(dispatcher, "handoff_service_down")
+        except ServiceUnavailable as error:
+            service_down(dispatcher, "handoff_service_down", error)
             return done
         menu = button(phrase("button_menu"), "help")
         if ticket is None:

@@ -92,8 +92,8 @@ class ActionRegisterInterest(Action):
             status, answer = await get_client().register_interest(
                 request, idempotency_key=f"{tracker.sender_id}:interest:{tracker.get_slot('track')}"
             )
-        except ServiceUnavailable:
-            service_down(dispatcher, "interest_service_down")
+        except ServiceUnavailable as error:
+            service_down(dispatcher, "interest_service_down", error)
             return done
         if status != 201:
             dispatcher.utter_message(text=answer.get("message") or phrase("interest_service_down", phone=content().municipality.phone))

@@ -20,6 +20,10 @@ class ServiceUnavailable(Exception):
     """The bot web service could not be reached or answered with an error."""
 
 
+class TooManyTries(ServiceUnavailable):
+    """The service refused for now (429): too many lookups from here."""
+
+
 class ServiceClient:
     def __init__(self, base_url: Optional[str] = None, timeout: aiohttp.ClientTimeout = TIMEOUT) -> None:
         self.base_url = (base_url or os.environ.get("VARDVAGEN_SERVICE_URL", DEFAULT_URL)).rstrip("/")
@@ -40,6 +44,8 @@ class ServiceClient:
             async with self._get_session().request(method, f"{self.base_url}{path}", **kwargs) as response:
                 if response.status >= 500:
                     raise ServiceUnavailable(f"{method} {path}: HTTP {response.status}")
+                if response.status == 429:
+                    raise TooManyTries(f"{method} {path}: HTTP 429")
                 data = await response.json() if response.status != 204 else {}
                 return response.status, data
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:

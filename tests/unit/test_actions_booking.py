@@ -270,3 +270,15 @@ async def test_erasure_in_the_chat(service):
     assert PHRASES["erase_done"].format(bookings=1, interests=0, tickets=0) in texts(messages)
     assert [e["event"] for e in events] == ["reset_slots"]
     assert await service_client.get_client().find_booking(reference, "+46701234567") is None
+
+
+async def test_guessing_codes_is_slowed_down_and_told_so(service):
+    form = ValidateCancelForm()
+    tracker = make_tracker(slots={"booking_reference": "ABCDEFGH"})
+    answers = []
+    for _ in range(12):
+        dispatcher = CollectingDispatcher()
+        await form.validate_booking_contact("0709999999", dispatcher, tracker, {})
+        answers.append(texts(dispatcher.messages))
+    assert answers[0] == PHRASES["booking_not_found"].format(phone=CONTENT.municipality.phone)
+    assert answers[-1] == PHRASES["too_many_tries"]
