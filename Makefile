@@ -39,11 +39,11 @@ web:
 
 # Debian's Chromium for the browser tests (installed when missing).
 chromium:
-	scripts/ensure_chromium.sh
+	scripts/ensure_debian_package.sh /usr/bin/chromium chromium "the browser tests"
 
 # Debian's nginx for the production profile (installed when missing).
 nginx:
-	scripts/ensure_nginx.sh
+	scripts/ensure_debian_package.sh /usr/sbin/nginx nginx "the production profile"
 
 content-check:
 	$(PY) -m bot.content

@@ -316,7 +316,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"No model at {model}. Run `make run` or `make train` first (it trains when needed).", file=sys.stderr)
         return 1
     if not Path(args.nginx).exists():
-        print(f"No nginx at {args.nginx}. Run scripts/ensure_nginx.sh (Debian's nginx package).", file=sys.stderr)
+        print(f"No nginx at {args.nginx}. Run `make nginx` (Debian's nginx package).", file=sys.stderr)
         return 1
     var_dir = args.var_dir.resolve()
     var_dir.mkdir(parents=True, exist_ok=True)

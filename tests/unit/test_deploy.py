@@ -46,7 +46,7 @@ def test_nginx_accepts_the_generated_configuration(tmp_path):
     assert "hash $binary_remote_addr consistent;" in text
     assert text.count("server 127.0.0.1:6001") == 2 and "server 127.0.0.1:6012" in text
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert Path(nginx).exists(), "nginx is missing: run scripts/ensure_nginx.sh"
+    assert Path(nginx).exists(), "nginx is missing: run `make nginx`"
     conf = write_nginx_config(args, tmp_path)
     result = subprocess.run(
         [nginx, "-t", "-q", "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")],
