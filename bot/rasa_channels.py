@@ -24,6 +24,7 @@ from sanic.request import Request
 from bot.channel_guard import MessageGuard, Refusal, rest_body_refusal
 from bot.content import load_content
 from bot.privacy import redact_personnummer
+from bot.rasa_fixes import install as install_rasa_fixes
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ def guarded(on_new_message: OnNewMessage, guard: MessageGuard) -> OnNewMessage:
 
 class RedactingRestInput(RestInput):
     def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[override]
+        install_rasa_fixes()
         blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
 
         @blueprint.middleware("request")
@@ -128,6 +130,7 @@ def allowed_origins() -> List[str]:
 
 class RedactingSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[override]
+        install_rasa_fixes()
         blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
         origins = allowed_origins()
         if origins:
