@@ -18,7 +18,9 @@ from typing import Iterable, List
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
-INPUTS = ["config.yml", "domain.yml", "constraints.txt", "scripts/build_spacy_pipeline.py"]
+# The custom NLU component's code is an input too: it shapes what DIET learns.
+INPUTS = ["config.yml", "domain.yml", "constraints.txt", "scripts/build_spacy_pipeline.py",
+          "bot/spelling.py", "bot/nlu/learner_spelling.py"]
 DATA = "data"
 
 

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components (imported only by Rasa, which names them in config.yml)."""
