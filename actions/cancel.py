@@ -12,6 +12,7 @@ from actions.base import button, content, phrase
 from actions.booking import reset, service_down
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, get_client
+from actions.typed_values import requested_code, requested_contact
 from bot.booking.codes import looks_like_code, normalize_code
 from bot.contact import normalize_contact
 
@@ -46,6 +47,14 @@ class ActionAskCancelConfirmed(Action):
 class ValidateCancelForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_cancel_form"
+
+    async def extract_booking_reference(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        code = requested_code(tracker, "booking_reference")
+        return {"booking_reference": code} if code else {}
+
+    async def extract_booking_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        contact = requested_contact(tracker, "booking_contact")
+        return {"booking_contact": contact} if contact else {}
 
     async def validate_booking_reference(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         if not looks_like_code(str(value or "")):

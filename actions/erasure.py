@@ -14,6 +14,7 @@ from actions.base import answer_from, button, content, lines, phrase
 from actions.booking import reset, service_down
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, get_client
+from actions.typed_values import requested_code, requested_contact
 from bot.booking.codes import looks_like_code, normalize_code
 from bot.contact import normalize_contact
 
@@ -52,6 +53,14 @@ class ActionAskEraseConfirmed(Action):
 class ValidateEraseForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_erase_form"
+
+    async def extract_erase_reference(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        code = requested_code(tracker, "erase_reference")
+        return {"erase_reference": code} if code else {}
+
+    async def extract_erase_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        contact = requested_contact(tracker, "erase_contact")
+        return {"erase_contact": contact} if contact else {}
 
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -9,7 +9,6 @@ With the code they can read the answer here later.
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -20,6 +19,7 @@ from actions.base import answer_from, button, content, latest_intent, lines, phr
 from actions.booking import reset, service_down
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, get_client
+from actions.typed_values import code_in, requested_code
 from bot.booking.codes import looks_like_code, normalize_code
 from bot.contact import normalize_contact
 
@@ -29,7 +29,6 @@ FORM_SLOTS = ("handoff_question", "handoff_contact")
 SUMMARY_SLOTS = ("track", "profession", "sfi_level", "education", "experience", "age")
 TRANSCRIPT_TURNS = 30
 QUESTION_LENGTH = (3, 2000)
-CODE_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z2-9]{8}(?![A-Za-z0-9])")
 FALLBACK_INTENTS = {"nlu_fallback", "out_of_scope"}
 
 
@@ -165,18 +164,6 @@ class ActionCreateTicket(Action):
         return done
 
 
-def code_in(text: str) -> Optional[str]:
-    """A reference code written inside a sentence ("min kod är kx7pq3ta")."""
-    says_code = "kod" in (text or "").lower()
-    for match in CODE_IN_TEXT.finditer(text or ""):
-        word = match.group(0)
-        code = normalize_code(word)
-        # A digit, capitals or the word "kod" tell a code from an ordinary eight-letter word.
-        if looks_like_code(code) and (any(ch.isdigit() for ch in word) or word.isupper() or says_code):
-            return code
-    return None
-
-
 class ActionAskTicketReference(AskInWords):
     slot, question = "ticket_reference", "ask_ticket_reference"
 
@@ -191,7 +178,8 @@ class ValidateAnswerForm(FormValidationAction):
             code = code_in(tracker.latest_message.get("text") or "")
             if code:
                 return {"ticket_reference": code}
-        return {}
+        code = requested_code(tracker, "ticket_reference")
+        return {"ticket_reference": code} if code else {}
 
     async def validate_ticket_reference(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         text = str(value or "")

@@ -1,0 +1,52 @@
+"""Values a form asks for that the intent classifier cannot judge.
+
+A reference code ("C5NAGJ9G") or a phone number means nothing to NLU, so it
+may be read as any intent, a question too; the forms' `from_text` mappings
+skip questions, and the value would be lost. When the form asked for such a
+value and the message has its shape, it is taken whatever the intent.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from rasa_sdk import Tracker
+
+from bot.booking.codes import looks_like_code, normalize_code
+from bot.contact import normalize_contact
+
+CODE_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z2-9]{8}(?![A-Za-z0-9])")
+
+
+def code_in(text: str) -> Optional[str]:
+    """A reference code written inside a sentence ("min kod är kx7pq3ta")."""
+    says_code = "kod" in (text or "").lower()
+    for match in CODE_IN_TEXT.finditer(text or ""):
+        word = match.group(0)
+        code = normalize_code(word)
+        # A digit, capitals or the word "kod" tell a code from an ordinary eight-letter word.
+        if looks_like_code(code) and (any(ch.isdigit() for ch in word) or word.isupper() or says_code):
+            return code
+    return None
+
+
+def _asked_for(tracker: Tracker, slot: str) -> Optional[str]:
+    if tracker.get_slot("requested_slot") != slot or tracker.get_slot(slot) is not None:
+        return None
+    text = (tracker.latest_message.get("text") or "").strip()
+    return None if text.startswith("/") else text  # a button's payload is not typed text
+
+
+def requested_code(tracker: Tracker, slot: str) -> Optional[str]:
+    """The code typed when the form asked for `slot`, alone or in a sentence."""
+    text = _asked_for(tracker, slot)
+    if not text:
+        return None
+    return normalize_code(text) if looks_like_code(normalize_code(text)) else code_in(text)
+
+
+def requested_contact(tracker: Tracker, slot: str) -> Optional[str]:
+    """The phone number or e-mail address typed when the form asked for `slot`."""
+    text = _asked_for(tracker, slot)
+    return normalize_contact(text) if text else None

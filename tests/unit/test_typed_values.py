@@ -1,0 +1,50 @@
+"""A code or a phone number typed when a form asked for it is taken whatever
+intent NLU gave the message (a random code may look like a question to it)."""
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.cancel import ValidateCancelForm
+from actions.erasure import ValidateEraseForm
+from actions.handoff import ValidateAnswerForm
+from actions.typed_values import requested_code, requested_contact
+from tests.unit.action_helpers import make_tracker
+
+
+def asked(slot: str, text: str, intent: str = "ask_profession", **slots):
+    return make_tracker(text=text, intent=intent, slots={"requested_slot": slot, **slots})
+
+
+def test_a_code_is_taken_when_asked_for_even_if_read_as_a_question():
+    assert requested_code(asked("booking_reference", "c5nagj9g"), "booking_reference") == "C5NAGJ9G"
+    assert requested_code(asked("booking_reference", " C5NAGJ9G "), "booking_reference") == "C5NAGJ9G"
+    assert requested_code(asked("booking_reference", "min kod är c5nagj9g"), "booking_reference") == "C5NAGJ9G"
+
+
+def test_nothing_is_taken_when_not_asked_for_or_not_a_code():
+    assert requested_code(asked("booking_contact", "c5nagj9g"), "booking_reference") is None
+    assert requested_code(asked("booking_reference", "vad gör en undersköterska"), "booking_reference") is None
+    assert requested_code(asked("booking_reference", "/deny"), "booking_reference") is None
+    assert requested_code(asked("booking_reference", "c5nagj9g", booking_reference="AAAAAAAA"), "booking_reference") is None
+
+
+def test_a_phone_number_or_email_is_taken_when_asked_for():
+    assert requested_contact(asked("booking_contact", "070 123 45 67"), "booking_contact") == "+46701234567"
+    assert requested_contact(asked("erase_contact", "Amina@Example.se"), "erase_contact") == "amina@example.se"
+    assert requested_contact(asked("booking_contact", "vad kostar det"), "booking_contact") is None
+    assert requested_contact(asked("booking_reference", "0701234567"), "booking_contact") is None
+
+
+async def test_the_forms_extract_typed_values():
+    dispatcher = CollectingDispatcher()
+    cancel, erase, answer = ValidateCancelForm(), ValidateEraseForm(), ValidateAnswerForm()
+    assert await cancel.extract_booking_reference(dispatcher, asked("booking_reference", "c5nagj9g"), {}) == {
+        "booking_reference": "C5NAGJ9G"}
+    assert await cancel.extract_booking_contact(dispatcher, asked("booking_contact", "0701234567"), {}) == {
+        "booking_contact": "+46701234567"}
+    assert await erase.extract_erase_reference(dispatcher, asked("erase_reference", "c5nagj9g"), {}) == {
+        "erase_reference": "C5NAGJ9G"}
+    assert await erase.extract_erase_contact(dispatcher, asked("erase_contact", "0701234567"), {}) == {
+        "erase_contact": "+46701234567"}
+    assert await answer.extract_ticket_reference(dispatcher, asked("ticket_reference", "8nd6e9dg", "affirm"), {}) == {
+        "ticket_reference": "8ND6E9DG"}
+    assert await cancel.extract_booking_reference(dispatcher, asked("booking_reference", "hur blir man skötare"), {}) == {}
