@@ -1,10 +1,12 @@
 """Latency and throughput: realistic multi-turn conversations, each with its
 own sender id, sent by an aiohttp load generator to Rasa's REST channel, at 1,
-20 and 100 concurrent conversations. The project's stack (with custom
-actions, the bot web service and real bookings) and, in the same run, Rasa's
-stock `rasa init` bot as a reference. Prints a table and writes
+20 and 100 concurrent conversations. The project's stack as `make run` starts
+it (one Rasa, custom actions, the bot web service, real bookings), the
+production profile (two Rasa instances and two action servers behind nginx,
+PostgreSQL, Redis) and, in the same run, Rasa's stock `rasa init` bot as a
+reference. Prints a table and writes
 results/bench/load.json. A benchmark, not a test. Usage:
-    .venv/bin/python bench/load.py [--levels 1,20,100] [--seconds 30]
+    .venv/bin/python bench/load.py [--levels 1,20,100] [--seconds 30] [--targets project,production,reference]
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.stack import init_reference, project_stack, reference_stack  # noqa: E402
+from bench.stack import init_reference, production_stack, project_stack, reference_stack  # noqa: E402
 
 OUT = ROOT / "results" / "bench"
 
@@ -148,15 +150,22 @@ def main() -> int:
     parser.add_argument("--levels", default="1,20,100")
     parser.add_argument("--seconds", type=float, default=30.0, help="load time per level")
     parser.add_argument("--reference-dir", type=Path, default=Path(tempfile.gettempdir()) / "vardvagen-rasa-init")
-    parser.add_argument("--skip-reference", action="store_true")
+    parser.add_argument("--targets", default="project,production,reference")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
+    targets = args.targets.split(",")
     OUT.mkdir(parents=True, exist_ok=True)
     results: Dict[str, Optional[Dict]] = {"seconds_per_level": args.seconds}
-    with tempfile.TemporaryDirectory(prefix="vardvagen-bench-") as var:
-        print("Project stack:", flush=True)
-        results["project"] = measure(project_stack(Path(var)), PROJECT_CONVERSATIONS, levels, args.seconds, "project", "hej")
-    if not args.skip_reference:
+    if "project" in targets:
+        with tempfile.TemporaryDirectory(prefix="vardvagen-bench-") as var:
+            print("Project stack (make run):", flush=True)
+            results["project"] = measure(project_stack(Path(var)), PROJECT_CONVERSATIONS, levels, args.seconds, "project", "hej")
+    if "production" in targets:
+        with tempfile.TemporaryDirectory(prefix="vardvagen-bench-") as var:
+            print("Production profile (2 Rasa instances behind nginx):", flush=True)
+            results["production"] = measure(production_stack(Path(var)), PROJECT_CONVERSATIONS, levels, args.seconds,
+                                            "production", "hej")
+    if "reference" in targets:
         print("Reference (rasa init):", flush=True)
         folder = init_reference(args.reference_dir)
         results["reference"] = measure(reference_stack(folder), REFERENCE_CONVERSATIONS, levels, args.seconds, "reference", "hi")
@@ -166,12 +175,12 @@ def main() -> int:
 
 
 def print_table(results: Dict) -> None:
-    print(f"\n{'bot':<10}{'conc.':>6}{'msg/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'messages':>10}")
-    for name in ("project", "reference"):
+    print(f"\n{'bot':<11}{'conc.':>6}{'msg/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'messages':>10}")
+    for name in ("project", "production", "reference"):
         if not results.get(name):
             continue
         for row in results[name]["levels"]:
-            print(f"{name:<10}{row['concurrency']:>6}{row['messages_per_second']:>8}{row['p50_ms']:>9}"
+            print(f"{name:<11}{row['concurrency']:>6}{row['messages_per_second']:>8}{row['p50_ms']:>9}"
                   f"{row['p95_ms']:>9}{row['p99_ms']:>9}{row['errors']:>8}{row['messages']:>10}")
     print(f"\nWritten to {(OUT / 'load.json').relative_to(ROOT)}")
 

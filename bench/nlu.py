@@ -2,7 +2,7 @@
 learner-noise copy of it, and 5-fold cross-validation on the training data,
 for three classifiers in one run on the same data:
 
-  project   config.yml (spaCy sv tokenizer, char n-grams, small DIET)
+  project   config.yml (spaCy sv tokens folded for learner spelling, char n-grams 1-4, DIET)
   stock     Rasa 3.6's default pipeline (bench/configs/stock.yml)
   tfidf     char n-gram TF-IDF + logistic regression (scikit-learn)
 

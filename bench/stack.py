@@ -10,6 +10,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
@@ -86,7 +87,8 @@ class Stack:
         for pid in [self.process.pid, *children(self.process.pid)]:
             try:
                 line = command_line(pid)
-                result[short_name(line, pid)] = round(rss_mb(pid))
+                name = short_name(line, pid)
+                result[name if name not in result else f"{name} ({pid})"] = round(rss_mb(pid))
             except OSError:
                 continue
         return result
@@ -97,8 +99,8 @@ def short_name(line: str, pid: int) -> str:
         return "action server"
     if " -m bot" in line:
         return "bot web service"
-    if "run_stack.py" in line:
-        return "runner (run_stack.py)"
+    if "run_stack.py" in line or "run_production.py" in line:
+        return "runner"
     if "rasa run" in line or line.endswith("rasa") or "/rasa " in line:
         return "rasa"
     return f"{line.split()[0].rsplit('/', 1)[-1]} ({pid})"
@@ -125,6 +127,57 @@ def project_stack(var_dir: Path, model: Optional[Path] = None) -> Iterator[Stack
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@contextmanager
+def production_stack(var_dir: Path, model: Optional[Path] = None,
+                     postgres: str = "postgresql://postgres@127.0.0.1:5432/postgres") -> Iterator[Stack]:
+    """The production profile (scripts/run_production.py): two Rasa instances
+    and two action servers behind nginx, PostgreSQL and Redis, on throw-away
+    databases that are dropped afterwards. nginx's per-address limit is lifted:
+    the load generator is one address, not thousands of people."""
+    token = uuid.uuid4().hex[:8]
+    tracker_db, service_db = f"vardvagen_bench_{token}_tracker", f"vardvagen_bench_{token}"
+    public = free_port()
+    command = [
+        str(ROOT / ".venv" / "bin" / "python"), "scripts/run_production.py",
+        "--var-dir", str(var_dir), "--postgres", postgres,
+        "--tracker-db", tracker_db, "--service-db", service_db, "--redis-prefix", f"vvbench{token}",
+        "--port", str(public), "--internal-port", str(free_port()), "--web-port", str(free_port()),
+        "--rasa-ports", f"{free_port()},{free_port()}", "--actions-ports", f"{free_port()},{free_port()}",
+        "--rate-limit", "100000", "--rate-burst", "100000",
+    ]
+    if model:
+        command += ["--model", str(model)]
+    var_dir.mkdir(parents=True, exist_ok=True)
+    log = var_dir / "run_production.log"
+    try:
+        with log.open("w") as out:
+            process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+            try:
+                seconds = wait_for_text(log, "production profile is running", process, 900)
+                yield Stack(process, f"http://127.0.0.1:{public}", seconds, log)
+            finally:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=90)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+    finally:
+        drop_databases(postgres, tracker_db, service_db)
+
+
+def drop_databases(postgres: str, *names: str) -> None:
+    import psycopg2
+
+    admin = psycopg2.connect(postgres)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            for name in names:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.close()
 
 
 @contextmanager
