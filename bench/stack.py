@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
+from scripts.run_production import drop_databases
+
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
        "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TQDM_DISABLE": "1", "PYTHONPATH": str(ROOT)}
@@ -165,19 +167,6 @@ def production_stack(var_dir: Path, model: Optional[Path] = None,
                     process.kill()
     finally:
         drop_databases(postgres, tracker_db, service_db)
-
-
-def drop_databases(postgres: str, *names: str) -> None:
-    import psycopg2
-
-    admin = psycopg2.connect(postgres)
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            for name in names:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        admin.close()
 
 
 @contextmanager

@@ -112,6 +112,21 @@ def check_postgres(admin_url: str) -> None:
         ) from None
 
 
+def drop_databases(admin_url: str, *names: str) -> None:
+    """Drop throw-away databases (tests, benchmarks), closing their connections."""
+    import psycopg2
+    from psycopg2 import sql
+
+    connection = psycopg2.connect(admin_url, connect_timeout=5)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            for name in names:
+                cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    finally:
+        connection.close()
+
+
 def ensure_database(admin_url: str, name: str) -> bool:
     """Create database `name` when it is missing; True when it was created."""
     import psycopg2

@@ -22,7 +22,7 @@ import pytest
 import redis
 
 from scripts.model import model_path
-from scripts.run_production import READY_LINE, database_url
+from scripts.run_production import READY_LINE, database_url, drop_databases
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -88,17 +88,6 @@ def require_services() -> None:
         redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB, socket_connect_timeout=5).ping()
     except redis.RedisError as error:
         pytest.fail(f"The production tests need Redis at {REDIS_HOST}:{REDIS_PORT}: {error}", pytrace=False)
-
-
-def drop_databases(*names: str) -> None:
-    admin = psycopg2.connect(POSTGRES_ADMIN_URL)
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            for name in names:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        admin.close()
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +156,7 @@ def production(tmp_path_factory) -> Iterator[Production]:
                 process.kill()
                 process.wait()
         log.close()
-        drop_databases(tracker_db, service_db)
+        drop_databases(POSTGRES_ADMIN_URL, tracker_db, service_db)
         client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=REDIS_DB)
         for key in client.scan_iter(f"{prefix}:*"):
             client.delete(key)
