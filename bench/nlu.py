@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -114,7 +115,11 @@ def main() -> int:
     parser.add_argument("--only", default="project,stock,tfidf")
     args = parser.parse_args()
     work = OUT / "nlu-work"
-    work.mkdir(parents=True, exist_ok=True)
+    # Every pipeline is trained from scratch: Rasa's training cache (.rasa/cache by
+    # default) could restore parts trained by another run, even of another pipeline.
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    ENV["RASA_CACHE_DIRECTORY"] = str(work / "rasa-cache")
     train = read_examples(sorted((ROOT / "data" / "nlu").glob("*.yml")))
     held_out = read_examples([HELD_OUT])
     noisy = noisy_copy(held_out)
