@@ -109,6 +109,22 @@ def short_name(line: str, pid: int) -> str:
 
 
 @contextmanager
+def runner(command: List[str], log: Path, ready: str, rasa_url: str, timeout: float = 600) -> Iterator[Stack]:
+    """A stack runner script (run_stack.py, run_production.py) until it prints `ready`; Ctrl-C at the end."""
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            seconds = wait_for_text(log, ready, process, timeout)
+            yield Stack(process, rasa_url, seconds, log)
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@contextmanager
 def project_stack(var_dir: Path, model: Optional[Path] = None) -> Iterator[Stack]:
     ports = {"--web-port": free_port(), "--rasa-port": free_port(), "--actions-port": free_port()}
     command = [str(ROOT / ".venv" / "bin" / "python"), "scripts/run_stack.py", "--var-dir", str(var_dir)]
@@ -117,18 +133,8 @@ def project_stack(var_dir: Path, model: Optional[Path] = None) -> Iterator[Stack
     for flag, port in ports.items():
         command += [flag, str(port)]
     var_dir.mkdir(parents=True, exist_ok=True)
-    log = var_dir / "stack.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            seconds = wait_for_text(log, "Vårdvägen is running", process, 600)
-            yield Stack(process, f"http://127.0.0.1:{ports['--rasa-port']}", seconds, log)
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with runner(command, var_dir / "stack.log", "Vårdvägen is running", f"http://127.0.0.1:{ports['--rasa-port']}") as stack:
+        yield stack
 
 
 @contextmanager
@@ -152,19 +158,10 @@ def production_stack(var_dir: Path, model: Optional[Path] = None,
     if model:
         command += ["--model", str(model)]
     var_dir.mkdir(parents=True, exist_ok=True)
-    log = var_dir / "run_production.log"
     try:
-        with log.open("w") as out:
-            process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=out, stderr=subprocess.STDOUT)
-            try:
-                seconds = wait_for_text(log, "production profile is running", process, 900)
-                yield Stack(process, f"http://127.0.0.1:{public}", seconds, log)
-            finally:
-                process.send_signal(signal.SIGINT)
-                try:
-                    process.wait(timeout=90)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        with runner(command, var_dir / "run_production.log", "production profile is running",
+                    f"http://127.0.0.1:{public}", timeout=900) as stack:
+            yield stack
     finally:
         drop_databases(postgres, tracker_db, service_db)
 
