@@ -19,8 +19,7 @@ from actions.base import answer_from, button, content, latest_intent, lines, phr
 from actions.booking import reset, service_down
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, get_client
-from actions.typed_values import code_in, requested_code
-from bot.booking.codes import looks_like_code, normalize_code
+from actions.typed_values import code_in, requested_code, typed_code
 from bot.contact import normalize_contact
 
 NO_CONTACT = "none"
@@ -183,7 +182,7 @@ class ValidateAnswerForm(FormValidationAction):
 
     async def validate_ticket_reference(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         text = str(value or "")
-        code = normalize_code(text) if looks_like_code(normalize_code(text)) else code_in(text)
+        code = typed_code(text)
         if code is None:
             dispatcher.utter_message(text=phrase("reference_invalid"))
         return {"ticket_reference": code}

@@ -31,6 +31,12 @@ def code_in(text: str) -> Optional[str]:
     return None
 
 
+def typed_code(text: str) -> Optional[str]:
+    """The code when the text is one, or holds one in a sentence."""
+    code = normalize_code(text)
+    return code if looks_like_code(code) else code_in(text)
+
+
 def _asked_for(tracker: Tracker, slot: str) -> Optional[str]:
     if tracker.get_slot("requested_slot") != slot or tracker.get_slot(slot) is not None:
         return None
@@ -41,9 +47,7 @@ def _asked_for(tracker: Tracker, slot: str) -> Optional[str]:
 def requested_code(tracker: Tracker, slot: str) -> Optional[str]:
     """The code typed when the form asked for `slot`, alone or in a sentence."""
     text = _asked_for(tracker, slot)
-    if not text:
-        return None
-    return normalize_code(text) if looks_like_code(normalize_code(text)) else code_in(text)
+    return typed_code(text) if text else None
 
 
 def requested_contact(tracker: Tracker, slot: str) -> Optional[str]:
