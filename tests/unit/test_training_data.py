@@ -41,3 +41,52 @@ def test_every_intent_has_at_least_30_examples():
 def test_menu_intents_exist_in_the_domain():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     assert {item.intent for item in load_content().menu.items} <= set(domain["intents"])
+
+
+def entity_patterns():
+    """The patterns Rasa's RegexEntityExtractor builds from data/nlu (config.yml)."""
+    from rasa.nlu.utils.pattern_utils import extract_patterns
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(ROOT / "data" / "nlu"), language="sv")
+    return extract_patterns(data, use_lookup_tables=True, use_regexes=True, use_only_entities=True)
+
+
+def test_every_synonym_of_a_content_id_is_found_by_the_entity_patterns():
+    # DIET recognises no entities (config.yml): each known way of writing a
+    # job, track or language level must be found by a lookup table or regex,
+    # as the whole example and as the entity the synonym belongs to.
+    import re
+
+    content = load_content()
+    entity_of = {p.id: "profession" for p in content.professions.professions}
+    entity_of.update({t.id: "track" for t in content.tracks.tracks})
+    entity_of.update({lvl.id: "sfi_level" for lvl in content.levels.language_levels})
+    patterns = entity_patterns()
+    missed = []
+    for block in nlu_blocks():
+        entity = entity_of.get(block.get("synonym"))
+        if entity is None:
+            continue
+        own = [re.compile(p["pattern"], re.IGNORECASE) for p in patterns if p["name"] == entity]
+        for line in block["examples"].splitlines():
+            example = line.strip()[2:].strip()
+            if example and not any((m := rx.search(example)) and m.group(0).lower() == example.lower() for rx in own):
+                missed.append((entity, example))
+    assert not missed, missed
+
+
+def test_the_entity_patterns_find_a_job_and_a_level_in_a_sentence():
+    import re
+
+    patterns = entity_patterns()
+
+    def found(text):
+        return sorted({(p["name"], m.group(0)) for p in patterns
+                       for m in re.finditer(p["pattern"], text, re.IGNORECASE)})
+
+    assert found("vad gor en underskoterska?") == [("profession", "underskoterska")]
+    assert found("Jag läser SFI C nu") == [("sfi_level", "SFI C")]
+    assert found("jag vill söka till Vårdbiträde med SFI") == [
+        ("profession", "Vårdbiträde"), ("track", "Vårdbiträde med SFI")]
+    assert found("vad betyder apl") == []
