@@ -52,6 +52,7 @@ def free_port() -> int:
 class Production:
     process: subprocess.Popen
     public_url: str
+    internal_url: str
     rasa_urls: List[str]
     var_dir: Path
     output: Path
@@ -139,6 +140,7 @@ def production(tmp_path_factory) -> Iterator[Production]:
         yield Production(
             process=process,
             public_url=f"http://127.0.0.1:{public}",
+            internal_url=f"http://127.0.0.1:{internal}",
             rasa_urls=[f"http://127.0.0.1:{port}" for port in rasa_ports],
             var_dir=var_dir,
             output=output,

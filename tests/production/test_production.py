@@ -9,6 +9,7 @@ Rasa instance.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import re
@@ -74,6 +75,30 @@ async def test_a_conversation_spread_over_both_instances_keeps_its_state(product
         await walk_through(session, [production.public_url], sender("nginx"))
     rows = production.query(production.tracker_db_url, "SELECT count(*) FROM events WHERE sender_id = %s", who)
     assert rows[0][0] > 10
+
+
+async def test_an_action_call_of_a_long_conversation_passes_nginx(production):
+    # Rasa sends the whole conversation with every action call. Through
+    # nginx's internal port a body far above the public 256 KiB limit must
+    # still reach an action server and get the action's answer.
+    events = [{"event": "bot", "text": "Det här är ett långt svar. " * 40, "timestamp": 1.0 + i} for i in range(400)]
+    call = {
+        "next_action": "action_ask_word",
+        "sender_id": "prod-long",
+        "version": "3.6.21",
+        "domain": {},
+        "tracker": {"sender_id": "prod-long", "slots": {}, "latest_message": {"text": "vad betyder", "intent": {}},
+                    "events": events, "paused": False, "followup_action": None, "active_loop": {},
+                    "latest_action_name": "action_listen"},
+    }
+    body = json.dumps(call)
+    assert len(body) > 400 * 1024
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{production.internal_url}/actions/webhook", data=body,
+                                headers={"Content-Type": "application/json"}, timeout=TIMEOUT) as response:
+            assert response.status == 200, await response.text()
+            answer = await response.json()
+    assert [r["text"] for r in answer["responses"]] == [PHRASES["word_which"]]
 
 
 async def test_the_chat_page_and_its_socket_are_served_through_nginx(production):
