@@ -10,8 +10,9 @@ rule, so Rasa's own store (and the bot service's erasure and retention, which
 delete from that table) read what it writes and the other way round.
 
 On SQLite (`make run`) the database file is put in WAL mode with
-synchronous=NORMAL: a commit no longer waits for the disk to flush, and a
-crash of the process loses nothing that was committed. Connections are kept
+synchronous=NORMAL: a commit no longer waits for the disk to flush. A crash
+of the process loses nothing that was committed; a power cut may lose the
+last few commits. Connections are kept
 in a pool instead of being opened for every read and write.
 
 endpoints.yml: `tracker_store: {type: bot.tracker_store.LeanSQLTrackerStore,
@@ -30,7 +31,7 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-# Enough for one Rasa process: its messages are handled one at a time.
+# Enough for one Rasa process: its database calls run one at a time on its event loop.
 SQLITE_POOL_SIZE = 4
 
 

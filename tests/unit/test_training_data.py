@@ -1,5 +1,6 @@
 """Training data and content agree on the ids the bot works with."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -56,8 +57,6 @@ def test_every_synonym_of_a_content_id_is_found_by_the_entity_patterns():
     # DIET recognises no entities (config.yml): each known way of writing a
     # job, track or language level must be found by a lookup table or regex,
     # as the whole example and as the entity the synonym belongs to.
-    import re
-
     content = load_content()
     entity_of = {p.id: "profession" for p in content.professions.professions}
     entity_of.update({t.id: "track" for t in content.tracks.tracks})
@@ -77,8 +76,6 @@ def test_every_synonym_of_a_content_id_is_found_by_the_entity_patterns():
 
 
 def test_the_entity_patterns_find_a_job_and_a_level_in_a_sentence():
-    import re
-
     patterns = entity_patterns()
 
     def found(text):
