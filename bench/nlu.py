@@ -2,9 +2,11 @@
 learner-noise copy of it, and 5-fold cross-validation on the training data,
 for three classifiers in one run on the same data:
 
-  project   config.yml (spaCy sv tokens folded for learner spelling, char n-grams 1-4, DIET)
+  project   config.yml (char n-grams 2-5 of the folded text + logistic regression,
+            bot/nlu/char_ngram_classifier.py; entities from lookup tables)
   stock     Rasa 3.6's default pipeline (bench/configs/stock.yml)
-  tfidf     char n-gram TF-IDF + logistic regression (scikit-learn)
+  tfidf     char n-gram TF-IDF + logistic regression on the raw text (scikit-learn),
+            the baseline the issue names
 
 Prints a table and writes results/bench/nlu.json. A benchmark, not a test:
 it takes long (5 folds x 2 Rasa pipelines). Usage:

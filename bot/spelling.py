@@ -2,8 +2,8 @@
 
 Many people type on keyboards without å/ä/ö, and without capitals: `fold`
 writes a word that way, so "Undersköterska" and "underskoterska" become the
-same word for the NLU featurizers. Plain Python, no Rasa: the NLU component in
-bot/nlu/learner_spelling.py uses it.
+same word for the intent classifier. Plain Python, no Rasa: the NLU component in
+bot/nlu/char_ngram_classifier.py uses it.
 
 A second step was tried and left out: replacing a word unknown from training
 by the training word one typo away. On the held-out file it cost 0.01 intent

@@ -54,7 +54,7 @@ def entity_patterns():
 
 
 def test_every_synonym_of_a_content_id_is_found_by_the_entity_patterns():
-    # DIET recognises no entities (config.yml): each known way of writing a
+    # The intent classifier recognises no entities (config.yml): each known way of writing a
     # job, track or language level must be found by a lookup table or regex,
     # as the whole example and as the entity the synonym belongs to.
     content = load_content()
