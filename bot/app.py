@@ -12,7 +12,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.chat import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
-from bot import api, dashboard, erasure, errors, followup_api, retention, security, tickets_api
+from bot import api, dashboard, erasure, errors, followup_api, notify, retention, security, tickets_api
 from bot import web as web_chat
 from bot.content import load_content
 from bot.keys import ACCOUNTS, CONTENT, FEEDS, FOLLOWUPS, HTTP, INTERESTS, MAILER, SETTINGS, STORE, TICKETS
@@ -129,6 +129,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(erasure.tracker_engine)
     app.cleanup_ctx.append(_retention)
+    app.cleanup_ctx.append(notify.pending_notices)
     app.add_routes(
         [
             web.get("/health", health),

@@ -42,6 +42,12 @@ class Settings:
     smtp_from: str = "vardvagen@localhost"
     # STARTTLS after connecting (port 587); set VARDVAGEN_SMTP_STARTTLS=0 for a local relay.
     smtp_starttls: bool = True
+    # Who hears about a new handed-over question (comma-separated e-mail
+    # addresses, VARDVAGEN_NOTIFY_EMAILS); the notice holds no personal data.
+    notify_emails: Tuple[str, ...] = ()
+    # The service's address as counsellors reach it (VARDVAGEN_PUBLIC_URL),
+    # for the inbox link in that notice.
+    public_url: Optional[str] = None
     # Sites trusted to host the chat (VARDVAGEN_ALLOWED_ORIGINS, the same list Rasa's
     # socket accepts): they get CORS answers from /api and may embed /chat in a frame.
     allowed_origins: Tuple[str, ...] = ()
@@ -74,6 +80,8 @@ class Settings:
             smtp_password=env.get("VARDVAGEN_SMTP_PASSWORD") or None,
             smtp_from=env.get("VARDVAGEN_SMTP_FROM", cls.smtp_from),
             smtp_starttls=env.get("VARDVAGEN_SMTP_STARTTLS", "1") != "0",
+            notify_emails=tuple(a.strip() for a in env.get("VARDVAGEN_NOTIFY_EMAILS", "").split(",") if "@" in a),
+            public_url=(env.get("VARDVAGEN_PUBLIC_URL") or "").rstrip("/") or None,
             allowed_origins=origin_list(env.get("VARDVAGEN_ALLOWED_ORIGINS", "")),
             embed_origins=origin_list(env.get("VARDVAGEN_EMBED_ORIGINS", "")),
             trusted_proxies=tuple(p.strip() for p in env.get("VARDVAGEN_TRUSTED_PROXIES", "").split(",") if p.strip()),

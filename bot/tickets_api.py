@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
+from bot import notify
 from bot.api import ApiError, _answers, _content, idempotency_key, json_object
 from bot.booking.codes import looks_like_code, normalize_code
 from bot.chat import SENDER_ID
@@ -116,6 +117,8 @@ async def create_ticket(request: web.Request) -> web.Response:
         idempotency_key=idempotency_key(request),
     )
     ticket, made = await request.app[TICKETS].create(new)
+    if made:
+        notify.new_ticket(request.app, ticket.reference)
     email = wants_email(ticket) and request.app.get(MAILER) is not None
     return web.json_response(
         {"reference": ticket.reference, "status": ticket.status, "email": email}, status=201 if made else 200

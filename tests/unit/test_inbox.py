@@ -1,7 +1,9 @@
 """The counsellors' inbox over real HTTP on SQLite and PostgreSQL: login and
 CSRF, take / answer / close and who may do it, escaping, and the answer
-e-mail through a real local SMTP server (aiosmtpd)."""
+e-mail and the notice of a new question through a real local SMTP server
+(aiosmtpd)."""
 
+import asyncio
 import logging
 import re
 
@@ -204,3 +206,63 @@ async def test_a_mail_failure_keeps_the_answer_and_says_so(aiohttp_client, datab
     again = await act(client, made["reference"], "email")
     assert "Svaret är sparat och skickat med e-post." in await again.text()
     assert len(inbox.messages) == 1 and "Svaret som inte får försvinna." in inbox.messages[0].get_content()
+
+
+async def notice_client(aiohttp_client, database_url, port, **settings):
+    app = create_app(Settings(database_url=database_url, smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False,
+                              smtp_from="vardvagen@exempelkommun.example", **settings))
+    return app, await aiohttp_client(app)
+
+
+async def wait_for_notices(app):
+    from bot.notify import PENDING
+
+    for _ in range(200):
+        if not app[PENDING]:
+            return
+        await asyncio.sleep(0.025)
+    raise AssertionError("the notice was not sent within 5 s")
+
+
+async def test_counsellors_get_a_notice_of_a_new_question_without_personal_data(
+        aiohttp_client, database_url, smtp_server, caplog):
+    port, inbox = smtp_server
+    app, client = await notice_client(aiohttp_client, database_url, port,
+                                      notify_emails=("syv-team@exempelkommun.example", "coach@exempelkommun.example"),
+                                      public_url="https://vardvagen.exempelkommun.example")
+    with caplog.at_level(logging.INFO):
+        made = await ask(client, "Kan jag jobba natt om jag har barn?", contact="amina@example.se")
+        await wait_for_notices(app)
+    assert inbox.recipients == [["syv-team@exempelkommun.example"], ["coach@exempelkommun.example"]]
+    message = inbox.messages[0]
+    assert message["Subject"] == f"Ny fråga i inkorgen. Kod: {made['reference']}"
+    body = message.get_content()
+    assert f"https://vardvagen.exempelkommun.example/dashboard/inbox/{made['reference']}" in body
+    assert "jobba natt" not in body and "amina" not in body.lower()
+    assert "amina@example.se" not in service_log(caplog)
+
+    # The same question sent again (the same idempotency key) is no new question.
+    again = await client.post("/api/tickets", json={"question": "Igen?"}, headers={"Idempotency-Key": "k-1"})
+    repeat = await client.post("/api/tickets", json={"question": "Igen?"}, headers={"Idempotency-Key": "k-1"})
+    assert (again.status, repeat.status) == (201, 200)
+    await wait_for_notices(app)
+    assert len(inbox.messages) == 4
+
+
+async def test_a_broken_mail_server_neither_delays_nor_loses_a_question(aiohttp_client, database_url, caplog):
+    app, client = await notice_client(aiohttp_client, database_url, free_port(),  # nobody listens there
+                                      notify_emails=("syv-team@exempelkommun.example",))
+    with caplog.at_level(logging.WARNING):
+        made = await ask(client, "Vad tjänar en skötare?")
+        await wait_for_notices(app)
+    response = await client.get(f"/api/tickets/{made['reference']}")
+    assert response.status == 200 and (await response.json())["question"] == "Vad tjänar en skötare?"
+    assert f"Notice of new ticket {made['reference']} could not be sent" in service_log(caplog)
+
+
+async def test_without_notice_addresses_nothing_is_sent(aiohttp_client, database_url, smtp_server):
+    port, inbox = smtp_server
+    app, client = await notice_client(aiohttp_client, database_url, port)
+    await ask(client, "Hur långt är jobbspåret?")
+    await wait_for_notices(app)
+    assert inbox.messages == []
