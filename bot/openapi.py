@@ -109,9 +109,49 @@ SPEC: Dict[str, Any] = {
                                   "404": {**_ERROR, "description": "Unknown or expired link"}}},
         },
         "/api/openapi.json": {"get": {"summary": "This description", "responses": {"200": {"description": "OpenAPI 3"}}}},
+        "/chat/message": {
+            "post": {
+                "summary": "One chat message to the bot; the bot's replies",
+                "description": "The web chat's fallback when its socket cannot connect. `sender` is the chat's "
+                "conversation id (8-64 letters, digits, - or _). Longer messages than the service allows and empty "
+                "ones get a Swedish 400; when the bot is down, a Swedish 503 with the municipality's phone number.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["sender", "message"], "properties": {
+                        "sender": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$"}, "message": {"type": "string"}}}}}},
+                "responses": {
+                    "200": {"description": "The bot's replies", "content": {"application/json": {"schema": {
+                        "$ref": "#/components/schemas/ChatReplies"}}}},
+                    "400": {"description": "Empty, too long or malformed", "content": {"application/json": {"schema": {
+                        "$ref": "#/components/schemas/ChatReplies"}}}},
+                    "415": {"description": "Not JSON"},
+                    "429": _ERROR,
+                    "503": {"description": "The bot is down; a Swedish message with the phone number"},
+                },
+            }
+        },
+        "/chat/answers": {
+            "get": {
+                "summary": "Counsellors' answers to questions handed over from this chat conversation",
+                "parameters": [{"name": "conversation", "in": "query", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "Answered questions of the conversation", "content": {"application/json": {
+                        "schema": {"type": "object", "properties": {"answers": {"type": "array", "items": {
+                            "type": "object", "properties": {"reference": {"type": "string"},
+                                                             "question": {"type": "string"},
+                                                             "answer": {"type": "string"}}}}}}}}},
+                    "400": _ERROR,
+                    "429": _ERROR,
+                },
+            }
+        },
     },
     "components": {
         "schemas": {
+            "ChatReplies": {"type": "object", "properties": {
+                "error": {"type": "string"},
+                "messages": {"type": "array", "items": {"type": "object", "properties": {
+                    "text": {"type": "string"}, "buttons": {"type": "array", "items": {"type": "object", "properties": {
+                        "title": {"type": "string"}, "payload": {"type": "string"}}}}}}}}},
             "Error": {"type": "object", "properties": {
                 "error": {"type": "string"}, "message": {"type": "string"},
                 "slots": {"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}}},
