@@ -24,7 +24,7 @@ from sanic.request import Request
 from bot.channel_guard import MessageGuard, Refusal, rest_body_refusal
 from bot.content import load_content
 from bot.privacy import redact_personnummer
-from bot.rasa_fixes import install as install_rasa_fixes
+from bot.rasa_fixes import close_shared_session, install as install_rasa_fixes
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 log = logging.getLogger(__name__)
@@ -96,10 +96,19 @@ def guarded(on_new_message: OnNewMessage, guard: MessageGuard) -> OnNewMessage:
     return handle
 
 
+def close_session_at_stop(blueprint: Any) -> None:
+    """Close the action calls' shared session (bot/rasa_fixes.py) when Rasa stops."""
+
+    @blueprint.listener("before_server_stop")
+    async def close_action_session(app: Any, loop: Any) -> None:
+        await close_shared_session()
+
+
 class RedactingRestInput(RestInput):
     def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[override]
         install_rasa_fixes()
         blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
+        close_session_at_stop(blueprint)
 
         @blueprint.middleware("request")
         async def refuse_malformed(request: Request) -> Optional[response.HTTPResponse]:
@@ -132,6 +141,7 @@ class RedactingSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[override]
         install_rasa_fixes()
         blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
+        close_session_at_stop(blueprint)
         origins = allowed_origins()
         if origins:
             # Rasa turns the socket's own Origin check off (cors_allowed_origins=[]) and

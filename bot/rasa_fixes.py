@@ -1,6 +1,6 @@
-"""A fix to Rasa 3.6.21 that our channels install when Rasa sets them up.
+"""Two fixes to Rasa 3.6.21 that our channels install when Rasa sets them up.
 
-Rasa checks every answer of the action server with
+1. Rasa checks every answer of the action server with
 `jsonschema.validate(answer, schema)`. That call first checks the schema
 itself (all of Rasa's event types) against the JSON Schema meta-schema, on
 every call. py-spy on a loaded Rasa (bench/load.py) found half of Rasa's CPU
@@ -14,16 +14,107 @@ channels (make run, the production profile, the Helm values) gets it.
 
 from __future__ import annotations
 
-from typing import Any, Dict
+import asyncio
+import os
+import ssl
+from typing import Any, Dict, Optional, Text
 
 _installed = False
+# Shorter than Sanic's default keep-alive (5 s), the action server's.
+KEEPALIVE_SECONDS = 2.0
+_sessions: Dict[asyncio.AbstractEventLoop, Any] = {}
 
 
 def install() -> None:
-    """Replace RemoteAction._validate_action_result (idempotent)."""
+    """Replace RemoteAction._validate_action_result and EndpointConfig.request (idempotent)."""
     global _installed
     if _installed:
         return
+    _install_validator()
+    _install_shared_session()
+    _installed = True
+
+
+def shared_session() -> Any:
+    """The aiohttp session of the running event loop (made on first use)."""
+    import aiohttp
+
+    loop = asyncio.get_running_loop()
+    session = _sessions.get(loop)
+    if session is None or session.closed:
+        for old in [old for old in _sessions if old.is_closed()]:
+            del _sessions[old]
+        connector = aiohttp.TCPConnector(limit=100, keepalive_timeout=KEEPALIVE_SECONDS)
+        session = _sessions[loop] = aiohttp.ClientSession(connector=connector)
+    return session
+
+
+async def close_shared_session() -> None:
+    """Close the running loop's session (at server stop)."""
+    session = _sessions.pop(asyncio.get_running_loop(), None)
+    if session is not None:
+        await session.close()
+
+
+def _install_shared_session() -> None:
+    import aiohttp
+    from aiohttp import ContentTypeError
+    from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
+    from rasa.shared.exceptions import FileNotFoundException
+    from rasa.utils.endpoints import ClientResponseError, EndpointConfig, concat_url
+
+    async def request(
+        self: EndpointConfig,
+        method: Text = "post",
+        subpath: Optional[Text] = None,
+        content_type: Optional[Text] = "application/json",
+        compress: bool = False,
+        **kwargs: Any,
+    ) -> Optional[Any]:
+        # Rasa's EndpointConfig.request, with the session's settings given per request.
+        headers = {}
+        if content_type:
+            headers["Content-Type"] = content_type
+        if "headers" in kwargs:
+            headers.update(kwargs.pop("headers"))
+        if self.headers:
+            headers.update(self.headers)
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+        sslcontext = None
+        if self.cafile:
+            try:
+                sslcontext = ssl.create_default_context(cafile=self.cafile)
+            except FileNotFoundError as e:
+                raise FileNotFoundException(
+                    f"Failed to find certificate file, '{os.path.abspath(self.cafile)}' does not exist."
+                ) from e
+        # RemoteAction passes timeout=<seconds>; Rasa's session had the same total timeout.
+        timeout = kwargs.pop("timeout", DEFAULT_REQUEST_TIMEOUT)
+        if not isinstance(timeout, aiohttp.ClientTimeout):
+            timeout = aiohttp.ClientTimeout(total=timeout)
+        async with shared_session().request(
+            method,
+            concat_url(self.url, subpath),
+            headers=headers,
+            auth=auth,
+            timeout=timeout,
+            params=self.combine_parameters(kwargs),
+            compress=compress,
+            ssl=sslcontext,
+            **kwargs,
+        ) as response:
+            if response.status >= 400:
+                raise ClientResponseError(response.status, response.reason, await response.content.read())
+            try:
+                return await response.json()
+            except ContentTypeError:
+                return None
+
+    request.__doc__ = "Rasa's EndpointConfig.request through one kept-alive session per event loop."
+    EndpointConfig.request = request  # type: ignore[assignment]
+
+
+def _install_validator() -> None:
     from jsonschema.exceptions import best_match
     from jsonschema.validators import validator_for
     from rasa.core.actions.action import RemoteAction
@@ -48,4 +139,3 @@ def install() -> None:
 
     validate_action_result.__doc__ = "Rasa's check of an action server answer, with the validator built once."
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
-    _installed = True

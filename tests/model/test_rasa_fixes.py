@@ -1,5 +1,6 @@
 """bot/rasa_fixes.py: the action-answer check built once must accept and refuse
-exactly what Rasa's own check does, and our channels must install it."""
+exactly what Rasa's own check does; action calls keep one connection and send
+what Rasa's own request sends; our channels install both."""
 
 from typing import Optional
 
@@ -57,5 +58,73 @@ def test_our_channels_install_the_fix():
 
     RedactingRestInput().blueprint(on_new_message)
     assert RemoteAction._validate_action_result.__module__ == "bot.rasa_fixes"
+    from rasa.utils.endpoints import EndpointConfig
+
+    assert EndpointConfig.request.__module__ == "bot.rasa_fixes"
     with pytest.raises(ValidationError):
         RemoteAction("action_example", None)._validate_action_result({"events": [{"event": "slot"}]})
+
+
+class Recorder:
+    """A real HTTP server standing in for the action server: it records what it gets."""
+
+    def __init__(self) -> None:
+        self.requests = []
+        self.peers = set()
+
+    async def handle(self, request):
+        from aiohttp import web
+
+        self.peers.add(request.transport.get_extra_info("peername"))
+        self.requests.append({"path": request.path, "query": dict(request.query), "headers": dict(request.headers),
+                              "body": await request.json()})
+        if request.path.endswith("/fail"):
+            return web.json_response({"error": "nej"}, status=400)
+        return web.json_response({"events": [], "responses": [{"text": "Hej"}]})
+
+
+async def test_action_calls_reuse_one_connection_and_send_what_rasa_sends(aiohttp_server):
+    from aiohttp import web
+    from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+    from bot import rasa_fixes
+
+    recorder = Recorder()
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", recorder.handle)
+    server = await aiohttp_server(app)
+    rasa_fixes.install()
+    endpoint = EndpointConfig(str(server.make_url("/webhook")), token="t0ken", headers={"X-Kommun": "exempel"},
+                              basic_auth={"username": "rasa", "password": "hemligt"})
+    try:
+        for n in range(3):
+            # As RemoteAction.run calls it.
+            answer = await endpoint.request(json={"next_action": f"action_{n}"}, method="post", timeout=300,
+                                            compress=False)
+            assert answer == {"events": [], "responses": [{"text": "Hej"}]}
+        with pytest.raises(ClientResponseError) as refused:
+            await endpoint.request(subpath="fail", json={}, method="post")
+        assert refused.value.status == 400
+    finally:
+        await rasa_fixes.close_shared_session()
+    assert len(recorder.peers) == 1, "every call should reuse the first connection"
+    first = recorder.requests[0]
+    assert first["path"] == "/webhook" and first["query"] == {"token": "t0ken"}
+    assert first["headers"]["X-Kommun"] == "exempel" and first["headers"]["Content-Type"] == "application/json"
+    assert first["headers"]["Authorization"] == "Basic cmFzYTpoZW1saWd0"  # rasa:hemligt
+    assert [r["body"].get("next_action") for r in recorder.requests] == ["action_0", "action_1", "action_2", None]
+
+
+async def test_an_action_server_that_is_down_raises_what_rasa_catches():
+    import aiohttp
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot import rasa_fixes
+    from tests.unit.ticket_helpers import free_port
+
+    rasa_fixes.install()
+    try:
+        with pytest.raises(aiohttp.ClientConnectionError):
+            await EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook").request(json={}, method="post", timeout=300)
+    finally:
+        await rasa_fixes.close_shared_session()
