@@ -4,8 +4,12 @@ own sender id, sent by an aiohttp load generator to Rasa's REST channel, at 1,
 it (one Rasa, custom actions, the bot web service, real bookings), the
 production profile (two Rasa instances and two action servers behind nginx,
 PostgreSQL, Redis) and, in the same run, Rasa's stock `rasa init` bot as a
-reference. Prints a table and writes
-results/bench/load.json. A benchmark, not a test. Usage:
+reference. Errors are requests without a proper answer; failed actions are
+custom actions Rasa logged as failed (the answer still came back, without the
+action's part); bookings not confirmed are booking conversations whose last
+answer has no code (with many people at once, some pick a time another took
+first). Prints a table and writes results/bench/load.json. A benchmark, not a
+test. Usage:
     .venv/bin/python bench/load.py [--levels 1,20,100] [--seconds 30] [--targets project,production,reference]
 """
 
@@ -32,13 +36,16 @@ from bench.stack import init_reference, production_stack, project_stack, referen
 
 OUT = ROOT / "results" / "bench"
 
-# What people do in the chat. "{button:x}" sends the payload of the first button whose payload contains x.
+# What people do in the chat. "{button:x}" sends the payload of the first button whose payload contains x;
+# "{expect:x}" sends nothing and counts a booking not confirmed unless the last answer contains x (with
+# many people booking at once, some pick a time another took first and are asked to choose again).
 PROJECT_CONVERSATIONS = [
     ["hej", "vad gor en underskoterska", "hur mycket tjanar man", "tack"],
     ["kan jag bli underskoterska", "sfi d", "{button:education}", "{button:experience}", "34"],
     ["vad betyder apl", "vad ar validering", "hej da"],
     ["hur blir man skotare", "vad kravs for vardbitrade med sfi", "nar borjar det"],
-    ["jag vill boka en tid", "{button:phone}", "{button:slot_choice}", "Amina", "0701234567", "ja"],
+    ["jag vill boka en tid", "{button:phone}", "{button:slot_choice}", "Amina", "0701234567", "ja",
+     "{expect:Din kod är}"],
     ["vilka tider jobbar man", "csn", "tack"],
 ]
 REFERENCE_CONVERSATIONS = [
@@ -52,6 +59,7 @@ REFERENCE_CONVERSATIONS = [
 class Results:
     latencies: List[float] = field(default_factory=list)
     errors: int = 0
+    failed_checks: int = 0
     messages: int = 0
     conversations: int = 0
 
@@ -63,21 +71,26 @@ def percentile(values: List[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
 
 
-def resolve(step: str, last: List[dict]) -> str:
+def resolve(step: str, last: List[dict], rng: random.Random) -> str:
     if not step.startswith("{button:"):
         return step
     wanted = step[len("{button:"):-1]
-    for reply in last:
-        for button in reply.get("buttons") or []:
-            if wanted in button.get("payload", ""):
-                return button["payload"]
-    return "hjälp"  # the expected button was not offered: carry on like a person would
+    offered = [b["payload"] for reply in last for b in reply.get("buttons") or [] if wanted in b.get("payload", "")]
+    if not offered:
+        return "hjälp"  # the expected button was not offered: carry on like a person would
+    return rng.choice(offered)  # people pick different times
 
 
-async def conversation(session: aiohttp.ClientSession, url: str, steps: List[str], sender: str, results: Results) -> None:
+async def conversation(session: aiohttp.ClientSession, url: str, steps: List[str], sender: str, results: Results,
+                       rng: random.Random) -> None:
     last: List[dict] = []
     for step in steps:
-        text = resolve(step, last)
+        if step.startswith("{expect:"):
+            said = " ".join(str(reply.get("text") or "") for reply in last)
+            if step[len("{expect:"):-1] not in said:
+                results.failed_checks += 1
+            continue
+        text = resolve(step, last, rng)
         started = time.perf_counter()
         try:
             async with session.post(url, json={"sender": sender, "message": text}) as response:
@@ -105,7 +118,7 @@ async def run_level(rasa_url: str, conversations: List[List[str]], concurrency: 
         count = 0
         while time.monotonic() < deadline:
             steps = rng.choice(conversations)
-            await conversation(session, url, steps, f"bench-{tag}-{concurrency}-{number}-{count}", results)
+            await conversation(session, url, steps, f"bench-{tag}-{concurrency}-{number}-{count}", results, rng)
             count += 1
 
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
@@ -117,6 +130,7 @@ async def run_level(rasa_url: str, conversations: List[List[str]], concurrency: 
         "conversations": results.conversations,
         "messages": results.messages,
         "errors": results.errors,
+        "bookings_not_confirmed": results.failed_checks,
         "seconds": round(elapsed, 1),
         "messages_per_second": round(results.messages / elapsed, 1),
         "p50_ms": round(percentile(results.latencies, 50), 1),
@@ -133,14 +147,25 @@ async def warm_up(rasa_url: str, text: str) -> None:
                 pass
 
 
+ACTION_FAILURE = "Encountered an exception while running action"
+
+
+def action_failures(log_dir: Path) -> int:
+    """How often Rasa logged a failed custom action so far (the answer still came back, without the action's part)."""
+    return sum(path.read_text(encoding="utf-8", errors="replace").count(ACTION_FAILURE) for path in log_dir.rglob("*.log"))
+
+
 def measure(stack_cm, conversations, levels: List[int], seconds: float, tag: str, warm: str) -> Dict:
     with stack_cm as stack:
         asyncio.run(warm_up(stack.rasa_url, warm))
         rows = []
         for level in levels:
+            before = action_failures(stack.log.parent)
             row = asyncio.run(run_level(stack.rasa_url, conversations, level, seconds, tag))
+            row["action_failures"] = action_failures(stack.log.parent) - before
             print(f"  {tag:<10} {level:>4} concurrent: {row['messages_per_second']:>6} msg/s, "
-                  f"p95 {row['p95_ms']} ms, errors {row['errors']}", flush=True)
+                  f"p95 {row['p95_ms']} ms, errors {row['errors']}, failed actions {row['action_failures']}, "
+                  f"bookings not confirmed {row['bookings_not_confirmed']}", flush=True)
             rows.append(row)
         return {"startup_seconds": round(stack.startup_seconds, 1), "memory_mb_after": stack.memory(), "levels": rows}
 
@@ -175,13 +200,15 @@ def main() -> int:
 
 
 def print_table(results: Dict) -> None:
-    print(f"\n{'bot':<11}{'conc.':>6}{'msg/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'messages':>10}")
+    print(f"\n{'bot':<11}{'conc.':>6}{'msg/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+          f"{'actions failed':>16}{'bookings not confirmed':>24}{'messages':>10}")
     for name in ("project", "production", "reference"):
         if not results.get(name):
             continue
         for row in results[name]["levels"]:
             print(f"{name:<11}{row['concurrency']:>6}{row['messages_per_second']:>8}{row['p50_ms']:>9}"
-                  f"{row['p95_ms']:>9}{row['p99_ms']:>9}{row['errors']:>8}{row['messages']:>10}")
+                  f"{row['p95_ms']:>9}{row['p99_ms']:>9}{row['errors']:>8}{row['action_failures']:>16}"
+                  f"{row['bookings_not_confirmed']:>24}{row['messages']:>10}")
     print(f"\nWritten to {(OUT / 'load.json').relative_to(ROOT)}")
 
 
