@@ -3,9 +3,10 @@
 TF-IDF of character n-grams (2-5, inside word boundaries) of the text in
 learner spelling (bot/spelling.py: lower case, å/ä/ö folded), and a
 multinomial logistic regression. In the NLU benchmark (bench/nlu.py) it beat
-DIET on the held-out file, its learner-noise copy and in cross-validation, and
-it answers in well under a millisecond where DIET needed TensorFlow for each
-message.
+the DIET pipeline it replaced on the held-out file, its learner-noise copy and
+in cross-validation (0.907 / 0.861 / 0.813 -> 0.934 / 0.913 / 0.840 macro-F1),
+and it answers in well under a millisecond where DIET needed TensorFlow for
+each message.
 
 The trained model is stored without pickle: the n-gram vocabulary and the
 class names as JSON, the numbers as a NumPy archive, so loading a model file
