@@ -106,3 +106,11 @@ def get_client() -> ServiceClient:
     if _client is None:
         _client = ServiceClient()
     return _client
+
+
+async def close_client() -> None:
+    """Close the shared session; the action server calls this when it stops (bot/action_server.py)."""
+    global _client
+    if _client is not None:
+        await _client.close()
+        _client = None
