@@ -24,7 +24,8 @@ logger = logging.getLogger(__name__)
 
 
 async def close_service_client(_app: Sanic, _loop: object) -> None:
-    # Imported here: the action package is the one named on the command line.
+    # Imported when the server stops, not when this module loads: rasa-sdk
+    # imports the action package itself, from the name on the command line.
     from actions.service_client import close_client
 
     await close_client()
