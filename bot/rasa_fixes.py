@@ -8,6 +8,11 @@ time per message there. `install` builds the validator once, checking the
 schema once, and validates each answer with it: the same check and the same
 error as Rasa's, without the repeated schema check.
 
+2. Rasa's `EndpointConfig.request` opens a new aiohttp session, and with it a
+new connection, for every call to the action server. `install` sends the same
+request, with the same headers, auth, timeout and errors, through one
+kept-alive session per event loop; our channels close it when Rasa stops.
+
 Installed from bot/rasa_channels.py, so every way of running Rasa with our
 channels (make run, the production profile, the Helm values) gets it.
 """
