@@ -139,3 +139,67 @@ async def test_sqlite_file_is_in_wal_mode_with_pooled_connections(domain, tmp_pa
         # 1 = NORMAL: a commit does not wait for the disk.
         assert connection.execute(sa.text("PRAGMA synchronous")).scalar_one() == 1
     assert isinstance(lean.engine.pool, sa.pool.QueuePool)
+
+
+def statements(store: LeanSQLTrackerStore) -> List[str]:
+    """Every SQL statement the store's engine runs from now on."""
+    seen: List[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute",
+                    lambda _conn, _cursor, statement, *_rest: seen.append(statement.lower()))
+    return seen
+
+
+async def test_a_tracker_read_from_the_store_is_saved_without_counting(domain, store_args):
+    lean, rasa = stores(domain, store_args)
+    await lean.save(DialogueStateTracker.from_events("counted", first_session(), domain.slots))
+    seen = statements(lean)
+
+    tracker = await lean.retrieve("counted")
+    tracker.update(user("tack", "thank", 7.0))
+    await lean.save(tracker)
+    tracker.update(ActionExecuted("utter_welcome", timestamp=8.0))
+    await lean.save(tracker)
+    await lean.save(tracker)
+
+    assert not [s for s in seen if "count(" in s]
+    assert len([s for s in seen if s.startswith("insert")]) == 2
+    assert dicts(await rasa.retrieve("counted")) == dicts(tracker)
+    # A tracker that was not read from the store is still counted.
+    await lean.save(DialogueStateTracker.from_events("counted", first_session(), domain.slots))
+    assert [s for s in seen if "count(" in s]
+    assert dicts(await rasa.retrieve("counted")) == dicts(tracker)
+
+
+async def test_a_new_session_in_the_same_tracker_saved_twice_is_stored_once(domain, store_args):
+    lean, rasa = stores(domain, store_args)
+    await lean.save(DialogueStateTracker.from_events("restarted", first_session(), domain.slots))
+    tracker = await lean.retrieve("restarted")
+    new_session = second_session()
+    for event in new_session[:3]:
+        tracker.update(event)
+    await lean.save(tracker)
+    for event in new_session[3:]:
+        tracker.update(event)
+    await lean.save(tracker)
+
+    with lean.engine.connect() as connection:
+        count = connection.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = 'restarted'")).scalar_one()
+    assert count == len(first_session()) + len(new_session)
+    assert dicts(await rasa.retrieve("restarted")) == [e.as_dict() for e in new_session]
+    full = await lean.retrieve_full_tracker("restarted")
+    assert dicts(full) == [e.as_dict() for e in first_session() + new_session]
+
+
+async def test_a_conversation_erased_between_read_and_save_is_not_written_back(domain, store_args):
+    lean, _ = stores(domain, store_args)
+    await lean.save(DialogueStateTracker.from_events("erased", first_session(), domain.slots))
+    tracker = await lean.retrieve("erased")
+    with lean.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM events WHERE sender_id = 'erased'"))
+    tracker.update(user("tack", "thank", 7.0))
+    await lean.save(tracker)
+
+    with lean.engine.connect() as connection:
+        texts = connection.execute(sa.text(
+            "SELECT type_name FROM events WHERE sender_id = 'erased' ORDER BY id")).scalars().all()
+    assert texts == ["user"]
