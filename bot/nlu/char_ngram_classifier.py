@@ -30,6 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from bot.nlu.intent_scorer import IntentScorer
 from bot.spelling import fold
 
 _VOCABULARY_FILE = "vocabulary.json"
@@ -64,6 +65,7 @@ class CharNgramIntentClassifier(IntentClassifier, GraphComponent):
         self._resource = resource
         self._vectorizer = vectorizer
         self._model = model
+        self._scorer = IntentScorer(vectorizer, model) if vectorizer is not None and model is not None else None
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -86,17 +88,18 @@ class CharNgramIntentClassifier(IntentClassifier, GraphComponent):
         self._vectorizer = self._new_vectorizer()
         features = self._vectorizer.fit_transform([e.get(TEXT) for e in examples])
         self._model = self._new_model().fit(features, [e.get(INTENT) for e in examples])
+        self._scorer = IntentScorer(self._vectorizer, self._model)
         self.persist()
         return self._resource
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = (message.get(TEXT) or "").strip()
-            if self._model is None or self._vectorizer is None or not text:
+            if self._model is None or self._scorer is None or not text:
                 message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
-            probabilities = self._model.predict_proba(self._vectorizer.transform([text]))[0]
+            probabilities = self._scorer.probabilities(text)
             order = np.argsort(-probabilities)[: self._config["ranking_length"]]
             ranking = [{"name": str(self._model.classes_[i]), "confidence": float(probabilities[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
@@ -131,5 +134,4 @@ class CharNgramIntentClassifier(IntentClassifier, GraphComponent):
         model.classes_ = np.array(stored["classes"])
         model.coef_, model.intercept_ = coef, intercept
         model.n_features_in_ = coef.shape[1]
-        component._vectorizer, component._model = vectorizer, model
-        return component
+        return cls(config, model_storage, resource, vectorizer, model)

@@ -150,3 +150,49 @@ def test_one_intent_is_not_enough_to_train(storage):
     classifier = classifier_class().create({}, storage, Resource("one_intent"), context())
     with pytest.raises(ValueError, match="two intents"):
         classifier.train(TrainingData([Message(data={TEXT: "hej", INTENT: "greet"})]))
+
+
+def project_examples() -> List[Tuple[str, str]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(Path(__file__).resolve().parents[2] / "data" / "nlu"), language="sv")
+    return [(e.get(TEXT), e.get(INTENT)) for e in data.intent_examples]
+
+
+ODD_TEXTS = ["", "   ", "zzzzqqq", "😀😀", "مرحبا كيف حالك", "Waan rabaa inaan shaqeeyo", "<script>alert(1)</script>",
+             "boka " * 2000, "ÅÄÖ åäö", "19900101-1234"]
+
+
+@pytest.mark.parametrize("intents", [None, 2], ids=["every-intent", "two-intents"])
+def test_the_scorer_gives_scikit_learns_probabilities(intents):
+    from bot.nlu.intent_scorer import IntentScorer
+
+    examples = project_examples()
+    names = sorted({intent for _, intent in examples})[:intents]
+    # Every 4th example trains (a quick fit); every example and odd text is scored.
+    chosen = [(text, intent) for text, intent in examples if intent in names]
+    classifier = classifier_class()({}, None, None)
+    vectorizer = classifier._new_vectorizer()
+    model = classifier._new_model().fit(vectorizer.fit_transform([t for t, _ in chosen[::4]]),
+                                        [i for _, i in chosen[::4]])
+    scorer = IntentScorer(vectorizer, model)
+    texts = [text for text, _ in examples] + ODD_TEXTS
+    expected = model.predict_proba(vectorizer.transform(texts))
+    got = np.array([scorer.probabilities(text) for text in texts])
+    assert got.shape == expected.shape == (len(texts), len(names))
+    assert np.allclose(got, expected, rtol=0, atol=1e-12)
+    assert (got.argmax(axis=1) == expected.argmax(axis=1)).all()
+
+
+def test_the_scorer_refuses_a_model_it_would_score_differently():
+    from bot.nlu.intent_scorer import IntentScorer
+
+    classifier = classifier_class()({}, None, None)
+    vectorizer = classifier._new_vectorizer()
+    features = vectorizer.fit_transform([t for t, _ in EXAMPLES])
+    labels = [i for _, i in EXAMPLES]
+    with pytest.raises(ValueError, match="multi_class"):
+        IntentScorer(vectorizer, classifier._new_model().set_params(multi_class="ovr").fit(features, labels))
+    vectorizer.use_idf = False
+    with pytest.raises(ValueError, match="TF-IDF"):
+        IntentScorer(vectorizer, classifier._new_model().fit(features, labels))
