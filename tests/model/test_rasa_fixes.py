@@ -128,3 +128,48 @@ async def test_an_action_server_that_is_down_raises_what_rasa_catches():
             await EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook").request(json={}, method="post", timeout=300)
     finally:
         await rasa_fixes.close_shared_session()
+
+
+@pytest.mark.filterwarnings("ignore:Slot auto-fill has been removed:UserWarning")
+def test_rule_policy_predicts_the_same_with_parsed_rules_cached(model, tmp_path, monkeypatch):
+    """The trained RulePolicy of our model, on every turn of our stories and
+    rules: the same predictions with Rasa's own parsing and with the cache."""
+    import json
+
+    import numpy as np
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.core.training import load_data
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot import rasa_fixes
+
+    storage, _ = LocalModelStorage.from_model_archive(tmp_path, model)
+    policy = RulePolicy.load(RulePolicy.get_default_config(), storage, Resource("train_RulePolicy1"),
+                             ExecutionContext(GraphSchema({}), "test"))
+    domain = Domain.load("domain.yml")
+    turns = []
+    for story in load_data("data", domain, augmentation_factor=0):
+        events = list(story.events)
+        ends = [i for i, event in enumerate(events) if isinstance(event, ActionExecuted)]
+        turns += [DialogueStateTracker.from_events(story.sender_id, events[:end], domain.slots) for end in ends]
+    assert len(turns) > 300
+
+    def predictions():
+        return [policy.predict_action_probabilities(tracker, domain) for tracker in turns]
+
+    monkeypatch.setattr(RulePolicy, "_rule_key_to_state", staticmethod(json.loads))  # Rasa's own parsing
+    expected = predictions()
+    monkeypatch.undo()
+    rasa_fixes.install()
+    assert RulePolicy._rule_key_to_state.__module__ != "json" and RulePolicy._rule_key_to_state.cache_info
+    for _ in range(2):  # the second time from the cache
+        got = predictions()
+        assert [p.probabilities for p in got] == [p.probabilities for p in expected]
+        assert [p.policy_name for p in got] == [p.policy_name for p in expected]
+    assert RulePolicy._rule_key_to_state.cache_info().hits > 0
+    assert sum(np.argmax(p.probabilities) != 0 for p in expected) > 300, "the rules predict actions"
