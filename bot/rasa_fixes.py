@@ -1,4 +1,4 @@
-"""Three fixes to Rasa 3.6.21 that our channels install when Rasa sets them up.
+"""Two fixes to Rasa 3.6.21 that our channels install when Rasa sets them up.
 
 1. Rasa checks every answer of the action server with
 `jsonschema.validate(answer, schema)`. That call first checks the schema
@@ -13,12 +13,6 @@ new connection, for every call to the action server. `install` sends the same
 request, with the same headers, auth, timeout and errors, through one
 kept-alive session per event loop; our channels close it when Rasa stops.
 
-3. RulePolicy keeps each rule as a JSON string and parses it with
-`json.loads` again for every turn of every rule it checks, on every
-prediction: py-spy put that at 2-3 % of Rasa's CPU per message. `install`
-caches the parsed rule (there are a few hundred, fixed by the model). The
-three places in Rasa 3.6.21 that use a parsed rule only read it.
-
 Installed from bot/rasa_channels.py, so every way of running Rasa with our
 channels (make run, the production profile, the Helm values) gets it.
 """
@@ -26,7 +20,6 @@ channels (make run, the production profile, the Helm values) gets it.
 from __future__ import annotations
 
 import asyncio
-import functools
 import os
 import ssl
 from typing import Any, Dict, Optional, Text
@@ -35,19 +28,15 @@ _installed = False
 # Shorter than Sanic's default keep-alive (5 s), the action server's.
 KEEPALIVE_SECONDS = 2.0
 _sessions: Dict[asyncio.AbstractEventLoop, Any] = {}
-# More than the rules of any model of ours (about 560 keys in its rule lookup).
-RULE_CACHE_SIZE = 4096
 
 
 def install() -> None:
-    """Replace RemoteAction._validate_action_result, EndpointConfig.request and
-    RulePolicy._rule_key_to_state (idempotent)."""
+    """Replace RemoteAction._validate_action_result and EndpointConfig.request (idempotent)."""
     global _installed
     if _installed:
         return
     _install_validator()
     _install_shared_session()
-    _install_rule_cache()
     _installed = True
 
 
@@ -155,10 +144,3 @@ def _install_validator() -> None:
 
     validate_action_result.__doc__ = "Rasa's check of an action server answer, with the validator built once."
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
-
-
-def _install_rule_cache() -> None:
-    from rasa.core.policies.rule_policy import RulePolicy
-
-    parse = functools.lru_cache(maxsize=RULE_CACHE_SIZE)(RulePolicy._rule_key_to_state)
-    RulePolicy._rule_key_to_state = staticmethod(parse)  # type: ignore[assignment]
