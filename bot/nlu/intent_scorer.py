@@ -4,12 +4,12 @@ logistic regression, without scikit-learn's per-call overhead.
 For a single short message scikit-learn spends most of its time checking its
 inputs and building sparse matrices. py-spy on a loaded Rasa put the
 classifier at a tenth of Rasa's CPU time per message. On the project's
-training texts this takes 0.036 ms per message, scikit-learn 0.45 ms. `IntentScorer` does
-the same arithmetic as `vectorizer.transform` and `model.predict_proba`
-(the same analyzer, sublinear tf, idf, norm, then softmax, or the logistic
-function for two classes) on the n-grams the text actually has.
-tests/unit/test_char_ngram_classifier.py checks that it gives scikit-learn's
-numbers on every training example.
+training texts this takes 0.036 ms per message, scikit-learn 0.45 ms.
+`IntentScorer` does the same arithmetic as `vectorizer.transform` and
+`model.predict_proba` (the same analyzer, sublinear tf, idf, norm, then
+softmax, or the logistic function for two classes) on the n-grams the text
+actually has. tests/unit/test_char_ngram_classifier.py checks that it gives
+scikit-learn's numbers on every training example.
 """
 
 from __future__ import annotations
