@@ -26,8 +26,9 @@ class IntentScorer:
     """`model.predict_proba(vectorizer.transform([text]))[0]` for one text."""
 
     def __init__(self, vectorizer: TfidfVectorizer, model: LogisticRegression) -> None:
-        if vectorizer.norm not in ("l2", "l1", None) or not vectorizer.use_idf:
-            raise ValueError("IntentScorer supports TF-IDF with an l2, l1 or no norm.")
+        if (vectorizer.norm not in ("l2", "l1", None) or not vectorizer.use_idf or vectorizer.binary
+                or vectorizer.dtype != np.float64):
+            raise ValueError("IntentScorer supports TF-IDF counts in float64 with an l2, l1 or no norm.")
         if model.multi_class != "auto" or model.solver == "liblinear":
             raise ValueError("IntentScorer supports scikit-learn's default logistic regression (multi_class='auto').")
         self._analyze = vectorizer.build_analyzer()

@@ -191,8 +191,14 @@ def test_the_scorer_refuses_a_model_it_would_score_differently():
     vectorizer = classifier._new_vectorizer()
     features = vectorizer.fit_transform([t for t, _ in EXAMPLES])
     labels = [i for _, i in EXAMPLES]
-    with pytest.raises(ValueError, match="multi_class"):
-        IntentScorer(vectorizer, classifier._new_model().set_params(multi_class="ovr").fit(features, labels))
-    vectorizer.use_idf = False
-    with pytest.raises(ValueError, match="TF-IDF"):
-        IntentScorer(vectorizer, classifier._new_model().fit(features, labels))
+    for options in ({"multi_class": "ovr"}, {"solver": "liblinear"}):
+        with pytest.raises(ValueError, match="multi_class"):
+            IntentScorer(vectorizer, classifier._new_model().set_params(**options).fit(features, labels))
+    model = classifier._new_model().fit(features, labels)
+    IntentScorer(vectorizer, model)
+    for option, value in (("use_idf", False), ("binary", True), ("dtype", np.float32), ("norm", "max")):
+        changed = classifier._new_vectorizer()
+        changed.fit(t for t, _ in EXAMPLES)
+        setattr(changed, option, value)
+        with pytest.raises(ValueError, match="TF-IDF"):
+            IntentScorer(changed, model)
