@@ -18,13 +18,16 @@ in a pool instead of being opened for every read and write.
 Saving needs to know how many of the tracker's events are already stored.
 Rasa counts them with a query on every save; py-spy put that count at half of
 the store's time. A tracker read from this store carries the number of events
-it was read with, and `save` starts from there. Rasa's lock store holds the
-conversation from the read to the last save, so no other writer adds events
-in between. A tracker that did not come from `retrieve` (a new conversation,
-a tracker built from events, a copy) has no such number, and is counted.
-Unlike the count, the number stays right when one tracker starts a new
-session and is saved twice, and when erasure deletes the conversation between
-a read and a save (the deleted events are not written back).
+it was read with, and `save` starts from there. For a message, Rasa's lock
+store holds the conversation from the read to the last save, so no other
+writer adds events in between. (Rasa's `/predict` endpoint and a lock that
+outlives its lifetime are not covered by the lock. There the count was not
+right either: the writer that saved second lost some of its events. Now both
+writers' events are kept.) A tracker that did not come from `retrieve` (a new
+conversation, a tracker built from events, a copy) has no such number, and is
+counted. Unlike the count, the number stays right when one tracker starts a
+new session and is saved twice, and when erasure deletes the conversation
+between a read and a save (the deleted events are not written back).
 
 endpoints.yml: `tracker_store: {type: bot.tracker_store.LeanSQLTrackerStore,
 dialect: ..., db: ...}` with the same keys as Rasa's `type: SQL`.

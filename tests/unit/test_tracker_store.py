@@ -203,3 +203,32 @@ async def test_a_conversation_erased_between_read_and_save_is_not_written_back(d
         texts = connection.execute(sa.text(
             "SELECT type_name FROM events WHERE sender_id = 'erased' ORDER BY id")).scalars().all()
     assert texts == ["user"]
+
+
+async def test_a_failed_save_leaves_the_next_save_to_store_everything_new(domain, store_args):
+    lean, rasa = stores(domain, store_args)
+    await lean.save(DialogueStateTracker.from_events("failing", first_session(), domain.slots))
+    tracker = await lean.retrieve("failing")
+    tracker.update(user("tack", "thank", 7.0))
+    tracker.update(SlotSet("profession", {"not", "json"}, timestamp=8.0))  # a set: json.dumps refuses it
+    with pytest.raises(TypeError):
+        await lean.save(tracker)
+    tracker.events.pop()
+    tracker.update(ActionExecuted("utter_welcome", timestamp=9.0))
+    await lean.save(tracker)
+    assert dicts(await rasa.retrieve("failing")) == dicts(tracker)
+
+
+async def test_two_writers_of_one_conversation_both_keep_their_events(domain, store_args):
+    """Without the lock (Rasa's /predict, an expired lock): both turns are stored."""
+    lean, _ = stores(domain, store_args)
+    await lean.save(DialogueStateTracker.from_events("two-writers", first_session(), domain.slots))
+    first, second = await lean.retrieve("two-writers"), await lean.retrieve("two-writers")
+    first.update(user("tack", "thank", 7.0))
+    second.update(user("hej igen", "greet", 8.0))
+    await lean.save(first)
+    await lean.save(second)
+    stored = await lean.retrieve("two-writers")
+    assert [e.as_dict() for e in stored.events][-2:] == [user("tack", "thank", 7.0).as_dict(),
+                                                         user("hej igen", "greet", 8.0).as_dict()]
+    assert len(stored.events) == len(first_session()) + 2
