@@ -32,7 +32,7 @@ def test_production_endpoints_take_every_value_from_the_environment(tmp_path):
     endpoints = yaml.safe_load(text)
     assert endpoints["tracker_store"]["type"] == "bot.tracker_store.LeanSQLTrackerStore"
     assert endpoints["tracker_store"]["dialect"] == "postgresql"
-    assert endpoints["lock_store"]["type"] == "redis"
+    assert endpoints["lock_store"]["type"] == "bot.lock_store.AtomicRedisLockStore"
     needed = set(re.findall(r"\$\{(\w+)\}", text))
     args = parse_args(["--var-dir", str(tmp_path)])
     conf = write_nginx_config(args, tmp_path / "nginx")
@@ -64,7 +64,7 @@ def test_helm_values_for_rasa():
     endpoints = values["applicationSettings"]["endpoints"]
     assert endpoints["trackerStore"]["enabled"] and endpoints["trackerStore"]["dialect"] == "postgresql"
     assert endpoints["trackerStore"]["type"] == "bot.tracker_store.LeanSQLTrackerStore"
-    assert endpoints["lockStore"]["enabled"] and endpoints["lockStore"]["type"] == "redis"
+    assert endpoints["lockStore"]["enabled"] and endpoints["lockStore"]["type"] == "bot.lock_store.AtomicRedisLockStore"
     assert endpoints["lockStore"]["key_prefix"].isalnum()
     channels = values["applicationSettings"]["credentials"]["additionalChannelCredentials"]
     assert set(channels) == set(documents(ROOT / "credentials.yml")[0])
