@@ -13,7 +13,10 @@ so Rasa's own RedisLockStore reads what it writes. Each step (take a ticket,
 see who is served, give the ticket back) is one Lua script, which Redis runs
 without anything in between: three calls a message, and no lost updates.
 Expired tickets are dropped as Rasa drops them, by the expiry time the Rasa
-instance wrote.
+instance wrote. Ticket numbers are not used twice (see _ISSUE).
+
+A rolling upgrade from Rasa's `type: redis` still has the old race while old
+and new instances run side by side.
 
 endpoints.yml: `lock_store: {type: bot.lock_store.AtomicRedisLockStore, url:
 ..., port: ..., db: ..., key_prefix: ...}` with the same keys as `type: redis`.
@@ -59,12 +62,19 @@ local function store(key, conversation_id, kept)
 end
 """
 
-# KEYS[1] lock key; ARGV: now, lifetime, conversation id. Returns the new ticket's number.
+# KEYS[1] lock key, KEYS[2] the conversation's ticket counter; ARGV: now, lifetime,
+# conversation id. Returns the new ticket's number. Unlike Rasa, numbers do not start
+# again at 0 when the lock empties: a holder whose ticket expired must not give back
+# (finish) a newer ticket with its number. The counter lives twice the lifetime.
 _ISSUE = _UNEXPIRED + """
 local now, lifetime = tonumber(ARGV[1]), tonumber(ARGV[2])
 local kept, decoded = unexpired(redis.call('GET', KEYS[1]), now)
-local number = 0
-if #decoded > 0 then number = tonumber(decoded[#decoded].number) + 1 end
+local number = redis.call('INCR', KEYS[2]) - 1
+if #decoded > 0 and tonumber(decoded[#decoded].number) >= number then
+  number = tonumber(decoded[#decoded].number) + 1
+  redis.call('SET', KEYS[2], number + 1)
+end
+redis.call('PEXPIRE', KEYS[2], math.ceil(2000 * lifetime))
 table.insert(kept, cjson.encode({number = number, expires = now + lifetime}))
 store(KEYS[1], ARGV[3], kept)
 return number
@@ -105,9 +115,13 @@ class AtomicRedisLockStore(RedisLockStore):
         self._serving = self.red.register_script(_SERVING)
         self._finish = self.red.register_script(_FINISH)
 
+    def _counter_key(self, conversation_id: Text) -> Text:
+        # "<prefix>lock-seq:<id>": no lock key ("<prefix>lock:<id>") can be equal to it.
+        return self.key_prefix[: -len("lock:")] + "lock-seq:" + conversation_id
+
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         try:
-            return int(self._issue(keys=[self.key_prefix + conversation_id],
+            return int(self._issue(keys=[self.key_prefix + conversation_id, self._counter_key(conversation_id)],
                                    args=[repr(time.time()), repr(float(lock_lifetime)), conversation_id]))
         except Exception as error:  # as Rasa's LockStore.issue_ticket
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
