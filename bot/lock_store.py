@@ -20,6 +20,10 @@ and new instances run side by side.
 
 endpoints.yml: `lock_store: {type: bot.lock_store.AtomicRedisLockStore, url:
 ..., port: ..., db: ..., key_prefix: ...}` with the same keys as `type: redis`.
+
+`TicketSteps` is the waiting loop shared with bot/sqlite_lock_store.py, which
+keeps the same tickets in a SQLite file for several Rasa processes on one
+machine.
 """
 
 from __future__ import annotations
@@ -104,7 +108,44 @@ return #left
 """
 
 
-class AtomicRedisLockStore(RedisLockStore):
+class TicketSteps:
+    """Rasa's LockStore.lock from three atomic steps a store provides:
+    `issue_ticket`, `now_serving` (-1 when the conversation has no ticket) and
+    `finish`."""
+
+    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        raise NotImplementedError
+
+    def now_serving(self, conversation_id: Text) -> int:
+        raise NotImplementedError
+
+    def finish(self, conversation_id: Text, ticket: int) -> None:
+        raise NotImplementedError
+
+    @asynccontextmanager
+    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
+                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
+        """As Rasa's LockStore.lock: wait for this message's ticket, then hold it.
+
+        Yields a TicketLock with this message's ticket (Rasa's callers do not
+        use it)."""
+        expires = time.time() + lock_lifetime
+        ticket = self.issue_ticket(conversation_id, lock_lifetime)
+        try:
+            while True:
+                serving = self.now_serving(conversation_id)
+                if serving == ticket:
+                    break
+                # Tickets are served in order: a higher number, or none, means this one expired.
+                if serving < 0 or serving > ticket or time.time() > expires:
+                    raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+                await asyncio.sleep(wait_time_in_seconds)
+            yield TicketLock(conversation_id, deque([Ticket(ticket, expires)]))
+        finally:
+            self.finish(conversation_id, ticket)
+
+
+class AtomicRedisLockStore(TicketSteps, RedisLockStore):
     """RedisLockStore whose ticket steps are each one Lua script."""
 
     def __init__(self, endpoint_config: Optional[EndpointConfig] = None, **kwargs: Any) -> None:
@@ -133,25 +174,3 @@ class AtomicRedisLockStore(RedisLockStore):
     def finish(self, conversation_id: Text, ticket: int) -> None:
         """Give the ticket back; the lock is deleted when nobody else waits."""
         self._finish(keys=[self.key_prefix + conversation_id], args=[repr(time.time()), conversation_id, ticket])
-
-    @asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
-        """As Rasa's LockStore.lock: wait for this message's ticket, then hold it.
-
-        Yields a TicketLock with this message's ticket (Rasa's callers do not
-        use it)."""
-        expires = time.time() + lock_lifetime
-        ticket = self.issue_ticket(conversation_id, lock_lifetime)
-        try:
-            while True:
-                serving = self.now_serving(conversation_id)
-                if serving == ticket:
-                    break
-                # Tickets are served in order: a higher number, or none, means this one expired.
-                if serving < 0 or serving > ticket or time.time() > expires:
-                    raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
-                await asyncio.sleep(wait_time_in_seconds)
-            yield TicketLock(conversation_id, deque([Ticket(ticket, expires)]))
-        finally:
-            self.finish(conversation_id, ticket)
