@@ -2,7 +2,8 @@
 reply instead. Pure Python (no Rasa import), used by bot/rasa_channels.py.
 
 - a message that is not text, is empty or is longer than MAX_MESSAGE_LENGTH;
-- a flood from one sender (a token bucket per sender id);
+- a flood from one sender (a token bucket per sender id, shared by Rasa's
+  worker processes when VARDVAGEN_RASA_SHARED_DB names their file);
 - a REST request whose body is not a JSON object with a text sender and message.
 """
 
@@ -16,6 +17,7 @@ from typing import Any, Optional
 
 from bot.privacy import contains_personnummer
 from bot.ratelimit import Clock, TokenBucket
+from bot.shared_ratelimit import SharedTokenBucket
 
 # The chat's input field stops at 1000 characters, and so does the relay.
 MAX_MESSAGE_LENGTH = 1000
@@ -35,13 +37,18 @@ class Refusal:
 
 
 class MessageGuard:
-    def __init__(self, enabled: bool = True, clock: Clock = time.monotonic) -> None:
+    def __init__(self, enabled: bool = True, clock: Clock = time.monotonic,
+                 senders: Optional[TokenBucket] = None) -> None:
         self.enabled = enabled
-        self.senders = TokenBucket(SENDER_BURST, SENDER_WINDOW_SECONDS, clock)
+        self.senders = senders or TokenBucket(SENDER_BURST, SENDER_WINDOW_SECONDS, clock)
 
     @classmethod
     def from_env(cls) -> "MessageGuard":
-        return cls(enabled=os.environ.get("VARDVAGEN_RATE_LIMITS", "1") != "0")
+        """VARDVAGEN_RASA_SHARED_DB (set by `make run`): the file in which Rasa's
+        worker processes count each sender's messages together."""
+        shared = os.environ.get("VARDVAGEN_RASA_SHARED_DB")
+        senders = SharedTokenBucket(shared, SENDER_BURST, SENDER_WINDOW_SECONDS) if shared else None
+        return cls(enabled=os.environ.get("VARDVAGEN_RATE_LIMITS", "1") != "0", senders=senders)
 
     def check(self, sender: str, text: Any) -> Optional[Refusal]:
         """None if the message may go on to Rasa, else why not."""

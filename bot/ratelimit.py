@@ -4,7 +4,8 @@ sender id, a user name).
 Each key may spend `capacity` tokens at once; tokens come back at
 `capacity / per_seconds` a second. The limits live in one process: with
 several instances behind a proxy each instance counts for itself, and the
-proxy's own limit (nginx limit_req) is the shared one.
+proxy's own limit (nginx limit_req) is the shared one. The worker processes
+of one Rasa on one machine share theirs through bot/shared_ratelimit.py.
 
 Pure Python with an injectable clock, so the Rasa process can use it too
 and tests need not sleep.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Callable, Dict, Tuple
+from typing import Callable, Dict, Optional, Tuple
 
 Clock = Callable[[], float]
 
@@ -35,7 +36,13 @@ class TokenBucket:
         self._buckets: Dict[str, Tuple[float, float]] = {}  # key -> (tokens, when)
 
     def _tokens(self, key: str, now: float) -> float:
-        tokens, when = self._buckets.get(key, (float(self.capacity), now))
+        return self.refilled(self._buckets.get(key), now)
+
+    def refilled(self, stored: Optional[Tuple[float, float]], now: float) -> float:
+        """Tokens at `now` of a bucket stored as (tokens, when); a bucket never stored is full."""
+        if stored is None:
+            return float(self.capacity)
+        tokens, when = stored
         return min(float(self.capacity), tokens + (now - when) * self.rate)
 
     def retry_after(self, key: str) -> float:

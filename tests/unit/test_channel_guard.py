@@ -1,11 +1,15 @@
 """What Rasa's channels refuse before NLU (bot/channel_guard.py; no Rasa import)."""
 
 import json
+import multiprocessing
 
 import pytest
 
-from bot.channel_guard import MAX_MESSAGE_LENGTH, SENDER_BURST, MessageGuard, rest_body_refusal
+from bot.channel_guard import (
+    MAX_MESSAGE_LENGTH, SENDER_BURST, SENDER_WINDOW_SECONDS, MessageGuard, rest_body_refusal,
+)
 from bot.content import load_content
+from bot.shared_ratelimit import SharedTokenBucket
 from tests.unit.test_privacy import with_check_digit
 
 PHRASES = load_content().phrases.phrases
@@ -71,3 +75,61 @@ def test_malformed_rest_bodies_are_refused(raw):
 
 def test_a_good_rest_body_goes_on():
     assert rest_body_refusal(json.dumps({"sender": "e2e-1234", "message": "", "metadata": {"x": 1}}).encode()) is None
+
+
+# ---- several Rasa worker processes count one sender together (bot/shared_ratelimit.py) ----
+
+
+def _shared_guard(path, clock=None) -> MessageGuard:
+    senders = SharedTokenBucket(path, SENDER_BURST, SENDER_WINDOW_SECONDS, **({"clock": clock} if clock else {}))
+    return MessageGuard(senders=senders)
+
+
+def _check_many(path, start, out, count: int) -> None:
+    guard = _shared_guard(path)
+    start.wait()
+    out.put(sum(guard.check("flood", "hej") is None for _ in range(count)))
+
+
+def test_a_flood_spread_over_worker_processes_is_limited_as_one(tmp_path):
+    path = tmp_path / "rasa_shared.db"
+    context = multiprocessing.get_context("fork")  # as Sanic starts Rasa's workers
+    start, out = context.Barrier(2), context.Queue()
+    workers = [context.Process(target=_check_many, args=(path, start, out, SENDER_BURST)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    allowed = [out.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
+    # Two processes that each counted for themselves would let 2 * SENDER_BURST through.
+    assert SENDER_BURST <= sum(allowed) <= SENDER_BURST + 1, allowed
+
+
+def test_the_shared_limit_refills_and_keeps_senders_apart(tmp_path):
+    clock = FakeClock()
+    first, second = _shared_guard(tmp_path / "s.db", clock), _shared_guard(tmp_path / "s.db", clock)
+    for n in range(SENDER_BURST):
+        assert (first if n % 2 else second).check("flood", "hej") is None
+    assert first.check("flood", "hej").phrase_key == "input_too_fast"
+    assert second.check("flood", "hej").phrase_key == "input_too_fast"
+    assert second.check("someone-else", "hej") is None
+    assert first.senders.retry_after("flood") == pytest.approx(1.0)
+    clock.now += 1
+    assert second.check("flood", "hej") is None, "one message a second is always fine"
+    first.senders.reset("flood")
+    assert [first.check("flood", "hej") for _ in range(SENDER_BURST)] == [None] * SENDER_BURST
+
+
+def test_a_broken_shared_file_lets_messages_through(tmp_path, caplog):
+    (tmp_path / "a-file").write_text("not a folder")
+    guard = _shared_guard(tmp_path / "a-file" / "s.db")
+    assert guard.check("web-12345678", "hej") is None
+    assert "let through" in caplog.text
+    assert guard.check("web-12345678", "").phrase_key == "input_empty", "the other checks still hold"
+
+
+def test_rasa_workers_share_the_limit_when_make_run_names_the_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("VARDVAGEN_RASA_SHARED_DB", str(tmp_path / "rasa_shared.db"))
+    assert isinstance(MessageGuard.from_env().senders, SharedTokenBucket)
+    monkeypatch.delenv("VARDVAGEN_RASA_SHARED_DB")
+    assert not isinstance(MessageGuard.from_env().senders, SharedTokenBucket)
