@@ -20,6 +20,10 @@ class Settings:
     rasa_url: str = "http://127.0.0.1:5005"
     # Rasa's address as a browser reaches it (the web chat's socket); default rasa_url.
     socket_url: Optional[str] = None
+    # How the chat's socket may reach Rasa (VARDVAGEN_SOCKET_TRANSPORTS, comma-separated):
+    # long-polling first, then a WebSocket. `make run` with several Rasa worker processes
+    # sets "websocket": polling requests of one socket may land in different workers.
+    socket_transports: Tuple[str, ...] = ("polling", "websocket")
     content_dir: Path = field(default=DEFAULT_DIR)
     # Longest chat message passed on to Rasa, in characters.
     max_message_length: int = 1000
@@ -70,6 +74,7 @@ class Settings:
             port=int(env.get("VARDVAGEN_PORT", cls.port)),
             rasa_url=env.get("VARDVAGEN_RASA_URL", cls.rasa_url).rstrip("/"),
             socket_url=(env.get("VARDVAGEN_SOCKET_URL") or "").rstrip("/") or None,
+            socket_transports=socket_transports(env.get("VARDVAGEN_SOCKET_TRANSPORTS", "")) or cls.socket_transports,
             content_dir=Path(env.get("VARDVAGEN_CONTENT_DIR", DEFAULT_DIR)),
             database_url=env.get("VARDVAGEN_DATABASE_URL", DEFAULT_DATABASE_URL),
             tracker_url=env.get("VARDVAGEN_TRACKER_URL") or None,
@@ -92,3 +97,12 @@ class Settings:
 def origin_list(value: str) -> Tuple[str, ...]:
     """Comma-separated origins (scheme://host[:port]), without trailing slashes."""
     return tuple(origin.strip().rstrip("/") for origin in value.split(",") if origin.strip())
+
+
+def socket_transports(value: str) -> Tuple[str, ...]:
+    """socket.io transports from a comma-separated list; anything else is refused."""
+    transports = tuple(t.strip() for t in value.split(",") if t.strip())
+    unknown = set(transports) - {"polling", "websocket"}
+    if unknown:
+        raise ValueError(f"VARDVAGEN_SOCKET_TRANSPORTS: unknown transport {', '.join(sorted(unknown))}")
+    return transports

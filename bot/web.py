@@ -27,6 +27,7 @@ def chat_config(settings: Settings, content: Content) -> Dict[str, Any]:
     return {
         "socket_url": settings.public_socket_url,
         "socket_path": "/socket.io",
+        "socket_transports": list(settings.socket_transports),
         "greeting": "/greet",
         "restart": "/restart",
         "tablet_idle_seconds": web_settings.tablet_idle_seconds,

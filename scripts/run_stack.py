@@ -24,6 +24,8 @@ sys.path.insert(0, str(ROOT))
 from scripts.model import model_path  # noqa: E402
 
 STOP_GRACE_SECONDS = 10
+# One Rasa process handles one message at a time on one core; two use both cores of a small server.
+DEFAULT_RASA_WORKERS = 2
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
@@ -34,6 +36,12 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--actions-port", type=int, default=int(os.environ.get("VARDVAGEN_ACTIONS_PORT", 5055)))
     parser.add_argument("--var-dir", type=Path, default=Path(os.environ.get("VARDVAGEN_VAR_DIR", ROOT / "var")))
     parser.add_argument("--model", type=Path, default=None, help="model file (default: the current one)")
+    parser.add_argument(
+        "--rasa-workers",
+        type=int,
+        default=int(os.environ.get("VARDVAGEN_RASA_WORKERS", DEFAULT_RASA_WORKERS)),
+        help=f"Rasa worker processes (default {DEFAULT_RASA_WORKERS}); they share conversation locks in var/",
+    )
     parser.add_argument("--startup-timeout", type=float, default=180.0)
     parser.add_argument(
         "--allowed-origin",
@@ -42,7 +50,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         help="a site (scheme://host:port) whose pages may open the chat's socket to Rasa; repeat for more "
         "(default: VARDVAGEN_ALLOWED_ORIGINS, comma-separated, or the bot web service's own address)",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.rasa_workers < 1:
+        parser.error("--rasa-workers must be at least 1")
+    return args
 
 
 def allowed_origins(args: argparse.Namespace) -> List[str]:
@@ -103,6 +114,11 @@ def stack_environment(args: argparse.Namespace, var_dir: Path) -> Dict[str, str]
         "VARDVAGEN_ACTION_URL": f"http://{host}:{args.actions_port}/webhook",
         "VARDVAGEN_TRACKER_DB": str(var_dir / "tracker.db"),
         "VARDVAGEN_TRACKER_URL": f"sqlite:///{var_dir / 'tracker.db'}",
+        # Rasa's worker processes share conversation locks and the per-sender limit here.
+        "VARDVAGEN_RASA_SHARED_DB": str(var_dir / "rasa_shared.db"),
+        "SANIC_WORKERS": str(args.rasa_workers),
+        # A socket's long-polling requests could reach different workers; a WebSocket stays in one.
+        "VARDVAGEN_SOCKET_TRANSPORTS": "websocket" if args.rasa_workers > 1 else "polling,websocket",
         "VARDVAGEN_DATABASE_URL": os.environ.get("VARDVAGEN_DATABASE_URL", f"sqlite:///{var_dir / 'service.db'}"),
         "VARDVAGEN_RASA_URL": f"http://{host}:{args.rasa_port}",
         "VARDVAGEN_SERVICE_URL": f"http://{host}:{args.web_port}",
@@ -171,7 +187,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(
             f"\nVårdvägen is running (started in {time.monotonic() - started:.0f} s).\n"
             f"  Chat:           http://{host}:{args.web_port}/chat\n"
-            f"  Rasa:           http://{host}:{args.rasa_port}/webhooks/rest/webhook\n"
+            f"  Rasa:           http://{host}:{args.rasa_port}/webhooks/rest/webhook"
+            f" ({args.rasa_workers} worker process{'es' if args.rasa_workers > 1 else ''})\n"
             f"  Action server:  http://{host}:{args.actions_port}/health\n"
             "Press Ctrl-C to stop.",
             flush=True,

@@ -328,6 +328,7 @@
     setStatus(TEXT.connecting);
     var current = window.io(config.socket_url, {
       path: config.socket_path,
+      transports: config.socket_transports,
       forceNew: true,
       reconnection: true,
       withCredentials: false

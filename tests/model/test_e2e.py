@@ -6,11 +6,13 @@ import signal
 import socket
 import sqlite3
 import uuid
-from typing import List
+from pathlib import Path
+from typing import Awaitable, List
 
 import aiohttp
 
 from bot.content import load_content
+from scripts.run_stack import DEFAULT_RASA_WORKERS
 
 CONTENT = load_content()
 
@@ -88,6 +90,79 @@ async def test_conversation_is_kept_in_the_sqlite_tracker_store(stack):
     with sqlite3.connect(stack.var_dir / "tracker.db") as db:
         rows = db.execute("SELECT type_name FROM events WHERE sender_id = ?", (who,)).fetchall()
     assert ("user",) in rows and ("bot",) in rows
+
+
+def rasa_workers(stack) -> List[int]:
+    """Process ids of Rasa's Sanic workers: `rasa run` processes whose parent is `rasa run`."""
+    def parent_and_command(pid: int):
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(stat[1]), Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                found[int(entry.name)] = parent_and_command(int(entry.name))
+            except (OSError, IndexError):
+                continue
+
+    def in_stack(pid: int) -> bool:
+        while pid in found:
+            if pid == stack.process.pid:
+                return True
+            pid = found[pid][0]
+        return False
+
+    return [pid for pid, (parent, command) in found.items()
+            if " run " in command and "rasa" in command and parent in found and " run " in found[parent][1]
+            and "rasa" in found[parent][1] and in_stack(pid)]
+
+
+async def staggered(number: int, message: Awaitable[List[dict]]) -> List[dict]:
+    """Send a message 20 ms after the one before, each on a connection of its own. Sent
+    all at once, one worker would accept every connection; a worker that is busy with
+    the message before accepts none, so the next one goes to the other worker."""
+    await asyncio.sleep(0.02 * number)
+    return await message
+
+
+def cpu_ticks(pid: int) -> int:
+    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(stat[11]) + int(stat[12])  # utime + stime
+
+
+async def test_rasa_runs_two_worker_processes_and_both_handle_messages(stack):
+    workers = rasa_workers(stack)
+    assert len(workers) == DEFAULT_RASA_WORKERS == 2, workers
+    await asyncio.sleep(2)
+    idle = {pid: cpu_ticks(pid) for pid in workers}
+    await asyncio.sleep(2)
+    idle = {pid: cpu_ticks(pid) - idle[pid] for pid in workers}
+    before = {pid: cpu_ticks(pid) for pid in workers}
+    await asyncio.gather(*(staggered(n, say_to_rasa(stack, sender(), "vad gör en undersköterska")) for n in range(40)))
+    used = {pid: cpu_ticks(pid) - before[pid] for pid in workers}
+    # 40 messages take seconds of CPU; an idle worker uses next to none.
+    assert all(ticks > 10 * (idle[pid] + 1) for pid, ticks in used.items()), (used, idle)
+
+
+async def test_messages_of_one_conversation_sent_at_once_are_handled_one_after_the_other(stack):
+    """Two workers must not change one conversation at the same time (bot/sqlite_lock_store.py):
+    each message's turn is stored whole before the next one starts."""
+    who = sender()
+    await say_to_rasa(stack, who, "hej")
+    answers = await asyncio.gather(*(staggered(n, say_to_rasa(stack, who, "vad gör en undersköterska")) for n in range(8)))
+    assert all(said(replies) for replies in answers)
+    await asyncio.sleep(1)  # Rasa saves the turn after answering
+    with sqlite3.connect(stack.var_dir / "tracker.db") as db:
+        rows = db.execute("SELECT type_name, action_name, timestamp FROM events WHERE sender_id = ? ORDER BY id",
+                          (who,)).fetchall()
+    turns = [kind for kind, action, _ in rows if kind == "user" or (kind == "action" and action == "action_listen")]
+    # Every user message is followed by its whole turn, which ends by listening again.
+    assert turns[turns.index("user"):] == ["user", "action"] * 9, turns
+    # And no turn began before the one stored ahead of it had ended: two workers that
+    # handled one conversation at once would each store a turn that never saw the other.
+    times = [timestamp for _, _, timestamp in rows]
+    assert times == sorted(times), rows
 
 
 def buttons_of(replies: List[dict]) -> List[dict]:

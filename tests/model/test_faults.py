@@ -25,7 +25,7 @@ import psycopg2
 import pytest
 
 from bot.content import load_content
-from scripts.run_stack import stack_commands, stack_environment
+from scripts.run_stack import DEFAULT_RASA_WORKERS, stack_commands, stack_environment
 from tests.model.conftest import ROOT, free_port
 from tests.pg_cluster import PrivateCluster
 
@@ -40,7 +40,7 @@ class Processes:
     def __init__(self, model: Path, var_dir: Path, database_url: str) -> None:
         self.args = argparse.Namespace(
             host="127.0.0.1", web_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
-            allowed_origin=None, var_dir=var_dir,
+            allowed_origin=None, var_dir=var_dir, rasa_workers=DEFAULT_RASA_WORKERS,
         )
         self.env = {**stack_environment(self.args, var_dir), "VARDVAGEN_DATABASE_URL": database_url}
         self.commands = stack_commands(self.args, model)

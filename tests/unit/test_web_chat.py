@@ -152,3 +152,16 @@ def test_rasa_accepts_the_socket_only_from_configured_sites(monkeypatch):
     monkeypatch.setenv("VARDVAGEN_ALLOWED_ORIGINS", "https://www.kommun.example/, https://chatt.kommun.example")
     assert allowed_origins(parse_args([])) == ["https://www.kommun.example", "https://chatt.kommun.example"]
     assert allowed_origins(parse_args(["--allowed-origin", "https://a.example"])) == ["https://a.example"]
+
+
+async def test_config_tells_the_chat_how_its_socket_may_reach_rasa(aiohttp_client, settings, monkeypatch):
+    config = await (await (await aiohttp_client(create_app(settings))).get("/chat/config.json")).json()
+    assert config["socket_transports"] == ["polling", "websocket"]
+    # `make run` with several Rasa workers: a WebSocket stays in the worker that took it.
+    monkeypatch.setenv("VARDVAGEN_SOCKET_TRANSPORTS", "websocket")
+    websocket_only = Settings(**{**settings.__dict__, "socket_transports": Settings.from_env().socket_transports})
+    config = await (await (await aiohttp_client(create_app(websocket_only))).get("/chat/config.json")).json()
+    assert config["socket_transports"] == ["websocket"]
+    monkeypatch.setenv("VARDVAGEN_SOCKET_TRANSPORTS", "carrier-pigeon")
+    with pytest.raises(ValueError, match="carrier-pigeon"):
+        Settings.from_env()
