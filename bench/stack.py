@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
 from scripts.run_production import drop_databases
+from scripts.run_stack import DEFAULT_RASA_WORKERS
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
@@ -33,6 +34,15 @@ def wait_for_text(path: Path, text: str, process: subprocess.Popen, timeout: flo
     while text not in path.read_text(encoding="utf-8", errors="replace"):
         if process.poll() is not None or time.monotonic() - started > timeout:
             raise RuntimeError(f"did not start; see {path}")
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
+def wait_for_count(path: Path, text: str, count: int, process: subprocess.Popen, timeout: float) -> float:
+    started = time.monotonic()
+    while path.read_text(encoding="utf-8", errors="replace").count(text) < count:
+        if process.poll() is not None or time.monotonic() - started > timeout:
+            raise RuntimeError(f"{count} times {text!r} did not appear; see {path}")
         time.sleep(0.2)
     return time.monotonic() - started
 
@@ -56,13 +66,24 @@ def children(pid: int) -> List[int]:
         if not entry.name.isdigit():
             continue
         try:
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            parent = parent_of(int(entry.name))
         except (OSError, IndexError, ValueError):
             continue
         if parent == pid:
             found.append(int(entry.name))
             found += children(int(entry.name))
     return found
+
+
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def pss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def rss_mb(pid: int) -> float:
@@ -82,17 +103,29 @@ class Stack:
         self.rasa_url = rasa_url
         self.startup_seconds = startup_seconds
         self.log = log
+        # Until every Rasa worker has loaded the model (the first one answers before that).
+        self.all_workers_seconds = startup_seconds
 
     def memory(self) -> Dict[str, float]:
-        """RSS in MB of each process of the stack, by a short name."""
+        """RSS in MB of each process of the stack, by a short name. Rasa's Sanic
+        workers are forked from its main process and share the pages of what it
+        had loaded, so RSS counts those pages in each of them; "PSS all" (from
+        smaps_rollup) splits shared pages between the processes and adds up to
+        the stack's real memory."""
         result: Dict[str, float] = {}
-        for pid in [self.process.pid, *children(self.process.pid)]:
+        pids = [self.process.pid, *children(self.process.pid)]
+        total_pss = 0.0
+        for pid in pids:
             try:
                 line = command_line(pid)
                 name = short_name(line, pid)
+                if name == "rasa" and short_name(command_line(parent_of(pid)), 0) == "rasa":
+                    name = "rasa worker"
                 result[name if name not in result else f"{name} ({pid})"] = round(rss_mb(pid))
+                total_pss += pss_mb(pid)
             except OSError:
                 continue
+        result["PSS all"] = round(total_pss)
         return result
 
 
@@ -133,7 +166,11 @@ def project_stack(var_dir: Path, model: Optional[Path] = None) -> Iterator[Stack
     for flag, port in ports.items():
         command += [flag, str(port)]
     var_dir.mkdir(parents=True, exist_ok=True)
-    with runner(command, var_dir / "stack.log", "Vårdvägen is running", f"http://127.0.0.1:{ports['--rasa-port']}") as stack:
+    log = var_dir / "stack.log"
+    with runner(command, log, "Vårdvägen is running", f"http://127.0.0.1:{ports['--rasa-port']}") as stack:
+        workers = int(ENV.get("VARDVAGEN_RASA_WORKERS", DEFAULT_RASA_WORKERS))
+        stack.all_workers_seconds = stack.startup_seconds + wait_for_count(
+            log, "Rasa server is up and running", workers, stack.process, 300)
         yield stack
 
 
