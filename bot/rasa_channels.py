@@ -121,6 +121,15 @@ class RedactingRestInput(RestInput):
                 return None
             return response.json([{"recipient_id": "", "text": refusal_text(refusal)}], status=400)
 
+        if several_workers():
+            @blueprint.middleware("response")
+            async def close_connection(request: Request, _response: response.HTTPResponse) -> None:
+                # Rasa's workers take connections from one shared socket, and a worker that
+                # is busy takes none. A kept-alive connection would tie a client (the bot
+                # service's relay, a proxy) to one worker, busy or not; closed after each
+                # answer, the next message goes to a worker that is free.
+                request.stream.keep_alive = False
+
         return blueprint
 
     def get_metadata(self, request: Request) -> Optional[Dict[str, Any]]:
@@ -129,6 +138,14 @@ class RedactingRestInput(RestInput):
 
     def _extract_input_channel(self, request: Request) -> str:
         return self.name()
+
+
+def several_workers() -> bool:
+    """Rasa runs several Sanic worker processes (SANIC_WORKERS, set by `make run`)."""
+    try:
+        return int(os.environ.get("SANIC_WORKERS", "1")) > 1
+    except ValueError:
+        return False
 
 
 def allowed_origins() -> List[str]:

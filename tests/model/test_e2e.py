@@ -145,6 +145,15 @@ async def test_rasa_runs_two_worker_processes_and_both_handle_messages(stack):
     assert all(ticks > 10 * (idle[pid] + 1) for pid, ticks in used.items()), (used, idle)
 
 
+async def test_rest_answers_close_the_connection_so_the_next_message_finds_a_free_worker(stack):
+    async with aiohttp.ClientSession() as session:
+        for _ in range(2):
+            async with session.post(f"{stack.rasa_url}/webhooks/rest/webhook",
+                                    json={"sender": sender(), "message": "hej"}) as response:
+                assert response.status == 200 and await response.json()
+                assert response.headers["Connection"] == "close"
+
+
 async def test_messages_of_one_conversation_sent_at_once_are_handled_one_after_the_other(stack):
     """Two workers must not change one conversation at the same time (bot/sqlite_lock_store.py):
     each message's turn is stored whole before the next one starts."""
