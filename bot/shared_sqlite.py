@@ -52,10 +52,11 @@ class SharedSQLite:
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
+                db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:  # a failed COMMIT leaves it open, and the next BEGIN would fail
+                    db.execute("ROLLBACK")
                 raise
-            db.execute("COMMIT")
 
     @contextmanager
     def statement(self) -> Iterator[sqlite3.Connection]:

@@ -16,10 +16,12 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections import deque
 from typing import Callable, Iterator, List, Union
 
 import pytest
 import redis
+from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LockError, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
@@ -281,3 +283,13 @@ def test_a_sqlite_file_that_cannot_be_made_fails_at_start_up(tmp_path):
         SQLiteLockStore(db=str(tmp_path / "a-file" / "shared.db"))
     with pytest.raises(ValueError):
         SQLiteLockStore(endpoint_config=EndpointConfig(type="bot.sqlite_lock_store.SQLiteLockStore"))
+
+
+def test_a_failed_sqlite_transaction_changes_nothing_and_the_next_one_works(tmp_path):
+    lock_store = SQLiteLockStore(db=str(tmp_path / "shared.db"))
+    kept = lock_store.issue_ticket("kept", 30)
+    broken = TicketLock("kept", deque([Ticket(None, time.time() + 30)]))  # NOT NULL fails after the DELETE
+    with pytest.raises(sqlite3.IntegrityError):
+        lock_store.save_lock(broken)
+    assert [t.number for t in lock_store.get_lock("kept").tickets] == [kept], "rolled back"
+    assert lock_store.issue_ticket("kept", 30) == kept + 1
