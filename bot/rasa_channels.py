@@ -11,7 +11,9 @@ Rasa process.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import signal
 from functools import lru_cache
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -104,11 +106,32 @@ def close_session_at_stop(blueprint: Any) -> None:
         await close_shared_session()
 
 
+def stop_while_loading(blueprint: Any) -> None:
+    """Let a Sanic worker that is still loading the model stop on SIGTERM.
+
+    Sanic 21.12 forks its workers after setting the main process's SIGTERM
+    handler, which only passes the signal on to the workers started before.
+    A worker keeps that handler until it starts serving, after Rasa's
+    before_server_start listener has loaded the model. A worker told to stop
+    while loading went on and never stopped, and the main process waited for
+    it for ever. This listener runs before Rasa's (blueprints are registered
+    first): a worker then ends at once on SIGTERM while it loads, and Sanic
+    puts its graceful handler in place once it serves. SIGINT is the main
+    process's to handle, as Sanic sets it for serving workers."""
+
+    @blueprint.listener("before_server_start")
+    async def default_signals_in_a_worker(app: Any, loop: Any) -> None:
+        if multiprocessing.parent_process() is not None:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class RedactingRestInput(RestInput):
     def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[override]
         install_rasa_fixes()
         blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
         close_session_at_stop(blueprint)
+        stop_while_loading(blueprint)
 
         @blueprint.middleware("request")
         async def refuse_malformed(request: Request) -> Optional[response.HTTPResponse]:
@@ -159,6 +182,7 @@ class RedactingSocketIOInput(SocketIOInput):
         install_rasa_fixes()
         blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
         close_session_at_stop(blueprint)
+        stop_while_loading(blueprint)
         origins = allowed_origins()
         if origins:
             # Rasa turns the socket's own Origin check off (cors_allowed_origins=[]) and

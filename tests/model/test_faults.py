@@ -12,6 +12,8 @@ server that can be stopped without touching the machine's shared one.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import subprocess
 import tempfile
 import time
@@ -179,3 +181,47 @@ async def test_rasa_restarted_mid_walk_through_resumes_from_the_tracker_store(pa
     # The walk-through goes on where it was: the answer fills the question asked before the restart.
     replies = await say(parts, who, '/inform{"education": "grundskola"}')
     assert PHRASES["ask_experience"] in said(replies)
+
+
+def test_rasa_told_to_stop_while_its_workers_load_the_model_stops(model: Path, tmp_path):
+    """SIGTERM while the forked workers still load the model: every Rasa process ends."""
+    processes = Processes(model, tmp_path, "sqlite:///" + str(tmp_path / "service.db"))
+    command, _ = processes.commands["rasa"]
+    rasa = subprocess.Popen(command, cwd=ROOT, env=processes.env, stdout=processes.log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers := child_pids(rasa.pid)) < DEFAULT_RASA_WORKERS:
+            assert rasa.poll() is None and time.monotonic() < deadline, "Rasa did not start its workers"
+            time.sleep(0.2)
+        assert not port_answers(processes.rasa_url), "the workers should still be loading"
+        rasa.terminate()
+        assert rasa.wait(timeout=30) == 0
+        time.sleep(1)
+        assert [pid for pid in workers if Path(f"/proc/{pid}").exists()] == []
+    finally:
+        for pid in [rasa.pid, *child_pids(rasa.pid)]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        rasa.wait()
+        processes.log.close()
+
+
+def child_pids(parent: int) -> List[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def port_answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1):
+            return True
+    except (urllib.error.URLError, OSError):
+        return False
