@@ -5,6 +5,7 @@ import re
 import signal
 import socket
 import sqlite3
+import time
 import uuid
 from pathlib import Path
 from typing import Awaitable, List
@@ -134,6 +135,11 @@ def cpu_ticks(pid: int) -> int:
 async def test_rasa_runs_two_worker_processes_and_both_handle_messages(stack):
     workers = rasa_workers(stack)
     assert len(workers) == DEFAULT_RASA_WORKERS == 2, workers
+    # The first worker answers before the second has loaded the model; loading is not handling.
+    deadline = time.monotonic() + 120
+    while stack.output.read_text(encoding="utf-8").count("Rasa server is up and running") < len(workers):
+        assert time.monotonic() < deadline, "a Rasa worker did not load the model"
+        await asyncio.sleep(0.5)
     await asyncio.sleep(2)
     idle = {pid: cpu_ticks(pid) for pid in workers}
     await asyncio.sleep(2)
