@@ -75,6 +75,18 @@ def children(pid: int) -> List[int]:
     return found
 
 
+def rasa_workers(pid: int) -> List[int]:
+    """Rasa's Sanic worker processes below `pid`: Rasa processes whose parent is Rasa."""
+    found = []
+    for child in children(pid):
+        try:
+            if short_name(command_line(child), child) == short_name(command_line(parent_of(child)), 0) == "rasa":
+                found.append(child)
+        except OSError:  # it ended meanwhile
+            continue
+    return found
+
+
 def parent_of(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
@@ -113,14 +125,11 @@ class Stack:
         smaps_rollup) splits shared pages between the processes and adds up to
         the stack's real memory."""
         result: Dict[str, float] = {}
-        pids = [self.process.pid, *children(self.process.pid)]
+        workers = rasa_workers(self.process.pid)
         total_pss = 0.0
-        for pid in pids:
+        for pid in [self.process.pid, *children(self.process.pid)]:
             try:
-                line = command_line(pid)
-                name = short_name(line, pid)
-                if name == "rasa" and short_name(command_line(parent_of(pid)), 0) == "rasa":
-                    name = "rasa worker"
+                name = "rasa worker" if pid in workers else short_name(command_line(pid), pid)
                 result[name if name not in result else f"{name} ({pid})"] = round(rss_mb(pid))
                 total_pss += pss_mb(pid)
             except OSError:
@@ -138,7 +147,8 @@ def short_name(line: str, pid: int) -> str:
         return "runner"
     if "rasa run" in line or line.endswith("rasa") or "/rasa " in line:
         return "rasa"
-    return f"{line.split()[0].rsplit('/', 1)[-1]} ({pid})"
+    words = line.split()
+    return f"{words[0].rsplit('/', 1)[-1] if words else 'kernel thread'} ({pid})"
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from typing import Awaitable, List
 
 import aiohttp
 
+from bench.stack import rasa_workers
 from bot.content import load_content
 from scripts.run_stack import DEFAULT_RASA_WORKERS
 
@@ -93,32 +94,6 @@ async def test_conversation_is_kept_in_the_sqlite_tracker_store(stack):
     assert ("user",) in rows and ("bot",) in rows
 
 
-def rasa_workers(stack) -> List[int]:
-    """Process ids of Rasa's Sanic workers: `rasa run` processes whose parent is `rasa run`."""
-    def parent_and_command(pid: int):
-        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(stat[1]), Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                found[int(entry.name)] = parent_and_command(int(entry.name))
-            except (OSError, IndexError):
-                continue
-
-    def in_stack(pid: int) -> bool:
-        while pid in found:
-            if pid == stack.process.pid:
-                return True
-            pid = found[pid][0]
-        return False
-
-    return [pid for pid, (parent, command) in found.items()
-            if " run " in command and "rasa" in command and parent in found and " run " in found[parent][1]
-            and "rasa" in found[parent][1] and in_stack(pid)]
-
-
 async def staggered(number: int, message: Awaitable[List[dict]]) -> List[dict]:
     """Send a message 20 ms after the one before, each on a connection of its own. Sent
     all at once, one worker would accept every connection; a worker that is busy with
@@ -133,7 +108,7 @@ def cpu_ticks(pid: int) -> int:
 
 
 async def test_rasa_runs_two_worker_processes_and_both_handle_messages(stack):
-    workers = rasa_workers(stack)
+    workers = rasa_workers(stack.process.pid)
     assert len(workers) == DEFAULT_RASA_WORKERS == 2, workers
     # The first worker answers before the second has loaded the model; loading is not handling.
     deadline = time.monotonic() + 120

@@ -26,6 +26,7 @@ import aiohttp
 import psycopg2
 import pytest
 
+from bench.stack import children, command_line, rasa_workers
 from bot.content import load_content
 from scripts.run_stack import DEFAULT_RASA_WORKERS, stack_commands, stack_environment
 from tests.model.conftest import ROOT, free_port
@@ -188,9 +189,10 @@ def test_rasa_told_to_stop_while_its_workers_load_the_model_stops(model: Path, t
     processes = Processes(model, tmp_path, "sqlite:///" + str(tmp_path / "service.db"))
     command, _ = processes.commands["rasa"]
     rasa = subprocess.Popen(command, cwd=ROOT, env=processes.env, stdout=processes.log, stderr=subprocess.STDOUT)
+    workers: List[int] = []
     try:
         deadline = time.monotonic() + 120
-        while len(workers := child_pids(rasa.pid)) < DEFAULT_RASA_WORKERS:
+        while len(workers := rasa_workers(rasa.pid)) < DEFAULT_RASA_WORKERS:
             assert rasa.poll() is None and time.monotonic() < deadline, "Rasa did not start its workers"
             time.sleep(0.2)
         assert not port_answers(processes.rasa_url), "the workers should still be loading"
@@ -199,24 +201,15 @@ def test_rasa_told_to_stop_while_its_workers_load_the_model_stops(model: Path, t
         time.sleep(1)
         assert [pid for pid in workers if Path(f"/proc/{pid}").exists()] == []
     finally:
-        for pid in [rasa.pid, *child_pids(rasa.pid)]:
+        for pid in {*workers, *children(rasa.pid)}:  # whatever is still Rasa
             try:
-                os.kill(pid, signal.SIGKILL)
+                if "rasa" in command_line(pid):
+                    os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+        rasa.kill()
         rasa.wait()
         processes.log.close()
-
-
-def child_pids(parent: int) -> List[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
-                found.append(int(entry.name))
-        except (OSError, IndexError, ValueError):
-            continue
-    return found
 
 
 def port_answers(url: str) -> bool:
