@@ -108,6 +108,12 @@ return #left
 """
 
 
+# Time between two looks at a conversation held by another message. Rasa's callers
+# pass none, and Rasa's default of 1 s made a person's second message wait up to a
+# second after the first was answered. A look is one Redis call or SQLite read.
+WAIT_SECONDS = 0.05
+
+
 class TicketSteps:
     """Rasa's LockStore.lock from three atomic steps a store provides:
     `issue_ticket`, `now_serving` (-1 when the conversation has no ticket) and
@@ -124,7 +130,7 @@ class TicketSteps:
 
     @asynccontextmanager
     async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
+                   wait_time_in_seconds: float = WAIT_SECONDS) -> AsyncGenerator[TicketLock, None]:
         """As Rasa's LockStore.lock: wait for this message's ticket, then hold it.
 
         Yields a TicketLock with this message's ticket (Rasa's callers do not

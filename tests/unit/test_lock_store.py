@@ -293,3 +293,23 @@ def test_a_failed_sqlite_transaction_changes_nothing_and_the_next_one_works(tmp_
         lock_store.save_lock(broken)
     assert [t.number for t in lock_store.get_lock("kept").tickets] == [kept], "rolled back"
     assert lock_store.issue_ticket("kept", 30) == kept + 1
+
+
+async def test_a_waiting_message_gets_in_soon_after_the_one_before_is_done(new_store):
+    """Rasa calls lock() without a wait time; with Rasa's 1 s the second message waited up to a second."""
+    holder, waiter = new_store(), new_store()
+    released: List[float] = []
+    entered: List[float] = []
+
+    async def first() -> None:
+        async with holder.lock("quick"):
+            await asyncio.sleep(0.2)
+        released.append(time.monotonic())
+
+    async def second() -> None:
+        await asyncio.sleep(0.05)
+        async with waiter.lock("quick"):
+            entered.append(time.monotonic())
+
+    await asyncio.gather(first(), second())
+    assert entered[0] - released[0] < 0.3
