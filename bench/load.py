@@ -167,7 +167,8 @@ def measure(stack_cm, conversations, levels: List[int], seconds: float, tag: str
                   f"p95 {row['p95_ms']} ms, errors {row['errors']}, failed actions {row['action_failures']}, "
                   f"bookings not confirmed {row['bookings_not_confirmed']}", flush=True)
             rows.append(row)
-        return {"startup_seconds": round(stack.startup_seconds, 1), "memory_mb_after": stack.memory(), "levels": rows}
+        return {"startup_seconds": round(stack.startup_seconds, 1), "memory_mb_after": stack.memory(),
+                "pss_total_mb_after": stack.pss_total_mb(), "levels": rows}
 
 
 def main() -> int:

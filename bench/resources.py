@@ -43,7 +43,8 @@ def starts(count: int) -> List[Dict]:
             with project_stack(Path(var)) as stack:
                 asyncio.run(a_few_messages(stack.rasa_url))
                 rows.append({"startup_seconds": round(stack.startup_seconds, 1),
-                             "all_workers_seconds": round(stack.all_workers_seconds, 1), "rss_mb": stack.memory()})
+                             "all_workers_seconds": round(stack.all_workers_seconds, 1), "rss_mb": stack.memory(),
+                             "pss_total_mb": stack.pss_total_mb()})
         print(f"  start {number + 1}: {rows[-1]['startup_seconds']} s (every Rasa worker: "
               f"{rows[-1]['all_workers_seconds']} s), RSS {rows[-1]['rss_mb']}", flush=True)
     return rows
@@ -84,6 +85,7 @@ def main() -> int:
     print(f"{'start-up s, every Rasa worker':<40}" + "  ".join(str(r["all_workers_seconds"]) for r in results["starts"]))
     for name in sorted({n for r in results["starts"] for n in r["rss_mb"]}):
         print(f"{'RSS MB ' + name:<40}" + "  ".join(str(r["rss_mb"].get(name, "-")) for r in results["starts"]))
+    print(f"{'PSS MB, all processes':<40}" + "  ".join(str(r["pss_total_mb"]) for r in results["starts"]))
     if "training" in results:
         print(f"full training: {results['training']['full_training_seconds']} s, model {results['training']['model_mb']} MB")
     print(f"\nWritten to {(OUT / 'resources.json').relative_to(ROOT)}")

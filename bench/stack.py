@@ -119,23 +119,32 @@ class Stack:
         self.all_workers_seconds = startup_seconds
 
     def memory(self) -> Dict[str, float]:
-        """RSS in MB of each process of the stack, by a short name. Rasa's Sanic
-        workers are forked from its main process and share the pages of what it
-        had loaded, so RSS counts those pages in each of them; "PSS all" (from
-        smaps_rollup) splits shared pages between the processes and adds up to
-        the stack's real memory."""
+        """RSS in MB of each process of the stack, by a short name (Rasa's Sanic
+        workers numbered in the order of their process ids)."""
         result: Dict[str, float] = {}
-        workers = rasa_workers(self.process.pid)
-        total_pss = 0.0
-        for pid in [self.process.pid, *children(self.process.pid)]:
+        workers = sorted(rasa_workers(self.process.pid))
+        for pid in self.pids():
             try:
-                name = "rasa worker" if pid in workers else short_name(command_line(pid), pid)
+                name = f"rasa worker {workers.index(pid) + 1}" if pid in workers else short_name(command_line(pid), pid)
                 result[name if name not in result else f"{name} ({pid})"] = round(rss_mb(pid))
-                total_pss += pss_mb(pid)
             except OSError:
                 continue
-        result["PSS all"] = round(total_pss)
         return result
+
+    def pss_total_mb(self) -> float:
+        """The stack's real memory. Rasa's workers are forked from its main process and
+        share the pages it had loaded, so RSS counts those pages in each of them; PSS
+        (smaps_rollup) splits shared pages between the processes that share them."""
+        total = 0.0
+        for pid in self.pids():
+            try:
+                total += pss_mb(pid)
+            except OSError:
+                continue
+        return round(total)
+
+    def pids(self) -> List[int]:
+        return [self.process.pid, *children(self.process.pid)]
 
 
 def short_name(line: str, pid: int) -> str:
