@@ -68,7 +68,9 @@ class ValidateCancelForm(FormValidationAction):
             dispatcher.utter_message(text=phrase("contact_invalid"))
             return {"booking_contact": None}
         try:
-            booking = await get_client().find_booking(tracker.get_slot("booking_reference"), contact)
+            booking = await get_client().find_booking(
+                tracker.get_slot("booking_reference"), contact, conversation=tracker.sender_id
+            )
         except ServiceUnavailable as error:
             service_down(dispatcher, error=error)
             return {"booking_contact": None}
@@ -92,7 +94,7 @@ class ActionCancelBooking(Action):
             return done
         try:
             cancelled = await get_client().cancel_booking(
-                tracker.get_slot("booking_reference"), tracker.get_slot("booking_contact")
+                tracker.get_slot("booking_reference"), tracker.get_slot("booking_contact"), conversation=tracker.sender_id
             )
         except ServiceUnavailable as error:
             service_down(dispatcher, error=error)

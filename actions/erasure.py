@@ -99,7 +99,7 @@ class ActionEraseMyData(Action):
         if reference and reference != NO_CODE:
             request.update(reference=reference, contact=tracker.get_slot("erase_contact"))
         try:
-            status, answer = await get_client().request("POST", "/api/erasure", json=request)
+            status, answer = await get_client().erase(request, conversation=tracker.sender_id)
         except ServiceUnavailable as error:
             service_down(dispatcher, "erase_service_down", error)
             return reset(*FORM_SLOTS)

@@ -72,7 +72,7 @@ class ActionStartFollowup(Action):
             dispatcher.utter_message(text=phrase("followup_without_link"), buttons=menu_buttons())
             return []
         try:
-            link = await get_client().get_followup(code)
+            link = await get_client().get_followup(code, conversation=tracker.sender_id)
         except ServiceUnavailable as error:
             service_down(dispatcher, "handoff_service_down", error)
             return []

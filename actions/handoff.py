@@ -198,7 +198,7 @@ class ActionShowAnswer(Action):
         if not code:
             return done
         try:
-            ticket = await get_client().get_ticket(code)
+            ticket = await get_client().get_ticket(code, conversation=tracker.sender_id)
         except ServiceUnavailable as error:
             service_down(dispatcher, "handoff_service_down", error)
             return done

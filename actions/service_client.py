@@ -2,11 +2,17 @@
 
 One aiohttp ClientSession is shared by all actions for the life of the
 action server (created on first use, never at import), with timeouts.
+
+Code lookups name the conversation they are made for, with the actions token
+(VARDVAGEN_ACTIONS_TOKEN) that the bot service shares with the action server:
+the service then limits failed lookups per conversation, not per the action
+server's address, which every chat user shares (bot/security.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -14,6 +20,14 @@ import aiohttp
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 TIMEOUT = aiohttp.ClientTimeout(total=5, connect=2)
+# The bot service reads these (bot/security.py, lookup_buckets).
+ACTIONS_TOKEN_HEADER = "X-Vardvagen-Actions-Token"
+CONVERSATION_HEADER = "X-Vardvagen-Conversation"
+
+
+def conversation_key(sender_id: str) -> str:
+    """How a lookup names its conversation: a hash, so no sender id leaves the action server."""
+    return hashlib.sha256(sender_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 class ServiceUnavailable(Exception):
@@ -25,9 +39,12 @@ class TooManyTries(ServiceUnavailable):
 
 
 class ServiceClient:
-    def __init__(self, base_url: Optional[str] = None, timeout: aiohttp.ClientTimeout = TIMEOUT) -> None:
+    def __init__(
+        self, base_url: Optional[str] = None, timeout: aiohttp.ClientTimeout = TIMEOUT, token: Optional[str] = None
+    ) -> None:
         self.base_url = (base_url or os.environ.get("VARDVAGEN_SERVICE_URL", DEFAULT_URL)).rstrip("/")
         self._timeout = timeout
+        self._token = token if token is not None else os.environ.get("VARDVAGEN_ACTIONS_TOKEN") or None
         self._session: Optional[aiohttp.ClientSession] = None
 
     def _get_session(self) -> aiohttp.ClientSession:
@@ -51,6 +68,12 @@ class ServiceClient:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             raise ServiceUnavailable(f"{method} {path}: {error!r}") from error
 
+    def _for(self, conversation: Optional[str]) -> Dict[str, str]:
+        """Headers that make a code lookup count against this conversation only."""
+        if not (self._token and conversation):
+            return {}
+        return {ACTIONS_TOKEN_HEADER: self._token, CONVERSATION_HEADER: conversation_key(conversation)}
+
     async def health(self) -> Dict[str, Any]:
         return (await self.request("GET", "/health"))[1]
 
@@ -70,12 +93,16 @@ class ServiceClient:
     async def book(self, booking: Dict[str, Any], idempotency_key: str) -> Tuple[int, Dict[str, Any]]:
         return await self.request("POST", "/api/bookings", json=booking, headers={"Idempotency-Key": idempotency_key})
 
-    async def find_booking(self, reference: str, contact: str) -> Optional[Dict[str, Any]]:
-        status, data = await self.request("GET", f"/api/bookings/{reference}", params={"contact": contact})
+    async def find_booking(self, reference: str, contact: str, conversation: Optional[str] = None) -> Optional[Dict[str, Any]]:
+        status, data = await self.request(
+            "GET", f"/api/bookings/{reference}", params={"contact": contact}, headers=self._for(conversation)
+        )
         return data if status == 200 else None
 
-    async def cancel_booking(self, reference: str, contact: str) -> bool:
-        status, _ = await self.request("DELETE", f"/api/bookings/{reference}", params={"contact": contact})
+    async def cancel_booking(self, reference: str, contact: str, conversation: Optional[str] = None) -> bool:
+        status, _ = await self.request(
+            "DELETE", f"/api/bookings/{reference}", params={"contact": contact}, headers=self._for(conversation)
+        )
         return status == 204
 
     async def register_interest(self, interest: Dict[str, Any], idempotency_key: str) -> Tuple[int, Dict[str, Any]]:
@@ -84,13 +111,16 @@ class ServiceClient:
     async def create_ticket(self, ticket: Dict[str, Any], idempotency_key: str) -> Tuple[int, Dict[str, Any]]:
         return await self.request("POST", "/api/tickets", json=ticket, headers={"Idempotency-Key": idempotency_key})
 
-    async def get_ticket(self, reference: str) -> Optional[Dict[str, Any]]:
-        status, data = await self.request("GET", f"/api/tickets/{reference}")
+    async def get_ticket(self, reference: str, conversation: Optional[str] = None) -> Optional[Dict[str, Any]]:
+        status, data = await self.request("GET", f"/api/tickets/{reference}", headers=self._for(conversation))
         return data if status == 200 else None
 
-    async def get_followup(self, code: str) -> Optional[Dict[str, Any]]:
-        status, data = await self.request("GET", f"/api/followups/{code}")
+    async def get_followup(self, code: str, conversation: Optional[str] = None) -> Optional[Dict[str, Any]]:
+        status, data = await self.request("GET", f"/api/followups/{code}", headers=self._for(conversation))
         return data if status == 200 else None
+
+    async def erase(self, request: Dict[str, Any], conversation: Optional[str] = None) -> Tuple[int, Dict[str, Any]]:
+        return await self.request("POST", "/api/erasure", json=request, headers=self._for(conversation))
 
     async def close(self) -> None:
         if self._session is not None:

@@ -11,11 +11,15 @@
   and an unexpected error is logged, not shown.
 - Rate limits (token buckets per client address and per key) for looking
   up reference codes, the chat relay, the chat's answer polling and logins.
+  The action server looks codes up for every chat user from one address;
+  with the shared actions token it names the conversation, so one guesser in
+  the chat does not block everybody else's lookups (lookup_key).
 """
 
 from __future__ import annotations
 
 import functools
+import hmac
 import ipaddress
 import logging
 import re
@@ -199,6 +203,9 @@ class Limits:
 
     # Reference-code lookups that find nothing, per client: guessing codes.
     lookup_misses: TokenBucket
+    # The same for all chat conversations together (the action server's lookups):
+    # a guesser who starts a new conversation for every ten guesses is still slowed down.
+    chat_lookup_misses: TokenBucket
     # The chat relay, per sender and per client address.
     chat_sender: TokenBucket
     chat_client: TokenBucket
@@ -214,6 +221,7 @@ class Limits:
     def default(cls, enabled: bool = True, clock: Clock = time.monotonic) -> "Limits":
         return cls(
             lookup_misses=TokenBucket(10, 60, clock),
+            chat_lookup_misses=TokenBucket(CHAT_LOOKUP_MISSES_PER_MINUTE, 60, clock),
             chat_sender=TokenBucket(20, 20, clock),
             chat_client=TokenBucket(120, 60, clock),
             answers_conversation=TokenBucket(10, 60, clock),
@@ -225,6 +233,13 @@ class Limits:
 
 
 LIMITS = web.AppKey("rate_limits", Limits)
+# All chat conversations together; one conversation (or client address) has 10.
+CHAT_LOOKUP_MISSES_PER_MINUTE = 100
+# Sent by the action server with each code lookup it makes for a chat (actions/service_client.py,
+# which names the conversation by a hash of its sender id).
+ACTIONS_TOKEN_HEADER = "X-Vardvagen-Actions-Token"
+CONVERSATION_HEADER = "X-Vardvagen-Conversation"
+CONVERSATION_KEY = re.compile(r"[0-9a-f]{16,64}")
 
 
 def client_address(request: web.Request) -> str:
@@ -264,6 +279,36 @@ def spend(request: web.Request, *pairs: Tuple[TokenBucket, str]) -> None:
         bucket.take(key)
 
 
+def from_action_server(request: web.Request) -> bool:
+    """The request carries the actions token (VARDVAGEN_ACTIONS_TOKEN) that
+    only the action server has. Without a configured token nobody is."""
+    token = request.app[SETTINGS].actions_token
+    sent = request.headers.get(ACTIONS_TOKEN_HEADER, "")
+    return bool(token) and hmac.compare_digest(sent.encode(), token.encode())
+
+
+def lookup_buckets(request: web.Request) -> List[Tuple[TokenBucket, str]]:
+    """Whose failed lookups a request counts against.
+
+    A client's own address, as for everything else. The action server looks
+    codes up for every chat user, so its address alone would let one guesser
+    in the chat block the lookups of everybody chatting. When it proves itself
+    with the actions token and names the conversation (a hash of the sender
+    id), that conversation has its own 10 misses a minute, and all chat
+    conversations together have CHAT_LOOKUP_MISSES_PER_MINUTE. A conversation
+    header without the right token is ignored: it buys no fresh allowance."""
+    limits = request.app[LIMITS]
+    conversation = request.headers.get(CONVERSATION_HEADER, "")
+    if CONVERSATION_KEY.fullmatch(conversation) and from_action_server(request):
+        return [(limits.lookup_misses, f"chat:{conversation}"), (limits.chat_lookup_misses, "chat")]
+    return [(limits.lookup_misses, client_address(request))]
+
+
+def miss(buckets: Iterable[Tuple[TokenBucket, str]]) -> None:
+    for bucket, key in buckets:
+        bucket.take(key)
+
+
 def lookup_limited(handler: Handler) -> Handler:
     """A reference-code lookup: refused while this client has guessed wrong too often.
 
@@ -274,19 +319,19 @@ def lookup_limited(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def limited(request: web.Request) -> web.StreamResponse:
         limits = request.app[LIMITS]
-        key = client_address(request)
+        buckets = lookup_buckets(request)
         if limits.enabled:
-            wait = limits.lookup_misses.retry_after(key)
+            wait = max(bucket.retry_after(key) for bucket, key in buckets)
             if wait > 0:
                 raise TooManyRequests(request, wait)
         try:
             response = await handler(request)
         except web.HTTPException as error:
             if error.status == 404:
-                limits.lookup_misses.take(key)
+                miss(buckets)
             raise
         if response.status == 404:
-            limits.lookup_misses.take(key)
+            miss(buckets)
         return response
 
     return limited

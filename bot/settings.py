@@ -61,6 +61,10 @@ class Settings:
     trusted_proxies: Tuple[str, ...] = ()
     # Rate limits; VARDVAGEN_RATE_LIMITS=0 turns them off (load tests only).
     rate_limits: bool = True
+    # A secret shared with the action server (VARDVAGEN_ACTIONS_TOKEN): with it the
+    # action server's code lookups are limited per chat conversation, not per its
+    # own address (bot/security.py, lookup_buckets). `make run` makes one per start.
+    actions_token: Optional[str] = field(default=None, repr=False)
 
     @property
     def public_socket_url(self) -> str:
@@ -91,6 +95,7 @@ class Settings:
             embed_origins=origin_list(env.get("VARDVAGEN_EMBED_ORIGINS", "")),
             trusted_proxies=tuple(p.strip() for p in env.get("VARDVAGEN_TRUSTED_PROXIES", "").split(",") if p.strip()),
             rate_limits=env.get("VARDVAGEN_RATE_LIMITS", "1") != "0",
+            actions_token=env.get("VARDVAGEN_ACTIONS_TOKEN") or None,
         )
 
 

@@ -16,6 +16,7 @@ import getpass
 import json
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import subprocess
@@ -255,8 +256,11 @@ def services(args: argparse.Namespace, model: Path, var_dir: Path, nginx_conf: P
         "SQL_POOL_SIZE": os.environ.get("SQL_POOL_SIZE", "5"),
         "SQL_MAX_OVERFLOW": os.environ.get("SQL_MAX_OVERFLOW", "10"),
     }
+    # Shared by the bot web service and the action servers only; a new one every start.
+    actions_token = os.environ.get("VARDVAGEN_ACTIONS_TOKEN") or secrets.token_urlsafe(32)
     web_env = {
         **base,
+        "VARDVAGEN_ACTIONS_TOKEN": actions_token,
         "VARDVAGEN_HOST": host,
         "VARDVAGEN_PORT": str(args.web_port),
         "VARDVAGEN_DATABASE_URL": database_url(args.postgres, args.service_db),
@@ -266,7 +270,7 @@ def services(args: argparse.Namespace, model: Path, var_dir: Path, nginx_conf: P
         "VARDVAGEN_RASA_URL": internal,
         "VARDVAGEN_SOCKET_URL": os.environ.get("VARDVAGEN_SOCKET_URL", public),
     }
-    actions_env = {**base, "VARDVAGEN_SERVICE_URL": f"http://{host}:{args.web_port}"}
+    actions_env = {**base, "VARDVAGEN_SERVICE_URL": f"http://{host}:{args.web_port}", "VARDVAGEN_ACTIONS_TOKEN": actions_token}
     logs = var_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     result = [

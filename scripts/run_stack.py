@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -125,6 +126,8 @@ def stack_environment(args: argparse.Namespace, var_dir: Path) -> Dict[str, str]
         "VARDVAGEN_HOST": host,
         "VARDVAGEN_PORT": str(args.web_port),
         "VARDVAGEN_ALLOWED_ORIGINS": ",".join(origins),
+        # Proves the action server to the bot web service (per-conversation lookup limits); new every start.
+        "VARDVAGEN_ACTIONS_TOKEN": os.environ.get("VARDVAGEN_ACTIONS_TOKEN") or secrets.token_urlsafe(32),
     }
 
 

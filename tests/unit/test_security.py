@@ -2,6 +2,7 @@
 unguessable codes, and bad input answered with a clear Swedish 4xx."""
 
 import collections
+import dataclasses
 import json
 import math
 import re
@@ -16,7 +17,16 @@ from bot.booking import codes
 from bot.content import load_content
 from bot.keys import ACCOUNTS
 from bot.ratelimit import TokenBucket
-from bot.security import LIMITS, Limits, content_security_policy, socket_sources
+from actions.service_client import ServiceClient, TooManyTries, conversation_key
+from bot.security import (
+    ACTIONS_TOKEN_HEADER,
+    CHAT_LOOKUP_MISSES_PER_MINUTE,
+    CONVERSATION_HEADER,
+    LIMITS,
+    Limits,
+    content_security_policy,
+    socket_sources,
+)
 from bot.settings import Settings
 from bot.store import followups
 from tests.unit.dashboard_helpers import PASSWORD, csrf_of
@@ -352,6 +362,86 @@ async def test_the_real_address_behind_a_trusted_proxy(aiohttp_client, tmp_path,
     assert (await client.get(f"/api/tickets/{codes.new_code()}", headers={"X-Forwarded-For": "203.0.113.7"})).status == 429
     other = await client.get(f"/api/tickets/{codes.new_code()}", headers={"X-Forwarded-For": "203.0.113.8"})
     assert other.status == 404, "another client behind the same proxy is not limited"
+
+
+ACTIONS_TOKEN = "actions-token-for-the-test"
+
+
+@pytest.fixture
+async def with_actions_token(aiohttp_client, settings, clock):
+    app = create_app(dataclasses.replace(settings, actions_token=ACTIONS_TOKEN))
+    app[LIMITS] = Limits.default(clock=clock)
+    return await aiohttp_client(app)
+
+
+def as_action_server(sender_id: str, token: str = ACTIONS_TOKEN) -> dict:
+    return {ACTIONS_TOKEN_HEADER: token, CONVERSATION_HEADER: conversation_key(sender_id)}
+
+
+async def test_one_guesser_in_the_chat_does_not_block_the_lookups_of_other_chats(with_actions_token, clock):
+    client = with_actions_token
+    for _ in range(10):
+        response = await client.get(f"/api/tickets/{codes.new_code()}", headers=as_action_server("web-guesser"))
+        assert response.status == 404
+    await assert_too_many(await client.get(f"/api/tickets/{codes.new_code()}", headers=as_action_server("web-guesser")))
+    other = await client.get(f"/api/tickets/{codes.new_code()}", headers=as_action_server("web-someone-else"))
+    assert other.status == 404, "another conversation has its own allowance"
+    plain = await client.get(f"/api/tickets/{codes.new_code()}")
+    assert plain.status == 404, "the address's own allowance was not spent by the chat"
+    clock.now += 60
+    again = await client.get(f"/api/tickets/{codes.new_code()}", headers=as_action_server("web-guesser"))
+    assert again.status == 404, "allowed again after a minute"
+
+
+@pytest.mark.parametrize("token", ["", "wrong-token", ACTIONS_TOKEN + "x"])
+async def test_a_conversation_header_without_the_actions_token_buys_no_allowance(with_actions_token, token):
+    client = with_actions_token
+    statuses = [
+        (await client.get(f"/api/tickets/{codes.new_code()}", headers=as_action_server(f"web-fake{n}", token))).status
+        for n in range(11)
+    ]
+    assert statuses == [404] * 10 + [429], "counted against the address, whatever conversation it names"
+
+
+async def test_without_a_configured_token_nobody_is_the_action_server(client):
+    statuses = [
+        (await client.get(f"/api/tickets/{codes.new_code()}", headers=as_action_server(f"web-n{n}"))).status
+        for n in range(11)
+    ]
+    assert statuses == [404] * 10 + [429]
+
+
+async def test_all_chat_conversations_together_are_limited_too(with_actions_token):
+    client = with_actions_token
+    per_conversation = 10
+    conversations = CHAT_LOOKUP_MISSES_PER_MINUTE // per_conversation
+    for n in range(conversations):
+        for _ in range(per_conversation):
+            response = await client.get(f"/api/tickets/{codes.new_code()}", headers=as_action_server(f"web-rotating{n}"))
+            assert response.status == 404
+    await assert_too_many(await client.get(f"/api/tickets/{codes.new_code()}", headers=as_action_server("web-fresh")))
+
+
+async def test_the_action_server_names_the_conversation_of_each_lookup(with_actions_token):
+    """Through the actions' real client: a guesser's lookups are refused, another chat's still answer."""
+    service = ServiceClient(base_url=str(with_actions_token.make_url("")), token=ACTIONS_TOKEN)
+    try:
+        for _ in range(10):
+            assert await service.find_booking(codes.new_code(), "0701234567", conversation="web-guesser") is None
+        with pytest.raises(TooManyTries):
+            await service.get_ticket(codes.new_code(), conversation="web-guesser")
+        assert await service.get_followup(secrets.token_urlsafe(12), conversation="web-other") is None
+        assert await service.cancel_booking(codes.new_code(), "0701234567", conversation="web-other") is False
+        status, _ = await service.erase({"reference": codes.new_code(), "contact": "0701234567"}, conversation="web-other")
+        assert status == 404
+    finally:
+        await service.close()
+
+
+def test_no_sender_id_leaves_the_action_server():
+    key = conversation_key("web-3f2a9c1e")
+    assert "3f2a9c1e" not in key and len(key) == 32 and key == conversation_key("web-3f2a9c1e")
+    assert key != conversation_key("web-3f2a9c1f")
 
 
 # ---- reference codes ------------------------------------------------------------
