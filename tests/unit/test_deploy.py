@@ -13,6 +13,39 @@ from scripts.run_production import nginx_config, parse_args, services, write_ngi
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 
+# Measured RSS in MiB (the README's "MB": kB / 1024, from /proc or ps), the
+# numbers the deployment is sized from. Defined here once; a request below
+# them fails the sizing tests.
+# One Rasa instance after the production test's load: README, "Production
+# profile" (943 MB, 2026-12-06) and "Targets of the measuring issue, honestly"
+# (945 MB; one process of `make run` 932-933 MB in "Resources"). The largest.
+# Each pod runs one Rasa process (no Sanic workers).
+RASA_RSS_MIB = 945
+# One action server: README, "Resources" (52-53 MB) and "Production profile" (54-55 MB).
+ACTIONS_RSS_MIB = 55
+# The bot web service: README, "Resources" (67 MB) and "Production profile" (81 MB).
+BOT_RSS_MIB = 81
+
+_UNITS = {
+    "": 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
+    "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40,
+}
+
+
+def mebibytes(quantity) -> float:
+    """A Kubernetes memory quantity ("1Gi", "1536Mi", "500M", 2**30) in MiB."""
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?", str(quantity).strip())
+    assert match, f"not a memory quantity: {quantity!r}"
+    return float(match.group(1)) * _UNITS[match.group(2) or ""] / 2**20
+
+
+def assert_sized(resources: dict, measured_mib: int, what: str) -> None:
+    request = mebibytes(resources["requests"]["memory"])
+    limit = mebibytes(resources["limits"]["memory"])
+    assert request >= measured_mib, f"{what}: memory request {request:g} Mi is below the measured {measured_mib} MiB"
+    assert limit > request, f"{what}: memory limit {limit:g} Mi is not above the request {request:g} Mi"
+    assert limit >= 1.25 * measured_mib, f"{what}: memory limit {limit:g} Mi leaves no headroom over {measured_mib} MiB"
+
 
 def documents(path: Path) -> list:
     return [doc for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")) if doc is not None]
@@ -68,11 +101,58 @@ def test_helm_values_for_rasa():
     assert endpoints["lockStore"]["key_prefix"].isalnum()
     channels = values["applicationSettings"]["credentials"]["additionalChannelCredentials"]
     assert set(channels) == set(documents(ROOT / "credentials.yml")[0])
-    assert values["resources"]["requests"]["memory"] and values["resources"]["limits"]["memory"]
     # A liveness probe must wait out TensorFlow's start-up.
     assert values["livenessProbe"]["initialDelaySeconds"] >= 180
     actions = documents(DEPLOY / "helm" / "actions-values.yaml")[0]
-    assert actions["replicaCount"] == 2 and actions["resources"]["limits"]["memory"]
+    assert actions["replicaCount"] == 2
+
+
+def test_helm_values_keep_rasas_http_api_off():
+    values = documents(DEPLOY / "helm" / "values.yaml")[0]
+    settings = values["applicationSettings"]
+    # Rasa's chart adds --enable-api to `rasa run` when enableAPI is true, and
+    # true is its default: the key must be there and false.
+    assert settings.get("enableAPI") is False
+    # Nothing else may switch it on: overridden or extra arguments, a command,
+    # or Rasa X mode (`rasa x` instead of `rasa run`).
+    for key in ("args", "extraArgs", "command"):
+        assert "--enable-api" not in [str(a) for a in values.get(key) or []], key
+    assert "--enable-api" not in yaml.safe_dump(values)
+    assert not (settings.get("rasaX") or {}).get("enabled")
+
+
+def test_rasa_pods_are_sized_from_the_measured_rss():
+    values = documents(DEPLOY / "helm" / "values.yaml")[0]
+    # One Rasa process per pod, as the measurement: no Sanic workers.
+    env = {e["name"]: e.get("value") for e in values.get("extraEnv") or []}
+    assert env.get("SANIC_WORKERS", "1") == "1"
+    assert_sized(values["resources"], RASA_RSS_MIB, "Rasa (deploy/helm/values.yaml)")
+
+
+def test_action_server_pods_are_sized_from_the_measured_rss():
+    actions = documents(DEPLOY / "helm" / "actions-values.yaml")[0]
+    assert_sized(actions["resources"], ACTIONS_RSS_MIB, "action server (deploy/helm/actions-values.yaml)")
+
+
+def test_bot_service_pods_are_sized_from_the_measured_rss():
+    deployment = next(
+        d for d in documents(DEPLOY / "k8s" / "bot.yaml")
+        if d["kind"] == "Deployment" and d["metadata"]["name"] == "vardvagen-bot"
+    )
+    container = next(c for c in deployment["spec"]["template"]["spec"]["containers"] if c["name"] == "bot")
+    assert_sized(container["resources"], BOT_RSS_MIB, "bot service (deploy/k8s/bot.yaml)")
+
+
+def test_memory_quantities_are_read_as_kubernetes_reads_them():
+    assert mebibytes("1Gi") == 1024 and mebibytes("1536Mi") == 1536 and mebibytes("192Mi") == 192
+    assert round(mebibytes("1G"), 1) == 953.7 and mebibytes(2**30) == 1024
+    # A request just under the measurement fails.
+    try:
+        assert_sized({"requests": {"memory": "944Mi"}, "limits": {"memory": "2Gi"}}, RASA_RSS_MIB, "probe")
+    except AssertionError:
+        pass
+    else:
+        raise AssertionError("a request below the measured RSS passed")
 
 
 def kinds(folder: Path) -> dict:
@@ -91,9 +171,8 @@ def test_kubernetes_manifests_for_the_bot_service():
     container = pod["containers"][0]
     for probe in ("readinessProbe", "livenessProbe"):
         assert container[probe]["httpGet"]["path"] == "/health"
-    assert container["resources"]["requests"]["memory"] and container["resources"]["limits"]["memory"]
     env = {e["name"]: e for e in container["env"]}
-    for name in ("VARDVAGEN_DATABASE_URL", "VARDVAGEN_TRACKER_URL", "VARDVAGEN_SMTP_PASSWORD"):
+    for name in ("VARDVAGEN_DATABASE_URL", "VARDVAGEN_TRACKER_URL", "VARDVAGEN_SMTP_PASSWORD", "VARDVAGEN_ACTIONS_TOKEN"):
         assert "secretKeyRef" in env[name]["valueFrom"], name
     assert any(v.get("configMap", {}).get("name") == "vardvagen-content" for v in pod["volumes"])
     labels = deployment["spec"]["template"]["metadata"]["labels"]
@@ -105,3 +184,35 @@ def test_kubernetes_manifests_for_the_bot_service():
     annotations = socket["metadata"]["annotations"]
     assert "nginx.ingress.kubernetes.io/upstream-hash-by" in annotations or "nginx.ingress.kubernetes.io/affinity" in annotations
     assert "NetworkPolicy" in found and "Job" in found
+
+
+def test_the_bot_service_and_the_action_servers_share_one_actions_token():
+    """The per-conversation lookup limit needs the same secret on both sides (bot/security.py)."""
+    deployment = next(
+        d for d in documents(DEPLOY / "k8s" / "bot.yaml")
+        if d["kind"] == "Deployment" and d["metadata"]["name"] == "vardvagen-bot"
+    )
+    bot_env = {e["name"]: e for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
+    actions_env = {e["name"]: e for e in documents(DEPLOY / "helm" / "actions-values.yaml")[0]["extraEnv"]}
+    bot_ref = bot_env["VARDVAGEN_ACTIONS_TOKEN"]["valueFrom"]["secretKeyRef"]
+    actions_ref = actions_env["VARDVAGEN_ACTIONS_TOKEN"]["valueFrom"]["secretKeyRef"]
+    assert (bot_ref["name"], bot_ref["key"]) == (actions_ref["name"], actions_ref["key"])
+    assert not bot_ref.get("optional") and not actions_ref.get("optional")
+    secret = next(d for d in documents(DEPLOY / "k8s" / "secret.example.yaml") if d["metadata"]["name"] == bot_ref["name"])
+    assert secret["stringData"][bot_ref["key"]] == "CHANGE-ME"
+
+
+def test_the_production_profile_gives_its_action_servers_and_bot_service_one_new_token(tmp_path, monkeypatch):
+    monkeypatch.delenv("VARDVAGEN_ACTIONS_TOKEN", raising=False)
+    args = parse_args(["--var-dir", str(tmp_path)])
+    conf = write_nginx_config(args, tmp_path / "nginx")
+
+    def tokens():
+        found = {s.name: s.env.get("VARDVAGEN_ACTIONS_TOKEN") for s in services(args, tmp_path / "m.tar.gz", tmp_path, conf)}
+        return {name: token for name, token in found.items() if name.startswith(("action server", "bot"))}, found
+
+    first, every = tokens()
+    assert set(first) == {"action server 1", "action server 2", "bot web service"}
+    assert len(set(first.values())) == 1 and len(next(iter(first.values()))) >= 32
+    assert all(token is None for name, token in every.items() if name not in first), "only they have it"
+    assert set(tokens()[0].values()) != set(first.values()), "a new token at every start"
