@@ -18,7 +18,7 @@ from actions.base import answer_from, bullets, button, content, lines, phrase
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, TooManyTries, get_client
 from actions.text_match import best_match
-from bot.contact import normalize_contact
+from actions.typed_values import contact_in, requested_contact
 from bot.swedish import parse_day
 
 FORM_SLOTS = ("meeting_type", "slot_choice", "first_name", "contact", "booking_confirmed")
@@ -158,8 +158,13 @@ class PersonFormValidation(FormValidationAction, ABC):
             dispatcher.utter_message(text=phrase("name_invalid"))
         return {"first_name": name}
 
+    async def extract_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        # Taken whatever NLU made of it: a number is no question (actions/typed_values.py).
+        contact = requested_contact(tracker, "contact")
+        return {"contact": contact} if contact else {}
+
     async def validate_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        contact = normalize_contact(str(value or ""))
+        contact = contact_in(str(value or ""))
         if contact is None:
             dispatcher.utter_message(text=phrase("contact_invalid"))
         return {"contact": contact}

@@ -12,9 +12,8 @@ from actions.base import button, content, phrase
 from actions.booking import reset, service_down
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, get_client
-from actions.typed_values import requested_code, requested_contact
+from actions.typed_values import contact_in, requested_code, requested_contact
 from bot.booking.codes import looks_like_code, normalize_code
-from bot.contact import normalize_contact
 
 FORM_SLOTS = ("booking_reference", "booking_contact", "cancel_confirmed", "cancel_label")
 
@@ -63,7 +62,7 @@ class ValidateCancelForm(FormValidationAction):
         return {"booking_reference": normalize_code(str(value))}
 
     async def validate_booking_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        contact = normalize_contact(str(value or ""))
+        contact = contact_in(str(value or ""))
         if contact is None:
             dispatcher.utter_message(text=phrase("contact_invalid"))
             return {"booking_contact": None}

@@ -14,9 +14,8 @@ from actions.base import answer_from, button, content, lines, phrase
 from actions.booking import reset, service_down
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, get_client
-from actions.typed_values import requested_code, requested_contact
+from actions.typed_values import contact_in, requested_code, requested_contact
 from bot.booking.codes import looks_like_code, normalize_code
-from bot.contact import normalize_contact
 
 NO_CODE = "none"
 FORM_SLOTS = ("erase_reference", "erase_contact", "erase_confirmed")
@@ -80,7 +79,7 @@ class ValidateEraseForm(FormValidationAction):
         return {"erase_reference": None}
 
     async def validate_erase_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        contact = normalize_contact(str(value or ""))
+        contact = contact_in(str(value or ""))
         if contact is None:
             dispatcher.utter_message(text=phrase("contact_invalid"))
         return {"erase_contact": contact}
