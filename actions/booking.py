@@ -193,7 +193,7 @@ class ValidateBookingForm(PersonFormValidation):
         day = parse_day(answer, local_today())
         if day is not None and day >= local_today():
             return {"slot_choice": None, "slots_from_day": day.isoformat(), "slots_after": None}
-        dispatcher.utter_message(text=phrase("answer_not_understood"))
+        dispatcher.utter_message(text=phrase("day_in_the_past" if day is not None else "answer_not_understood"))
         return {"slot_choice": None}
 
 

@@ -36,14 +36,16 @@ def format_slot(moment: datetime, tz: ZoneInfo) -> str:
 _FOLDED_WEEKDAYS = [normalize(day) for day in WEEKDAYS]
 _MONTH_PREFIXES = [normalize(month)[:3] for month in MONTHS]
 _RELATIVE = {"idag": 0, "i dag": 0, "imorgon": 1, "i morgon": 1, "imorn": 1, "i morn": 1, "overmorgon": 2, "i overmorgon": 2}
-_DAY_MONTH_NAME = re.compile(r"\b(\d{1,2})\s+([a-z]{3,})")
-_DAY_MONTH_NUMBER = re.compile(r"\b(\d{1,2})\s*[/.]\s*(\d{1,2})\b")
+# An optional year after the day and month: "1 januari 2020", "1/1 2020", "1.1.2020".
+_DAY_MONTH_NAME = re.compile(r"\b(\d{1,2})\s+([a-z]{3,})(?:\s+(\d{4})\b)?")
+_DAY_MONTH_NUMBER = re.compile(r"\b(\d{1,2})\s*[/.]\s*(\d{1,2})\b(?:\s*[/.]?\s*(\d{4})\b)?")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _NEXT_WEEK = re.compile(r"\bnasta vecka\b")
 
 
 def parse_day(text: str, today: date) -> Optional[date]:
-    """The day a person means, or None. Days already past this year mean next year."""
+    """The day a person means, or None. A day and month without a year that has
+    already been this year means next year; with a year, that year (maybe past)."""
     norm = normalize(text)
     for phrase, offset in sorted(_RELATIVE.items(), key=lambda kv: -len(kv[0])):
         if re.search(rf"\b{phrase}\b", norm):
@@ -62,11 +64,20 @@ def parse_day(text: str, today: date) -> Optional[date]:
         return today + timedelta(days=7 - today.weekday())
     named = _DAY_MONTH_NAME.search(norm)
     if named and named.group(2)[:3] in _MONTH_PREFIXES:
-        return _upcoming(today, int(named.group(1)), _MONTH_PREFIXES.index(named.group(2)[:3]) + 1)
+        return _dated(today, int(named.group(1)), _MONTH_PREFIXES.index(named.group(2)[:3]) + 1, named.group(3))
     numbered = _DAY_MONTH_NUMBER.search(text)
     if numbered:
-        return _upcoming(today, int(numbered.group(1)), int(numbered.group(2)))
+        return _dated(today, int(numbered.group(1)), int(numbered.group(2)), numbered.group(3))
     return None
+
+
+def _dated(today: date, day: int, month: int, year: Optional[str]) -> Optional[date]:
+    if year is None:
+        return _upcoming(today, day, month)
+    try:
+        return date(int(year), month, day)
+    except ValueError:
+        return None
 
 
 def _upcoming(today: date, day: int, month: int) -> Optional[date]:

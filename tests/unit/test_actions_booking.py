@@ -66,6 +66,21 @@ async def test_a_typed_day_shows_times_from_that_day(service):
     assert chosen(messages)["slot_choice"].split("|")[1][:10] >= result["slots_from_day"]
 
 
+@pytest.mark.parametrize("text", ["1 januari 2020", "2020-01-01", "1/1 2020"])
+async def test_a_day_that_has_been_is_refused_with_a_reason(text):
+    dispatcher = CollectingDispatcher()
+    result = await ValidateBookingForm().validate_slot_choice(text, dispatcher, make_tracker(text), {})
+    assert result == {"slot_choice": None}
+    assert texts(dispatcher.messages) == PHRASES["day_in_the_past"]
+
+
+async def test_an_answer_that_is_no_day_is_not_understood():
+    dispatcher = CollectingDispatcher()
+    result = await ValidateBookingForm().validate_slot_choice("kanske", dispatcher, make_tracker("kanske"), {})
+    assert result == {"slot_choice": None}
+    assert texts(dispatcher.messages) == PHRASES["answer_not_understood"]
+
+
 @pytest.mark.parametrize(
     "text, name", [("Amina", "Amina"), ("jag heter amina", "Amina"), ("amina yusuf", "Amina"), ("<b>x</b>", None), ("070123", None)]
 )
