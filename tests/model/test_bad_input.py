@@ -115,9 +115,20 @@ REST_MESSAGES = {
 }
 
 
+# Answered by the channel before NLU: nothing of them reaches the tracker store.
+REFUSED_BEFORE_NLU = ("empty", "whitespace", "10000_characters")
+
+
+def stored_events(stack, who: str) -> List[dict]:
+    with sqlite3.connect(stack.var_dir / "tracker.db") as db:
+        rows = db.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (who,)).fetchall()
+    return [json.loads(data) for (data,) in rows]
+
+
 @pytest.mark.parametrize("name", list(REST_MESSAGES))
 async def test_rest_channel_answers_in_swedish(stack, name):
-    status, replies, _ = await post(f"{stack.rasa_url}/webhooks/rest/webhook", body={"sender": sender(), "message": REST_MESSAGES[name]})
+    who = sender()
+    status, replies, _ = await post(f"{stack.rasa_url}/webhooks/rest/webhook", body={"sender": who, "message": REST_MESSAGES[name]})
     assert status == 200, replies
     assert_swedish(replies)
     said = "\n".join(texts(replies))
@@ -129,6 +140,17 @@ async def test_rest_channel_answers_in_swedish(stack, name):
         assert PHRASES["personnummer_removed"] in said
     for form in PNR_FORMS:
         assert form not in said
+    # What was stored of it: nothing when the channel refused it, else one whole turn.
+    events = stored_events(stack, who)
+    if name in REFUSED_BEFORE_NLU:
+        assert events == [], events
+        return
+    user = [e for e in events if e["event"] == "user"]
+    assert len(user) == 1 and (events[-1]["event"], events[-1].get("name")) == ("action", "action_listen"), events
+    stored = json.dumps(events, ensure_ascii=False)
+    for form in PNR_FORMS:
+        assert form not in stored
+    assert not [e for e in events if e["event"] == "slot" and e.get("name") in ("contact", "first_name") and e.get("value")], events
 
 
 @pytest.mark.parametrize(
@@ -312,10 +334,65 @@ async def test_rasa_http_api_is_not_reachable(stack, method, path):
             assert response.status in (401, 403, 404, 405), (path, response.status)
 
 
+async def booking_form_until_contact(stack, who: str, past_day: str) -> None:
+    """Through the chat up to the question for a contact, typing a day that has been on the way."""
+    rest = f"{stack.rasa_url}/webhooks/rest/webhook"
+    _, replies, _ = await post(rest, body={"sender": who, "message": "jag vill boka en tid"})
+    phone = next(b["payload"] for r in replies for b in r.get("buttons") or [] if "phone" in b["payload"])
+    _, replies, _ = await post(rest, body={"sender": who, "message": phone})
+    assert PHRASES["ask_slot_choice"] in "\n".join(texts(replies)), replies
+    _, replies, _ = await post(rest, body={"sender": who, "message": past_day})
+    said = "\n".join(texts(replies))
+    assert PHRASES["day_in_the_past"] in said and PHRASES["ask_slot_choice"] in said, said
+    first_time = next(b["payload"] for r in replies for b in r.get("buttons") or [] if "slot_choice" in b["payload"])
+    _, replies, _ = await post(rest, body={"sender": who, "message": first_time})
+    _, replies, _ = await post(rest, body={"sender": who, "message": "Amina"})
+    assert PHRASES["ask_contact"] in "\n".join(texts(replies)), replies
+
+
+@pytest.mark.parametrize("contact", ["mitt nummer är 123", "amina@", "amina@@example", "070-12", "ring 0701"])
+async def test_a_wrong_contact_in_the_booking_form_is_asked_again_and_nothing_is_booked(stack, contact):
+    who = sender()
+    before = table_rows(stack.var_dir / "service.db", "bookings")
+    await booking_form_until_contact(stack, who, "1 januari 2020")
+    _, replies, _ = await post(f"{stack.rasa_url}/webhooks/rest/webhook", body={"sender": who, "message": contact})
+    said = "\n".join(texts(replies))
+    assert PHRASES["contact_invalid"] in said and PHRASES["ask_contact"] in said, said
+    assert table_rows(stack.var_dir / "service.db", "bookings") == before
+    # Rasa stores what it extracted before validation refused it; the slot ends empty.
+    contact_slots = [e.get("value") for e in stored_events(stack, who) if e["event"] == "slot" and e.get("name") == "contact"]
+    assert contact_slots[-1:] in ([], [None]), contact_slots
+    # The booking goes on: a right contact in a sentence leads to the summary.
+    _, replies, _ = await post(f"{stack.rasa_url}/webhooks/rest/webhook", body={"sender": who, "message": "mitt nummer är 070-123 45 67"})
+    said = "\n".join(texts(replies))
+    assert PHRASES["ask_booking_confirmed"] in said and "+46701234567" in said, said
+
+
+@pytest.mark.parametrize("typed", ["Robert'); DROP TABLE bookings;--", "<script>alert(1)</script>", "😀"])
+async def test_markup_or_emoji_for_a_contact_books_nothing_and_stores_no_contact(stack, typed):
+    who = sender()
+    before = table_rows(stack.var_dir / "service.db", "bookings")
+    await booking_form_until_contact(stack, who, "2020-01-01")
+    status, replies, _ = await post(f"{stack.rasa_url}/webhooks/rest/webhook", body={"sender": who, "message": typed})
+    assert status == 200
+    assert_swedish(replies)
+    assert table_rows(stack.var_dir / "service.db", "bookings") == before
+    # Rasa stores what it extracted before validation refused it; the slot ends empty.
+    contact_slots = [e.get("value") for e in stored_events(stack, who) if e["event"] == "slot" and e.get("name") == "contact"]
+    assert contact_slots[-1:] in ([], [None]), contact_slots
+
+
 # ---- afterwards: nothing stored wrongly, no crash --------------------------------
 
 
 async def test_no_personnummer_in_any_table_and_no_traceback(stack):
+    # Its own bad input first, so it checks something when it runs alone.
+    rest = f"{stack.rasa_url}/webhooks/rest/webhook"
+    for message in (REST_MESSAGES["personnummer"], PNR_FORMS[1], REST_MESSAGES["sql_name"]):
+        status, _, _ = await post(rest, body={"sender": sender(), "message": message})
+        assert status == 200
+    status, _, _ = await post(f"{stack.web_url}/api/tickets", body={"question": f"Mitt personnummer är {PNR_FORMS[1]}."})
+    assert status == 201
     await asyncio.sleep(2)  # the last turns are saved
     for db in ("service.db", "tracker.db"):
         stored = every_row(stack.var_dir / db)
@@ -339,3 +416,12 @@ async def test_guessing_reference_codes_is_rate_limited(stack):
     # Also for bookings, while the limit holds.
     status, _, _ = await get(f"{stack.web_url}/api/bookings/ABCDEFGH", contact="0701234567")
     assert status == 429
+    # The action server looks codes up from this same address, but for a chat it names the
+    # conversation: people in the chat are not blocked by a guesser elsewhere.
+    who, rest = sender(), f"{stack.rasa_url}/webhooks/rest/webhook"
+    for text in ("jag vill avboka min tid", "ABCD2345"):
+        await post(rest, body={"sender": who, "message": text})
+    _, replies, _ = await post(rest, body={"sender": who, "message": "0701234567"})
+    said = "\n".join(texts(replies))
+    assert PHRASES["booking_not_found"].format(phone=CONTENT.municipality.phone) in said, said
+    assert PHRASES["too_many_tries"] not in said

@@ -118,6 +118,80 @@ async def test_the_chat_page_and_its_socket_are_served_through_nginx(production)
             assert (await response.json())["messages"]
 
 
+# Browsers at different addresses: Linux routes all of 127.0.0.0/8 to loopback.
+SOCKET_CLIENTS = [f"127.0.0.{n}" for n in range(2, 14)]
+SOCKET_PATH = "/socket.io/?EIO=4&transport=polling"
+
+
+async def socket_conversation(public_url: str, address: str) -> str:
+    """A whole socket.io conversation over long-polling through nginx from one
+    address: each request after the first carries the session id that only one
+    Rasa instance knows. Returns that session id."""
+    connector = aiohttp.TCPConnector(local_addr=(address, 0))
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=60)) as session:
+        async with session.get(f"{public_url}{SOCKET_PATH}") as response:
+            assert response.status == 200
+            sid = json.loads((await response.text())[1:])["sid"]
+        url = f"{public_url}{SOCKET_PATH}&sid={sid}"
+
+        async def send(packet: str) -> None:
+            async with session.post(url, data=packet, headers={"Content-Type": "text/plain;charset=UTF-8"}) as response:
+                assert response.status == 200, f"{address}: {response.status} {await response.text()}"
+
+        async def until(prefix: str) -> str:
+            for _ in range(10):
+                async with session.get(url) as response:
+                    assert response.status == 200, f"{address}: {response.status} {await response.text()}"
+                    packets = (await response.text()).split("\x1e")
+                found = [p for p in packets if p.startswith(prefix)]
+                if found:
+                    return found[0]
+                if "2" in packets:
+                    await send("3")  # answer the server's ping
+            raise AssertionError(f"{address}: no {prefix!r}")
+
+        await send("40")
+        await until("40")
+        conversation = sender("socket")
+        await send(json.dumps(["session_request", {"session_id": conversation}]).join(["42", ""]))
+        assert conversation in await until('42["session_confirm"')
+        await send(json.dumps(["user_uttered", {"message": "hej", "session_id": conversation}]).join(["42", ""]))
+        answer = json.loads((await until('42["bot_uttered"'))[2:])[1]
+        assert answer.get("text"), answer
+        return sid
+
+
+async def owner_of(rasa_urls: List[str], sid: str) -> List[int]:
+    """Which instances know a socket: only its own accepts a packet (a pong) for it."""
+    owners = []
+    async with aiohttp.ClientSession() as session:
+        for index, base in enumerate(rasa_urls):
+            async with session.post(f"{base}{SOCKET_PATH}&sid={sid}", data="3", headers={"Content-Type": "text/plain;charset=UTF-8"}) as response:
+                if response.status == 200:
+                    owners.append(index)
+    return owners
+
+
+async def test_socket_conversations_stay_on_their_instance_through_nginx(production):
+    sids = await asyncio.gather(*(socket_conversation(production.public_url, address) for address in SOCKET_CLIENTS))
+    owners = [await owner_of(production.rasa_urls, sid) for sid in sids]
+    assert all(len(found) == 1 for found in owners), owners
+    # Both instances hold sockets: each conversation above crossed nginx to one of
+    # them and every long-polling request found its session there.
+    assert {found[0] for found in owners} == {0, 1}, owners
+
+
+async def test_rasas_http_api_is_off_on_every_instance_and_through_nginx(production):
+    bases = [*production.rasa_urls, production.public_url, production.internal_url]
+    async with aiohttp.ClientSession() as session:
+        for base in bases:
+            for method, path in (("GET", "/status"), ("GET", "/domain"), ("GET", "/conversations/prod-x/tracker"),
+                                 ("POST", "/model/parse"), ("PUT", "/model")):
+                async with session.request(method, f"{base}{path}", json={"text": "hej"}) as response:
+                    assert response.status in (401, 403, 404, 405), (base, path, response.status)
+                    assert '"version"' not in await response.text()
+
+
 async def prepare_booking(session: aiohttp.ClientSession, base: str, who: str, choice: Optional[dict]) -> dict:
     """A booking conversation up to the summary; returns the chosen time's button."""
     replies = await say(session, base, who, "jag vill boka en tid med syv")
