@@ -1,4 +1,4 @@
-"""Two fixes to Rasa 3.6.21 that our channels install when Rasa sets them up.
+"""Three fixes to Rasa 3.6.21 that our channels install when Rasa sets them up.
 
 1. Rasa checks every answer of the action server with
 `jsonschema.validate(answer, schema)`. That call first checks the schema
@@ -12,6 +12,16 @@ error as Rasa's, without the repeated schema check.
 new connection, for every call to the action server. `install` sends the same
 request, with the same headers, auth, timeout and errors, through one
 kept-alive session per event loop; our channels close it when Rasa stops.
+
+3. Rasa wraps every tracker store in a FailSafeTrackerStore: when the
+database cannot be reached, reading a conversation gives a new, empty one
+and saving it goes to Rasa's memory instead. The person then gets answers
+that have forgotten the conversation, and what they write stays in the
+process's memory, where retention and erasure never reach it. `install`
+makes the wrapper pass errors on: the channel answers "Jag kan inte svara
+just nu ... ring" (bot/rasa_channels.py), nothing is kept outside the
+tracker store, and the conversation goes on where it was once the database
+is back.
 
 Installed from bot/rasa_channels.py, so every way of running Rasa with our
 channels (make run, the production profile, the Helm values) gets it.
@@ -37,6 +47,7 @@ def install() -> None:
         return
     _install_validator()
     _install_shared_session()
+    _install_fail_closed_tracker_store()
     _installed = True
 
 
@@ -144,3 +155,20 @@ def _install_validator() -> None:
 
     validate_action_result.__doc__ = "Rasa's check of an action server answer, with the validator built once."
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[assignment]
+
+
+def _install_fail_closed_tracker_store() -> None:
+    from rasa.core.tracker_store import DialogueStateTracker, FailSafeTrackerStore
+
+    async def retrieve(self: FailSafeTrackerStore, sender_id: Text) -> Optional[DialogueStateTracker]:
+        return await self._tracker_store.retrieve(sender_id)
+
+    async def retrieve_full_tracker(self: FailSafeTrackerStore, sender_id: Text) -> Optional[DialogueStateTracker]:
+        return await self._tracker_store.retrieve_full_tracker(sender_id)
+
+    async def save(self: FailSafeTrackerStore, tracker: DialogueStateTracker) -> None:
+        await self._tracker_store.save(tracker)
+
+    for method in (retrieve, retrieve_full_tracker, save):
+        method.__doc__ = "The primary tracker store's, with its errors passed on (no in-memory fallback)."
+        setattr(FailSafeTrackerStore, method.__name__, method)

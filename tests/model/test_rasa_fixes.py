@@ -1,6 +1,7 @@
 """bot/rasa_fixes.py: the action-answer check built once must accept and refuse
 exactly what Rasa's own check does; action calls keep one connection and send
-what Rasa's own request sends; our channels install both."""
+what Rasa's own request sends; a tracker store that fails passes its error on
+instead of falling back to memory; our channels install all three."""
 
 from typing import Optional
 
@@ -61,6 +62,10 @@ def test_our_channels_install_the_fix():
     from rasa.utils.endpoints import EndpointConfig
 
     assert EndpointConfig.request.__module__ == "bot.rasa_fixes"
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    for method in (FailSafeTrackerStore.retrieve, FailSafeTrackerStore.retrieve_full_tracker, FailSafeTrackerStore.save):
+        assert method.__module__ == "bot.rasa_fixes"
     with pytest.raises(ValidationError):
         RemoteAction("action_example", None)._validate_action_result({"events": [{"event": "slot"}]})
 
@@ -128,3 +133,37 @@ async def test_an_action_server_that_is_down_raises_what_rasa_catches():
             await EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook").request(json={}, method="post", timeout=300)
     finally:
         await rasa_fixes.close_shared_session()
+
+
+async def test_a_tracker_store_that_fails_passes_its_error_on_and_keeps_nothing_in_memory():
+    from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot import rasa_fixes
+
+    class DatabaseGone(InMemoryTrackerStore):
+        """Stands in for a database that refuses connections: every call fails."""
+
+        async def retrieve(self, sender_id):
+            raise ConnectionError("database gone")
+
+        async def retrieve_full_tracker(self, sender_id):
+            raise ConnectionError("database gone")
+
+        async def save(self, tracker):
+            raise ConnectionError("database gone")
+
+    rasa_fixes.install()
+    store = FailSafeTrackerStore(DatabaseGone(Domain.empty()))
+    with pytest.raises(ConnectionError):
+        await store.retrieve("someone")
+    with pytest.raises(ConnectionError):
+        await store.retrieve_full_tracker("someone")
+    tracker = DialogueStateTracker("someone", [])
+    tracker.update(UserUttered("mitt nummer är 070-123 45 67"))
+    with pytest.raises(ConnectionError):
+        await store.save(tracker)
+    # Rasa's own wrapper would have saved it in a store in memory, out of retention's reach.
+    assert store._fallback_tracker_store is None

@@ -22,8 +22,10 @@ from datetime import datetime, timedelta, timezone
 from typing import List, Optional, Tuple
 
 import aiohttp
+import psycopg2
 
 from bot.content import load_content
+from tests.production.conftest import POSTGRES_ADMIN_URL
 
 CONTENT = load_content()
 PHRASES = CONTENT.phrases.phrases
@@ -295,6 +297,59 @@ async def test_retention_and_erasure_delete_from_the_postgresql_tracker_store(pr
         await engine.dispose()
     assert deleted >= 1
     assert production.query(production.tracker_db_url, count, kept) == [(0,)]
+
+
+def admin(sql: str, *params) -> None:
+    """A statement on the PostgreSQL server as its administrator (the tests' own databases only)."""
+    connection = psycopg2.connect(POSTGRES_ADMIN_URL)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    finally:
+        connection.close()
+
+
+def all_alive(production) -> bool:
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    return production.process.poll() is None and all(alive(pid) for pid in production.pids().values())
+
+
+async def test_the_tracker_database_lost_mid_conversation(production):
+    """Rasa's PostgreSQL database refuses connections for a while: a clear Swedish answer
+    with the phone number, no process dies, the turn is not half-stored, and the
+    conversation goes on where it was when the database is back."""
+    database = production.tracker_db_url.rsplit("/", 1)[1]
+    who = sender("pgdown")
+    asked = '/inform{"sfi_level": "sfi_c"}'
+    async with aiohttp.ClientSession() as session:
+        replies = await say(session, production.public_url, who, "kan jag borja jobba i varden")
+        assert PHRASES["ask_language"] in said(replies)
+        admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
+        try:
+            admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", database)
+            for base in production.rasa_urls:  # both instances, each with its own connection pool
+                replies = await say(session, base, who, asked)
+                assert said(replies) == PHRASES["no_answer"].format(phone=CONTENT.municipality.phone), said(replies)
+        finally:
+            admin(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+        assert all_alive(production)
+        for base in production.rasa_urls:
+            replies = await say(session, base, who, "hej")  # each instance reconnects
+            assert replies and PHRASES["no_answer"].format(phone=CONTENT.municipality.phone) not in said(replies)
+        replies = await say(session, production.public_url, who, "kan jag borja jobba i varden")
+        replies = await say(session, production.public_url, who, asked)
+        assert PHRASES["ask_education"] in said(replies), said(replies)
+    texts = [row[0] for row in production.query(
+        production.tracker_db_url, "SELECT data::json->>'text' FROM events WHERE sender_id = %s AND type_name = 'user'", who)]
+    # The two turns sent while the database was away were never stored, not even in part.
+    assert texts.count(asked) == 1, texts
 
 
 @dataclass
