@@ -1,8 +1,9 @@
 """Parts of the assistant stopped in the middle of a conversation: the
 action server, the bot web service, the service's PostgreSQL database, and
-Rasa itself. Each gives a clear Swedish answer with the phone number (or, for
-Rasa, the conversation resumes from the tracker store), nothing is
-half-saved, and the conversation goes on when the part is back.
+Rasa itself (stopped, or killed with SIGKILL). Each gives a clear Swedish
+answer with the phone number (or, for Rasa, the conversation resumes from the
+tracker store), no other part ends, nothing is half-saved, and the
+conversation goes on where it was when the part is back.
 
 The processes are started one by one (not by run_stack.py, which stops
 everything when one process ends) on free ports, with a private PostgreSQL
@@ -70,6 +71,21 @@ class Processes:
         process.terminate()
         process.wait(timeout=30)
 
+    def kill(self, name: str) -> None:
+        """SIGKILL, as a crash or the kernel's out-of-memory killer would: Rasa's workers too."""
+        process = self.running.pop(name)
+        for pid in [*children(process.pid), process.pid]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        process.wait(timeout=30)
+
+    def assert_alive(self) -> None:
+        """No part crashed: every process the tests did not stop still runs."""
+        ended = {name: process.returncode for name, process in self.running.items() if process.poll() is not None}
+        assert ended == {}, f"ended: {ended}"
+
     def stop_all(self) -> None:
         for name in list(self.running):
             self.stop(name)
@@ -133,6 +149,7 @@ async def test_bot_service_stopped_mid_booking(parts: Processes, database: Priva
     try:
         replies = await say(parts, who, button(replies, "phone"))
         assert PHRASES["booking_service_down"].format(phone=PHONE) in said(replies)
+        parts.assert_alive()
     finally:
         parts.start("bot web service")
     assert bookings(database) == 0
@@ -150,6 +167,7 @@ async def test_database_stopped_before_the_booking_is_confirmed(parts: Processes
     try:
         replies = await say(parts, who, "ja")
         assert PHRASES["booking_service_down"].format(phone=PHONE) in said(replies)
+        parts.assert_alive()
     finally:
         database.start()
     assert bookings(database) == before  # nothing half-saved
@@ -166,10 +184,36 @@ async def test_action_server_stopped_mid_conversation(parts: Processes):
     try:
         replies = await say(parts, who, "hur mycket tjanar en underskoterska")
         assert PHRASES["no_answer"].format(phone=PHONE) in said(replies)
+        parts.assert_alive()
     finally:
         parts.start("action server")
     replies = await say(parts, who, "hur mycket tjanar en underskoterska")
     assert "kronor" in said(replies)
+
+
+async def test_action_server_stopped_in_the_booking_form_keeps_what_was_filled_in(parts: Processes, database: PrivateCluster):
+    who = "fault-actions-form-1"
+    before = bookings(database)
+    replies = await say(parts, who, "jag vill boka en tid")
+    replies = await say(parts, who, button(replies, "phone"))
+    chosen = next(b for r in replies for b in r.get("buttons") or [] if "slot_choice" in b["payload"])
+    await say(parts, who, chosen["payload"])
+    replies = await say(parts, who, "Amina")
+    assert PHRASES["ask_contact"] in said(replies)
+    parts.stop("action server")
+    try:
+        replies = await say(parts, who, "0701234567")
+        assert PHRASES["no_answer"].format(phone=PHONE) in said(replies)
+        parts.assert_alive()
+    finally:
+        parts.start("action server")
+    # The same answer again: the form goes on from the same question, with the time and name kept.
+    replies = await say(parts, who, "0701234567")
+    summary = said(replies)
+    assert PHRASES["ask_booking_confirmed"] in summary and chosen["title"] in summary and "Amina" in summary, summary
+    assert bookings(database) == before
+    replies = await say(parts, who, "ja")
+    assert "Din kod är" in said(replies) and bookings(database) == before + 1
 
 
 async def test_rasa_restarted_mid_walk_through_resumes_from_the_tracker_store(parts: Processes):
@@ -182,6 +226,23 @@ async def test_rasa_restarted_mid_walk_through_resumes_from_the_tracker_store(pa
     # The walk-through goes on where it was: the answer fills the question asked before the restart.
     replies = await say(parts, who, '/inform{"education": "grundskola"}')
     assert PHRASES["ask_experience"] in said(replies)
+
+
+async def test_rasa_killed_mid_booking_resumes_from_the_tracker_store(parts: Processes, database: PrivateCluster):
+    who = "fault-rasa-killed-1"
+    before = bookings(database)
+    replies = await say(parts, who, "jag vill boka en tid")
+    replies = await say(parts, who, button(replies, "phone"))
+    chosen = next(b for r in replies for b in r.get("buttons") or [] if "slot_choice" in b["payload"])
+    await say(parts, who, chosen["payload"])
+    parts.kill("rasa")
+    parts.start("rasa")
+    replies = await say(parts, who, "Amina")
+    assert PHRASES["ask_contact"] in said(replies), said(replies)
+    replies = await say(parts, who, "0701234567")
+    assert chosen["title"] in said(replies) and "Amina" in said(replies)
+    replies = await say(parts, who, "ja")
+    assert "Din kod är" in said(replies) and bookings(database) == before + 1
 
 
 def test_rasa_told_to_stop_while_its_workers_load_the_model_stops(model: Path, tmp_path):
