@@ -1,4 +1,4 @@
-"""Three fixes to Rasa 3.6.21 that our channels install when Rasa sets them up.
+"""Five fixes to Rasa 3.6.21 that our channels install when Rasa sets them up.
 
 1. Rasa checks every answer of the action server with
 `jsonschema.validate(answer, schema)`. That call first checks the schema
@@ -23,6 +23,21 @@ just nu ... ring" (bot/rasa_channels.py), nothing is kept outside the
 tracker store, and the conversation goes on where it was once the database
 is back.
 
+4. Rasa turns each stored event back into an object by looking its type
+name up among all subclasses of Event, found anew by walking the class tree
+for every event. py-spy put that walk at a tenth of a Rasa worker's CPU time
+under load (every message reads the whole conversation). `install` keeps
+what the walk found, per type name; the same class comes back, and a name it
+has not seen is looked up Rasa's way.
+
+5. RulePolicy finds the rules that match a conversation by checking every
+rule against every turn of it, from the last turn back to the first, on
+every prediction. A rule that is shorter than the turns already checked
+matches whatever comes before, so after the longest remaining rule nothing
+can change: `install` stops there (or when no rule is left). The same rules
+match; py-spy put the turns after that at a tenth of a Rasa worker's CPU
+time, growing with the length of the conversation.
+
 Installed from bot/rasa_channels.py, so every way of running Rasa with our
 channels (make run, the production profile, the Helm values) gets it.
 """
@@ -32,7 +47,7 @@ from __future__ import annotations
 import asyncio
 import os
 import ssl
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Set, Text
 
 _installed = False
 # Shorter than Sanic's default keep-alive (5 s), the action server's.
@@ -48,6 +63,8 @@ def install() -> None:
     _install_validator()
     _install_shared_session()
     _install_fail_closed_tracker_store()
+    _install_event_type_cache()
+    _install_rule_matching_that_stops()
     _installed = True
 
 
@@ -172,3 +189,47 @@ def _install_fail_closed_tracker_store() -> None:
     for method in (retrieve, retrieve_full_tracker, save):
         method.__doc__ = "The primary tracker store's, with its errors passed on (no in-memory fallback)."
         setattr(FailSafeTrackerStore, method.__name__, method)
+
+
+def _install_event_type_cache() -> None:
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    rasas_own = Event.resolve_by_type
+    known: Dict[Text, Any] = {}
+
+    def resolve_by_type(type_name: Text, default: Optional[Any] = None) -> Optional[Any]:
+        found = known.get(type_name)
+        if found is None:
+            # As Rasa does: the first subclass in all_subclasses' order with that name.
+            for subclass in all_subclasses(Event):
+                known.setdefault(subclass.type_name, subclass)
+            found = known.get(type_name)
+        return found if found is not None else rasas_own(type_name, default)
+
+    resolve_by_type.__doc__ = "Rasa's Event.resolve_by_type, with the class of each type name kept."
+    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]
+
+
+def _install_rule_matching_that_stops() -> None:
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    lengths: Dict[Text, int] = {}
+
+    def rule_length(key: Text) -> int:
+        length = lengths.get(key)
+        if length is None:
+            length = lengths[key] = len(RulePolicy._rule_key_to_state(key))
+        return length
+
+    def _get_possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: List[Dict[Text, Any]]) -> Set[Text]:
+        possible_keys = set(lookup.keys())
+        for i, state in enumerate(reversed(states)):
+            # _is_rule_applicable is True for every turn at or past a rule's length.
+            if not possible_keys or i >= max(rule_length(key) for key in possible_keys):
+                break
+            possible_keys = {key for key in possible_keys if self._is_rule_applicable(key, i, state)}
+        return possible_keys
+
+    _get_possible_keys.__doc__ = "RulePolicy._get_possible_keys, stopping once no remaining rule is longer."
+    RulePolicy._get_possible_keys = _get_possible_keys  # type: ignore[assignment]

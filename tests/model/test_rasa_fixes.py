@@ -1,7 +1,9 @@
 """bot/rasa_fixes.py: the action-answer check built once must accept and refuse
 exactly what Rasa's own check does; action calls keep one connection and send
 what Rasa's own request sends; a tracker store that fails passes its error on
-instead of falling back to memory; our channels install all three."""
+instead of falling back to memory; events are turned back into the same
+classes as Rasa's own lookup does; RulePolicy finds the same rules when it
+stops after the longest one; our channels install all five."""
 
 from typing import Optional
 
@@ -66,6 +68,12 @@ def test_our_channels_install_the_fix():
 
     for method in (FailSafeTrackerStore.retrieve, FailSafeTrackerStore.retrieve_full_tracker, FailSafeTrackerStore.save):
         assert method.__module__ == "bot.rasa_fixes"
+    from rasa.shared.core.events import Event
+
+    assert Event.resolve_by_type.__module__ == "bot.rasa_fixes"
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    assert RulePolicy._get_possible_keys.__module__ == "bot.rasa_fixes"
     with pytest.raises(ValidationError):
         RemoteAction("action_example", None)._validate_action_result({"events": [{"event": "slot"}]})
 
@@ -167,3 +175,98 @@ async def test_a_tracker_store_that_fails_passes_its_error_on_and_keeps_nothing_
         await store.save(tracker)
     # Rasa's own wrapper would have saved it in a store in memory, out of retention's reach.
     assert store._fallback_tracker_store is None
+
+
+def test_events_resolve_to_the_classes_rasas_own_lookup_finds():
+    import rasa.shared.core.events as events
+    from rasa.shared.utils.common import all_subclasses
+
+    from bot import rasa_fixes
+
+    def rasas_own(type_name, default=None):
+        for cls in all_subclasses(events.Event):
+            if cls.type_name == type_name:
+                return cls
+        if type_name == "topic":
+            return None
+        if default is not None:
+            return default
+        raise ValueError(f"Unknown event name '{type_name}'.")
+
+    rasa_fixes.install()
+    names = {cls.type_name for cls in all_subclasses(events.Event)}
+    assert {"user", "bot", "action", "slot", "active_loop", "session_started", "rewind"} <= names
+    for name in sorted(names):
+        assert events.Event.resolve_by_type(name) is rasas_own(name), name
+        assert events.Event.resolve_by_type(name) is rasas_own(name), name  # and again, from what it kept
+    assert events.Event.resolve_by_type("topic") is None
+    assert events.Event.resolve_by_type("no_such_event", events.UserUttered) is events.UserUttered
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        events.Event.resolve_by_type("no_such_event")
+
+    class LaterEvent(events.SlotSet):  # imported after the first lookups, as a plugin's would be
+        type_name = "later_event_for_the_test"
+
+    assert events.Event.resolve_by_type("later_event_for_the_test") is LaterEvent
+    stored = [{"event": "user", "text": "hej", "parse_data": {"intent": {"name": "greet"}}},
+              {"event": "slot", "name": "track", "value": "usk"}, {"event": "action", "name": "action_listen"}]
+    assert [type(e) for e in events.deserialise_events(stored)] == [events.UserUttered, events.SlotSet, events.ActionExecuted]
+
+
+@pytest.mark.filterwarnings("ignore:Slot auto-fill has been removed:UserWarning")
+def test_rule_policy_finds_the_same_rules_and_predicts_the_same_when_it_stops_early(model, tmp_path):
+    """The trained RulePolicy of our model on every turn of our stories and rules,
+    and of long conversations made of six of them in a row: the same matching
+    rules and the same predictions with Rasa's own search and with ours."""
+    import random
+
+    import numpy as np
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+    from rasa.core.training import load_data
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot import rasa_fixes
+
+    rasas_own = RulePolicy._get_possible_keys
+    storage, _ = LocalModelStorage.from_model_archive(tmp_path, model)
+    policy = RulePolicy.load(RulePolicy.get_default_config(), storage, Resource("train_RulePolicy1"),
+                             ExecutionContext(GraphSchema({}), "test"))
+    domain = Domain.load("domain.yml")
+    stories = [list(story.events) for story in load_data("data", domain, augmentation_factor=0)]
+    rng = random.Random(7)
+    conversations = stories + [sum(rng.sample(stories, 6), []) for _ in range(40)]
+    turns = []
+    for number, events in enumerate(conversations):
+        ends = [i for i, event in enumerate(events) if isinstance(event, ActionExecuted)]
+        turns += [DialogueStateTracker.from_events(f"c{number}", events[:end], domain.slots) for end in ends]
+    assert len(turns) > 1000 and max(len(t.events) for t in turns) >= 50
+
+    def search(method):
+        found = []
+        for tracker in turns:
+            states = policy._prediction_states(tracker, domain)
+            found.append([method(policy, policy.lookup[part], states) for part in (RULES, RULES_FOR_LOOP_UNHAPPY_PATH)])
+        return found
+
+    def predictions():
+        return [policy.predict_action_probabilities(tracker, domain) for tracker in turns]
+
+    RulePolicy._get_possible_keys = rasas_own
+    try:
+        expected_keys, expected = search(rasas_own), predictions()
+        rasa_fixes._install_rule_matching_that_stops()
+        ours = RulePolicy._get_possible_keys
+        assert ours is not rasas_own
+        assert search(ours) == expected_keys
+        got = predictions()
+    finally:
+        rasa_fixes._install_rule_matching_that_stops()
+    assert [p.probabilities for p in got] == [p.probabilities for p in expected]
+    assert [p.policy_name for p in got] == [p.policy_name for p in expected]
+    assert sum(bool(keys[0]) for keys in expected_keys) > 500, "rules match"
+    assert sum(np.argmax(p.probabilities) != 0 for p in expected) > 500, "the rules predict actions"
