@@ -13,6 +13,7 @@ server that can be stopped without touching the machine's shared one.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -131,6 +132,27 @@ def bookings(database: PrivateCluster) -> int:
         return cursor.fetchone()[0]
 
 
+async def choose_a_time(parts: Processes, who: str) -> dict:
+    """Start a phone booking and pick the first time offered; returns its button."""
+    replies = await say(parts, who, "jag vill boka en tid")
+    replies = await say(parts, who, button(replies, "phone"))
+    chosen = next(b for r in replies for b in r.get("buttons") or [] if "slot_choice" in b["payload"])
+    replies = await say(parts, who, chosen["payload"])
+    assert PHRASES["ask_first_name"] in said(replies)
+    return chosen
+
+
+@contextlib.contextmanager
+def stopped(parts: Processes, name: str) -> Iterator[None]:
+    """`name` is stopped inside the block (no other part may end meanwhile) and started after it."""
+    parts.stop(name)
+    try:
+        yield
+        parts.assert_alive()
+    finally:
+        parts.start(name)
+
+
 async def book_until_confirmation(parts: Processes, who: str) -> List[dict]:
     replies = await say(parts, who, "jag vill boka en tid")
     replies = await say(parts, who, button(replies, "phone"))
@@ -145,13 +167,9 @@ async def test_bot_service_stopped_mid_booking(parts: Processes, database: Priva
     who = "fault-service-1"
     replies = await say(parts, who, "jag vill boka en tid")
     assert PHRASES["ask_meeting_type"] in said(replies)
-    parts.stop("bot web service")
-    try:
+    with stopped(parts, "bot web service"):
         replies = await say(parts, who, button(replies, "phone"))
         assert PHRASES["booking_service_down"].format(phone=PHONE) in said(replies)
-        parts.assert_alive()
-    finally:
-        parts.start("bot web service")
     assert bookings(database) == 0
     # Back again: the same conversation books.
     replies = await book_until_confirmation(parts, who)
@@ -180,13 +198,9 @@ async def test_action_server_stopped_mid_conversation(parts: Processes):
     who = "fault-actions-1"
     replies = await say(parts, who, "vad gor en underskoterska")
     assert replies
-    parts.stop("action server")
-    try:
+    with stopped(parts, "action server"):
         replies = await say(parts, who, "hur mycket tjanar en underskoterska")
         assert PHRASES["no_answer"].format(phone=PHONE) in said(replies)
-        parts.assert_alive()
-    finally:
-        parts.start("action server")
     replies = await say(parts, who, "hur mycket tjanar en underskoterska")
     assert "kronor" in said(replies)
 
@@ -194,19 +208,12 @@ async def test_action_server_stopped_mid_conversation(parts: Processes):
 async def test_action_server_stopped_in_the_booking_form_keeps_what_was_filled_in(parts: Processes, database: PrivateCluster):
     who = "fault-actions-form-1"
     before = bookings(database)
-    replies = await say(parts, who, "jag vill boka en tid")
-    replies = await say(parts, who, button(replies, "phone"))
-    chosen = next(b for r in replies for b in r.get("buttons") or [] if "slot_choice" in b["payload"])
-    await say(parts, who, chosen["payload"])
+    chosen = await choose_a_time(parts, who)
     replies = await say(parts, who, "Amina")
     assert PHRASES["ask_contact"] in said(replies)
-    parts.stop("action server")
-    try:
+    with stopped(parts, "action server"):
         replies = await say(parts, who, "0701234567")
         assert PHRASES["no_answer"].format(phone=PHONE) in said(replies)
-        parts.assert_alive()
-    finally:
-        parts.start("action server")
     # The same answer again: the form goes on from the same question, with the time and name kept.
     replies = await say(parts, who, "0701234567")
     summary = said(replies)
@@ -231,10 +238,7 @@ async def test_rasa_restarted_mid_walk_through_resumes_from_the_tracker_store(pa
 async def test_rasa_killed_mid_booking_resumes_from_the_tracker_store(parts: Processes, database: PrivateCluster):
     who = "fault-rasa-killed-1"
     before = bookings(database)
-    replies = await say(parts, who, "jag vill boka en tid")
-    replies = await say(parts, who, button(replies, "phone"))
-    chosen = next(b for r in replies for b in r.get("buttons") or [] if "slot_choice" in b["payload"])
-    await say(parts, who, chosen["payload"])
+    chosen = await choose_a_time(parts, who)
     parts.kill("rasa")
     parts.start("rasa")
     replies = await say(parts, who, "Amina")
