@@ -32,11 +32,12 @@ has not seen is looked up Rasa's way.
 
 5. RulePolicy finds the rules that match a conversation by checking every
 rule against every turn of it, from the last turn back to the first, on
-every prediction. A rule that is shorter than the turns already checked
-matches whatever comes before, so after the longest remaining rule nothing
-can change: `install` stops there (or when no rule is left). The same rules
-match; py-spy put the turns after that at a tenth of a Rasa worker's CPU
-time, growing with the length of the conversation.
+every prediction, parsing and reversing the rule's states again for each
+check. A rule that is shorter than the turns already checked matches
+whatever comes before, so after the longest remaining rule nothing can
+change: `install` stops there (or when no rule is left), and parses each
+rule once. The same rules match (Rasa's own check, done with the parsed
+states); py-spy put the search at a tenth of a Rasa worker's CPU time.
 
 Installed from bot/rasa_channels.py, so every way of running Rasa with our
 channels (make run, the production profile, the Helm values) gets it.
@@ -213,23 +214,38 @@ def _install_event_type_cache() -> None:
 
 def _install_rule_matching_that_stops() -> None:
     from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.constants import PREVIOUS_ACTION
 
-    lengths: Dict[Text, int] = {}
+    # Each rule's states, last first, parsed once (Rasa parses and reverses them for every check).
+    reversed_rules: Dict[Text, List[Dict[Text, Any]]] = {}
 
-    def rule_length(key: Text) -> int:
-        length = lengths.get(key)
-        if length is None:
-            length = lengths[key] = len(RulePolicy._rule_key_to_state(key))
-        return length
+    def reversed_states(key: Text) -> List[Dict[Text, Any]]:
+        found = reversed_rules.get(key)
+        if found is None:
+            found = reversed_rules[key] = list(reversed(RulePolicy._rule_key_to_state(key)))
+        return found
 
     def _get_possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: List[Dict[Text, Any]]) -> Set[Text]:
-        possible_keys = set(lookup.keys())
+        possible_keys = list(lookup.keys())
         for i, state in enumerate(reversed(states)):
-            # _is_rule_applicable is True for every turn at or past a rule's length.
-            if not possible_keys or i >= max(rule_length(key) for key in possible_keys):
+            # A rule matches every turn at or past its own length: past the longest one nothing changes.
+            if not possible_keys or i >= max(len(reversed_states(key)) for key in possible_keys):
                 break
-            possible_keys = {key for key in possible_keys if self._is_rule_applicable(key, i, state)}
-        return possible_keys
+            # Rasa's _is_rule_applicable(key, i, state), with the rule's states parsed once.
+            current_previous_action = state.get(PREVIOUS_ACTION)
+            kept = []
+            for key in possible_keys:
+                rule_states = reversed_states(key)
+                if i >= len(rule_states):
+                    kept.append(key)
+                    continue
+                rule_previous_action = rule_states[i].get(PREVIOUS_ACTION)
+                if not rule_previous_action and not current_previous_action:
+                    kept.append(key)
+                elif rule_previous_action and current_previous_action and self._does_rule_match_state(rule_states[i], state):
+                    kept.append(key)
+            possible_keys = kept
+        return set(possible_keys)
 
-    _get_possible_keys.__doc__ = "RulePolicy._get_possible_keys, stopping once no remaining rule is longer."
+    _get_possible_keys.__doc__ = "RulePolicy._get_possible_keys: rules parsed once, stopping once no remaining rule is longer."
     RulePolicy._get_possible_keys = _get_possible_keys  # type: ignore[assignment]
