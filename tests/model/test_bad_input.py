@@ -115,6 +115,8 @@ REST_MESSAGES = {
 }
 
 
+# Text the bot cannot read at all (English it partly understands).
+OTHER_LANGUAGE = ("arabic", "somali", "emoji_only")
 # Answered by the channel before NLU: nothing of them reaches the tracker store.
 REFUSED_BEFORE_NLU = ("empty", "whitespace", "10000_characters")
 
@@ -138,6 +140,11 @@ async def test_rest_channel_answers_in_swedish(stack, name):
         assert PHRASES["input_too_long"].format(max=MAX_MESSAGE_LENGTH) in said
     if name == "personnummer":
         assert PHRASES["personnummer_removed"] in said
+    if name in OTHER_LANGUAGE:
+        # Not understood: the person is asked to write in Swedish and gets buttons to go on with.
+        assert "på svenska" in said and any(r.get("buttons") for r in replies), replies
+    if name == "english":
+        assert any(r.get("buttons") for r in replies), replies
     for form in PNR_FORMS:
         assert form not in said
     # What was stored of it: nothing when the channel refused it, else one whole turn.
@@ -221,10 +228,13 @@ async def test_chat_relay_refuses_bad_input_in_swedish(stack, body, data, conten
     assert answer["messages"][0]["text"] == expected
 
 
-async def test_chat_relay_passes_other_languages_to_the_bot(stack):
-    status, answer, _ = await post(f"{stack.web_url}/chat/message", body={"sender": "web-arabic001", "message": "مرحبا"})
+@pytest.mark.parametrize("name", OTHER_LANGUAGE)
+async def test_chat_relay_passes_other_languages_to_the_bot(stack, name):
+    body = {"sender": f"web-{name.replace('_', '')}{uuid.uuid4().hex[:6]}", "message": REST_MESSAGES[name]}
+    status, answer, _ = await post(f"{stack.web_url}/chat/message", body=body)
     assert status == 200
     assert_swedish(answer["messages"])
+    assert "på svenska" in "\n".join(texts(answer["messages"])) and any(m.get("buttons") for m in answer["messages"])
 
 
 async def test_a_flood_through_the_relay_gets_429(stack):
