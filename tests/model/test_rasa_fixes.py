@@ -5,9 +5,11 @@ instead of falling back to memory; events are turned back into the same
 classes as Rasa's own lookup does; RulePolicy finds the same rules when it
 stops after the longest one; our channels install all five."""
 
+import logging
 from typing import Optional
 
 import pytest
+import structlog
 from jsonschema import ValidationError
 
 GOOD = [
@@ -233,6 +235,10 @@ def test_rule_policy_finds_the_same_rules_and_predicts_the_same_when_it_stops_ea
     from bot import rasa_fixes
 
     rasas_own = RulePolicy._get_possible_keys
+    # RulePolicy logs every state it looks at through structlog, which prints debug lines
+    # unless configured (rasa run configures it): tens of thousands of lines here.
+    structlog_config = structlog.get_config()
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     storage, _ = LocalModelStorage.from_model_archive(tmp_path, model)
     policy = RulePolicy.load(RulePolicy.get_default_config(), storage, Resource("train_RulePolicy1"),
                              ExecutionContext(GraphSchema({}), "test"))
@@ -266,6 +272,7 @@ def test_rule_policy_finds_the_same_rules_and_predicts_the_same_when_it_stops_ea
         got = predictions()
     finally:
         rasa_fixes._install_rule_matching_that_stops()
+        structlog.configure(**structlog_config)
     assert [p.probabilities for p in got] == [p.probabilities for p in expected]
     assert [p.policy_name for p in got] == [p.policy_name for p in expected]
     assert sum(bool(keys[0]) for keys in expected_keys) > 500, "rules match"
