@@ -13,7 +13,7 @@
   up reference codes, the chat relay, the chat's answer polling and logins.
   The action server looks codes up for every chat user from one address;
   with the shared actions token it names the conversation, so one guesser in
-  the chat does not block everybody else's lookups (lookup_key).
+  the chat does not block everybody else's lookups (lookup_buckets).
 """
 
 from __future__ import annotations
