@@ -46,7 +46,7 @@ nginx:
 	scripts/ensure_debian_package.sh /usr/sbin/nginx nginx "the production profile"
 
 content-check:
-	$(PY) -m bot.content
+	$(PY) -m core.content
 
 train:
 	$(PY) scripts/model.py train

@@ -15,9 +15,9 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 from rasa_sdk import Tracker
 
 from actions.text_match import best_match, normalize
-from bot.content import Content, load_content
-from bot.content.loader import DEFAULT_DIR
-from bot.content.model import Profession, Track, Word
+from core.content import Content, load_content
+from core.content.loader import DEFAULT_DIR
+from core.content.model import Profession, Track, Word
 
 Button = Dict[str, str]
 

@@ -19,7 +19,7 @@ from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, TooManyTries, get_client
 from actions.text_match import best_match
 from actions.typed_values import contact_in, requested_contact
-from bot.swedish import parse_day
+from core.dates import parse_day
 
 FORM_SLOTS = ("meeting_type", "slot_choice", "first_name", "contact", "booking_confirmed")
 # Not asked; they steer which times are shown next.

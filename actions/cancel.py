@@ -13,7 +13,7 @@ from actions.booking import reset, service_down
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, get_client
 from actions.typed_values import contact_in, requested_code, requested_contact
-from bot.booking.codes import looks_like_code, normalize_code
+from core.codes import looks_like_code, normalize_code
 
 FORM_SLOTS = ("booking_reference", "booking_contact", "cancel_confirmed", "cancel_label")
 

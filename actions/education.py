@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import bullets, button, content, latest_entity, latest_text, lines, phrase
 from actions.text_match import best_match
-from bot.content.model import Topic
+from core.content.model import Topic
 
 SFI_TOPIC = "sfi"
 

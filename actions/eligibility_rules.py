@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
 from actions.text_match import normalize
-from bot.content.model import Level, Levels, Step, Track
+from core.content.model import Level, Levels, Step, Track
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from actions.profession import tell_salary
 from actions.service_client import ServiceUnavailable, get_client
 from actions.steps import ActionExplainSteps
 from actions.tracks import explain_track, join_or
-from bot.content.model import Track
-from bot.swedish import format_date
+from core.content.model import Track
+from core.dates import format_date
 
 
 def track_by_id(track_id: Optional[str]) -> Optional[Track]:

@@ -22,8 +22,8 @@ from actions.base import (
     profession_in_text,
 )
 from actions.profession import explain_profession
-from bot.content.model import Word
-from bot.readability import words
+from core.content.model import Word
+from core.readability import words
 
 # Shorter words are usually "vad", "är", "ett": not the word asked about.
 LONG_WORD = 5

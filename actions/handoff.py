@@ -20,7 +20,7 @@ from actions.booking import reset, service_down
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, get_client
 from actions.typed_values import code_in, requested_code, typed_code
-from bot.contact import normalize_contact
+from core.contact import normalize_contact
 
 NO_CONTACT = "none"
 FORM_SLOTS = ("handoff_question", "handoff_contact")

@@ -11,7 +11,7 @@ from actions.base import find_profession, find_track, latest_entity, menu_button
 from actions.eligibility import SLOTS, offer_walk_through
 from actions.profession import PENDING, explain_profession, tell_salary, tell_working_hours
 from actions.tracks import explain_how_to_become, explain_track
-from bot.content.model import Profession
+from core.content.model import Profession
 
 # A job name typed after "Vilket jobb?" answers the question that was asked.
 ANSWER_FOR: Dict[str, Callable[[CollectingDispatcher, Profession], List[Dict[Text, Any]]]] = {

@@ -9,8 +9,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import bullets, button, content, find_profession, lines, phrase
-from bot.content.model import Profession
-from bot.swedish import format_date
+from core.content.model import Profession
+from core.dates import format_date
 
 # The question waiting for a job name ("Vilket jobb?"), as an intent name.
 PENDING = "pending_question"

@@ -139,7 +139,7 @@ def get_client() -> ServiceClient:
 
 
 async def close_client() -> None:
-    """Close the shared session; the action server calls this when it stops (bot/action_server.py)."""
+    """Close the shared session; the action server calls this when it stops (actions/server.py)."""
     global _client
     if _client is not None:
         await _client.close()

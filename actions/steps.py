@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import button, content, find_profession, latest_text, lines, phrase
 from actions.eligibility import SLOTS, next_steps_text, offer_walk_through, person_from
 from actions.tracks import explain_how_to_become
-from bot.content.model import Step
+from core.content.model import Step
 
 
 _STEP_NUMBER = re.compile(r"\b(\d)\b")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 from typing import Iterable, Optional, Sequence, Tuple, TypeVar
 
-from bot.text import normalize
+from core.text import normalize
 
 __all__ = ["best_match", "normalize"]
 

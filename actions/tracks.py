@@ -20,8 +20,8 @@ from actions.base import (
     tracks_for,
 )
 from actions.profession import answered, follow_up_buttons
-from bot.content.model import Profession, Track
-from bot.swedish import format_date
+from core.content.model import Profession, Track
+from core.dates import format_date
 
 
 def join_or(items: List[str]) -> str:

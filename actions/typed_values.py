@@ -18,8 +18,8 @@ from typing import Optional
 
 from rasa_sdk import Tracker
 
-from bot.booking.codes import looks_like_code, normalize_code
-from bot.contact import normalize_contact, normalize_email, normalize_phone
+from core.codes import looks_like_code, normalize_code
+from core.contact import normalize_contact, normalize_email, normalize_phone
 
 CODE_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z2-9]{8}(?![A-Za-z0-9])")
 EMAIL_IN_TEXT = re.compile(r"[^\s@<>\"',;:()]+@[^\s@<>\"',;:()]+")

@@ -3,7 +3,7 @@ learner-noise copy of it, and 5-fold cross-validation on the training data,
 for three classifiers in one run on the same data:
 
   project   config.yml (char n-grams 2-5 of the folded text + logistic regression,
-            bot/nlu/char_ngram_classifier.py; entities from lookup tables)
+            rasa_addons/nlu/char_ngram_classifier.py; entities from lookup tables)
   stock     Rasa 3.6's default pipeline (bench/configs/stock.yml)
   tfidf     char n-gram TF-IDF + logistic regression on the raw text (scikit-learn),
             the baseline the issue names

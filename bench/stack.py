@@ -148,7 +148,7 @@ class Stack:
 
 
 def short_name(line: str, pid: int) -> str:
-    if "bot.action_server" in line or "rasa_sdk" in line or "run actions" in line:
+    if "actions.server" in line or "rasa_sdk" in line or "run actions" in line:
         return "action server"
     if " -m bot" in line:
         return "bot web service"

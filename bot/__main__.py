@@ -6,7 +6,7 @@ import sys
 from aiohttp import web
 
 from bot.app import create_app
-from bot.content import ContentError
+from core.content import ContentError
 from bot.settings import Settings
 
 

@@ -11,20 +11,27 @@ from typing import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot.chat import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
-from bot import api, dashboard, erasure, errors, followup_api, notify, retention, security, tickets_api
-from bot import web as web_chat
-from bot.content import load_content
+from bot.chat.relay import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
+from bot import errors, openapi, security
+from bot.booking import routes as booking_routes
+from bot.chat import routes as chat_routes
+from bot.dashboard import routes as dashboard_routes
+from bot.followups import routes as followup_routes
+from bot.interests import routes as interest_routes
+from bot.personal_data import erasure, retention
+from bot.tickets import notify
+from bot.tickets import routes as ticket_routes
+from core.content import load_content
 from bot.keys import ACCOUNTS, CONTENT, FEEDS, FOLLOWUPS, HTTP, INTERESTS, MAILER, SETTINGS, STORE, TICKETS
 from bot.mail import mailer_from
 from bot.settings import Settings
-from bot.store.accounts import AccountStore
-from bot.store.bookings import BookingStore
-from bot.store.feeds import FeedStore
-from bot.store.followups import FollowupStore
-from bot.store.interests import InterestStore
-from bot.store.tickets import TicketStore
-from bot.store.database import create_engine, upgrade
+from bot.accounts.store import AccountStore
+from bot.booking.store import BookingStore
+from bot.booking.feeds_store import FeedStore
+from bot.followups.store import FollowupStore
+from bot.interests.store import InterestStore
+from bot.tickets.store import TicketStore
+from bot.db.engine import create_engine, upgrade
 
 log = logging.getLogger(__name__)
 
@@ -137,12 +144,14 @@ def create_app(settings: Settings) -> web.Application:
             web.get("/chat", chat_page),
             web.post("/chat/message", chat_message),
             web.static("/static", STATIC_DIR),
-            *web_chat.routes(),
-            *api.routes(),
+            *chat_routes.routes(),
+            *booking_routes.routes(),
+            *interest_routes.routes(),
+            *openapi.routes(),
             *erasure.routes(),
-            *tickets_api.routes(),
-            *followup_api.routes(),
-            *dashboard.routes(),
+            *ticket_routes.routes(),
+            *followup_routes.routes(),
+            *dashboard_routes(),
         ]
     )
     return app

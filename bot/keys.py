@@ -3,15 +3,15 @@
 import aiohttp
 from aiohttp import web
 
-from bot.content import Content
+from core.content import Content
 from bot.mail import Mailer
 from bot.settings import Settings
-from bot.store.accounts import AccountStore
-from bot.store.bookings import BookingStore
-from bot.store.feeds import FeedStore
-from bot.store.followups import FollowupStore
-from bot.store.interests import InterestStore
-from bot.store.tickets import TicketStore
+from bot.accounts.store import AccountStore
+from bot.booking.store import BookingStore
+from bot.booking.feeds_store import FeedStore
+from bot.followups.store import FollowupStore
+from bot.interests.store import InterestStore
+from bot.tickets.store import TicketStore
 
 SETTINGS = web.AppKey("settings", Settings)
 CONTENT = web.AppKey("content", Content)

@@ -14,9 +14,9 @@ from typing import Optional, Protocol, Tuple
 
 import aiosmtplib
 
-from bot.content import Content
+from core.content import Content
 from bot.settings import Settings
-from bot.store.tickets import Ticket
+from bot.tickets.store import Ticket
 
 log = logging.getLogger(__name__)
 

@@ -2,6 +2,8 @@
 
 from typing import Any, Dict
 
+from aiohttp import web
+
 _ERROR = {
     "description": "A clear Swedish message in `message`; `error` names the problem.",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -202,3 +204,11 @@ SPEC: Dict[str, Any] = {
         }
     },
 }
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(SPEC)
+
+
+def routes() -> list:
+    return [web.get("/api/openapi.json", openapi)]

@@ -31,7 +31,7 @@ from aiohttp import web
 from yarl import URL
 
 from bot.keys import CONTENT, SETTINGS
-from bot.ratelimit import Clock, TokenBucket, retry_after_header
+from core.ratelimit import Clock, TokenBucket, retry_after_header
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Tuple
 
-from bot.content.loader import DEFAULT_DIR
+from core.content.loader import DEFAULT_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'var' / 'service.db'}"

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
 # The custom NLU component's code is an input too: it is the intent classifier.
 INPUTS = ["config.yml", "domain.yml", "constraints.txt", "scripts/build_spacy_pipeline.py",
-          "bot/spelling.py", "bot/nlu/char_ngram_classifier.py"]
+          "core/text.py", "rasa_addons/nlu/char_ngram_classifier.py"]
 DATA = "data"
 
 

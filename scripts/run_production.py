@@ -276,7 +276,7 @@ def services(args: argparse.Namespace, model: Path, var_dir: Path, nginx_conf: P
     result = [
         Service(
             f"action server {i}",
-            [str(bin_dir / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
+            [str(bin_dir / "python"), "-m", "actions.server", "--actions", "actions", "--port", str(port)],
             f"http://{host}:{port}/health",
             actions_env,
             logs / f"actions-{i}.log",

@@ -138,7 +138,7 @@ def stack_commands(args: argparse.Namespace, model: Path) -> Dict[str, Tuple[Lis
     origins = allowed_origins(args)
     return {
         "action server": (
-            [str(bin_dir / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(args.actions_port)],
+            [str(bin_dir / "python"), "-m", "actions.server", "--actions", "actions", "--port", str(args.actions_port)],
             f"http://{host}:{args.actions_port}/health",
         ),
         "bot web service": ([str(bin_dir / "python"), "-m", "bot"], f"http://{host}:{args.web_port}/health"),

@@ -1,1 +1,1 @@
-"""Counsellor meetings: configuration, free times and reference codes."""
+"""Counsellor meetings: the booking API, free times, the store, the calendar feed and the dashboard pages."""

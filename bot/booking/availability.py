@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.content.model import WEEKDAYS, Booking, Counsellor
+from core.content.model import WEEKDAYS, Booking, Counsellor
 
 
 @dataclass(frozen=True)

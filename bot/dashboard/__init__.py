@@ -1,9 +1,20 @@
-"""The counsellor dashboard: server-rendered pages behind a login."""
+"""The counsellor dashboard: server-rendered pages behind a login.
 
-from bot.dashboard import blocks, bookings, calendar_feed, followup, inbox, interests, login, person
+Each feature keeps its own pages (bot/<feature>/pages.py); this package holds
+what they share: the page layout, login checks and CSRF (common.py).
+"""
 
 
 def routes() -> list:
+    """Every dashboard page, from the features that own them."""
+    from bot.accounts import login
+    from bot.booking import blocks, calendar_feed
+    from bot.booking import pages as bookings
+    from bot.followups import pages as followup
+    from bot.interests import pages as interests
+    from bot.personal_data import pages as person
+    from bot.tickets import inbox
+
     return [
         *login.routes(),
         *bookings.routes(),

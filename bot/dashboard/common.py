@@ -16,7 +16,7 @@ from typing import Optional
 from aiohttp import web
 
 from bot.keys import ACCOUNTS, SETTINGS
-from bot.store.accounts import Session
+from bot.accounts.store import Session
 
 SESSION_COOKIE = "vv_session"
 COOKIE_PATH = "/dashboard"

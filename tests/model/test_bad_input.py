@@ -22,8 +22,8 @@ from typing import Any, Dict, List, Optional, Tuple
 import aiohttp
 import pytest
 
-from bot.channel_guard import MAX_MESSAGE_LENGTH
-from bot.content import load_content
+from rasa_addons.channel_guard import MAX_MESSAGE_LENGTH
+from core.content import load_content
 from tests.unit.test_privacy import with_check_digit
 
 CONTENT = load_content()

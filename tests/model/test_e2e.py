@@ -13,7 +13,7 @@ from typing import Awaitable, List
 import aiohttp
 
 from bench.stack import rasa_workers
-from bot.content import load_content
+from core.content import load_content
 from scripts.run_stack import DEFAULT_RASA_WORKERS
 
 CONTENT = load_content()
@@ -136,7 +136,7 @@ async def test_rest_answers_close_the_connection_so_the_next_message_finds_a_fre
 
 
 async def test_messages_of_one_conversation_sent_at_once_are_handled_one_after_the_other(stack):
-    """Two workers must not change one conversation at the same time (bot/sqlite_lock_store.py):
+    """Two workers must not change one conversation at the same time (rasa_addons/sqlite_lock_store.py):
     each message's turn is stored whole before the next one starts."""
     who = sender()
     await say_to_rasa(stack, who, "hej")

@@ -29,7 +29,7 @@ import psycopg2
 import pytest
 
 from bench.stack import children, command_line, rasa_workers
-from bot.content import load_content
+from core.content import load_content
 from scripts.run_stack import DEFAULT_RASA_WORKERS, stack_commands, stack_environment
 from tests.model.conftest import ROOT, free_port
 from tests.pg_cluster import PrivateCluster

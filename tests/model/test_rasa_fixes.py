@@ -1,4 +1,4 @@
-"""bot/rasa_fixes.py: the action-answer check built once must accept and refuse
+"""rasa_addons/patches.py: the action-answer check built once must accept and refuse
 exactly what Rasa's own check does; action calls keep one connection and send
 what Rasa's own request sends; a tracker store that fails passes its error on
 instead of falling back to memory; events are turned back into the same
@@ -39,7 +39,7 @@ def rasa_error(check, answer) -> Optional[str]:
 def test_the_fixed_check_accepts_and_refuses_like_rasas_own():
     from rasa.core.actions.action import RemoteAction
 
-    from bot import rasa_fixes
+    from rasa_addons import patches as rasa_fixes
 
     action = RemoteAction("action_example", None)
     original = RemoteAction._validate_action_result
@@ -56,26 +56,26 @@ def test_the_fixed_check_accepts_and_refuses_like_rasas_own():
 def test_our_channels_install_the_fix():
     from rasa.core.actions.action import RemoteAction
 
-    from bot.rasa_channels import RedactingRestInput
+    from rasa_addons.channels import RedactingRestInput
 
     async def on_new_message(message):  # pragma: no cover - never called here
         return None
 
     RedactingRestInput().blueprint(on_new_message)
-    assert RemoteAction._validate_action_result.__module__ == "bot.rasa_fixes"
+    assert RemoteAction._validate_action_result.__module__ == "rasa_addons.patches"
     from rasa.utils.endpoints import EndpointConfig
 
-    assert EndpointConfig.request.__module__ == "bot.rasa_fixes"
+    assert EndpointConfig.request.__module__ == "rasa_addons.patches"
     from rasa.core.tracker_store import FailSafeTrackerStore
 
     for method in (FailSafeTrackerStore.retrieve, FailSafeTrackerStore.retrieve_full_tracker, FailSafeTrackerStore.save):
-        assert method.__module__ == "bot.rasa_fixes"
+        assert method.__module__ == "rasa_addons.patches"
     from rasa.shared.core.events import Event
 
-    assert Event.resolve_by_type.__module__ == "bot.rasa_fixes"
+    assert Event.resolve_by_type.__module__ == "rasa_addons.patches"
     from rasa.core.policies.rule_policy import RulePolicy
 
-    assert RulePolicy._get_possible_keys.__module__ == "bot.rasa_fixes"
+    assert RulePolicy._get_possible_keys.__module__ == "rasa_addons.patches"
     with pytest.raises(ValidationError):
         RemoteAction("action_example", None)._validate_action_result({"events": [{"event": "slot"}]})
 
@@ -102,7 +102,7 @@ async def test_action_calls_reuse_one_connection_and_send_what_rasa_sends(aiohtt
     from aiohttp import web
     from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
-    from bot import rasa_fixes
+    from rasa_addons import patches as rasa_fixes
 
     recorder = Recorder()
     app = web.Application()
@@ -134,7 +134,7 @@ async def test_an_action_server_that_is_down_raises_what_rasa_catches():
     import aiohttp
     from rasa.utils.endpoints import EndpointConfig
 
-    from bot import rasa_fixes
+    from rasa_addons import patches as rasa_fixes
     from tests.unit.ticket_helpers import free_port
 
     rasa_fixes.install()
@@ -151,7 +151,7 @@ async def test_a_tracker_store_that_fails_passes_its_error_on_and_keeps_nothing_
     from rasa.shared.core.events import UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot import rasa_fixes
+    from rasa_addons import patches as rasa_fixes
 
     class DatabaseGone(InMemoryTrackerStore):
         """Stands in for a database that refuses connections: every call fails."""
@@ -183,7 +183,7 @@ def test_events_resolve_to_the_classes_rasas_own_lookup_finds():
     import rasa.shared.core.events as events
     from rasa.shared.utils.common import all_subclasses
 
-    from bot import rasa_fixes
+    from rasa_addons import patches as rasa_fixes
 
     def rasas_own(type_name, default=None):
         for cls in all_subclasses(events.Event):
@@ -232,7 +232,7 @@ def test_rule_policy_finds_the_same_rules_and_predicts_the_same_when_it_stops_ea
     from rasa.shared.core.events import ActionExecuted
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot import rasa_fixes
+    from rasa_addons import patches as rasa_fixes
 
     rasas_own = RulePolicy._get_possible_keys
     # RulePolicy logs every state it looks at through structlog, which prints debug lines

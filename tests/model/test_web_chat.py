@@ -18,7 +18,7 @@ from typing import Iterator, List, Optional, Set
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Frame, Page, expect, sync_playwright
 
-from bot.content import load_content
+from core.content import load_content
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -498,7 +498,7 @@ def counsellor(stack) -> str:
     import sys
 
     env = {**os.environ, "VARDVAGEN_DATABASE_URL": f"sqlite:///{stack.var_dir / 'service.db'}"}
-    result = subprocess.run([sys.executable, "-m", "bot.users", "add", "lina", "--counsellor", "lina"],
+    result = subprocess.run([sys.executable, "-m", "bot.accounts.cli", "add", "lina", "--counsellor", "lina"],
                             input=COUNSELLOR_PASSWORD + "\n", capture_output=True, text=True, cwd=ROOT, env=env)
     assert result.returncode == 0, result.stderr
     return "lina"

@@ -24,7 +24,7 @@ from typing import List, Optional, Tuple
 import aiohttp
 import psycopg2
 
-from bot.content import load_content
+from core.content import load_content
 from tests.production.conftest import POSTGRES_ADMIN_URL
 
 CONTENT = load_content()
@@ -272,8 +272,8 @@ async def test_parallel_api_bookings_through_nginx_never_double_book(production)
 
 
 async def test_retention_and_erasure_delete_from_the_postgresql_tracker_store(production):
-    from bot import retention
-    from bot.store.database import create_engine
+    from bot.personal_data import retention
+    from bot.db.engine import create_engine
 
     async with aiohttp.ClientSession() as session:
         erased, kept = sender("erase"), sender("keep")

@@ -1,4 +1,4 @@
-"""The action server entry point (bot/action_server.py) runs our actions like
+"""The action server entry point (actions/server.py) runs our actions like
 `python -m rasa_sdk` and closes the actions' shared HTTP session when it stops."""
 
 import json
@@ -11,7 +11,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bot.content import load_content
+from core.content import load_content
 from tests.unit.ticket_helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +21,7 @@ PHRASES = CONTENT.phrases.phrases
 
 def start(port: int, service_port: int) -> subprocess.Popen:
     env = {**os.environ, "VARDVAGEN_SERVICE_URL": f"http://127.0.0.1:{service_port}", "SANIC_HOST": "127.0.0.1"}
-    return subprocess.Popen([sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
+    return subprocess.Popen([sys.executable, "-m", "actions.server", "--actions", "actions", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

@@ -15,7 +15,7 @@ from actions.booking import (
     first_name_from,
 )
 from actions.cancel import ActionCancelBooking, ValidateCancelForm
-from bot.content import load_content
+from core.content import load_content
 from tests.unit.action_helpers import (  # noqa: F401 - service and service_down are fixtures
     entity, make_tracker, payloads, run, service, service_down, slot_events, texts,
 )

@@ -7,7 +7,7 @@ from actions.education import ActionExplainEducation, ActionExplainStudySupport
 from actions.inform import ActionHandleInform
 from actions.profession import ActionExplainProfession, ActionTellSalary, ActionTellWorkingHours
 from actions.tracks import ActionTrackRequirements
-from bot.swedish import format_date
+from core.dates import format_date
 from tests.unit.action_helpers import entity, make_tracker, payloads, run, slot_events, texts
 
 

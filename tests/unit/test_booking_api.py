@@ -9,9 +9,9 @@ from sqlalchemy import create_engine, inspect, text
 from yarl import URL
 
 from bot.app import create_app
-from bot.content import load_content
+from core.content import load_content
 from bot.settings import Settings
-from bot.store.database import sync_url
+from bot.db.engine import sync_url
 
 PHRASES = load_content().phrases.phrases
 
@@ -177,7 +177,7 @@ async def test_a_change_with_the_wrong_contact_books_nothing(client):
 
 async def test_a_change_whose_old_booking_went_meanwhile_is_rolled_back(client):
     from bot.keys import STORE
-    from bot.store.bookings import BookingGone, NewBooking
+    from bot.booking.store import BookingGone, NewBooking
 
     old_slot, new_slot = (await slots(client, meeting_type="phone"))[:2]
     old = await (await client.post("/api/bookings", json=booking_for(old_slot))).json()
@@ -213,7 +213,7 @@ async def test_schema_is_made_by_migrations(client, database_url):
 def test_upgrade_keeps_existing_data(database_url):
     from alembic import command
 
-    from bot.store.database import alembic_config, upgrade
+    from bot.db.engine import alembic_config, upgrade
 
     command.upgrade(alembic_config(database_url), "0001")
     engine = create_engine(sync_url(database_url))

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.booking.availability import Busy, Slot, closed_days, free_slots, is_bookable
-from bot.booking.codes import ALPHABET, LENGTH, looks_like_code, new_code, normalize_code
-from bot.content import load_content
-from bot.swedish import format_slot, parse_day
+from core.codes import ALPHABET, LENGTH, looks_like_code, new_code, normalize_code
+from core.content import load_content
+from core.dates import format_slot, parse_day
 
 CONFIG = load_content().booking
 TZ = ZoneInfo("Europe/Stockholm")

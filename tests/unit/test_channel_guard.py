@@ -1,15 +1,15 @@
-"""What Rasa's channels refuse before NLU (bot/channel_guard.py; no Rasa import)."""
+"""What Rasa's channels refuse before NLU (rasa_addons/channel_guard.py; no Rasa import)."""
 
 import json
 import multiprocessing
 
 import pytest
 
-from bot.channel_guard import (
+from rasa_addons.channel_guard import (
     MAX_MESSAGE_LENGTH, SENDER_BURST, SENDER_WINDOW_SECONDS, MessageGuard, rest_body_refusal,
 )
-from bot.content import load_content
-from bot.shared_ratelimit import SharedTokenBucket
+from core.content import load_content
+from rasa_addons.shared_ratelimit import SharedTokenBucket
 from tests.unit.test_privacy import with_check_digit
 
 PHRASES = load_content().phrases.phrases
@@ -77,7 +77,7 @@ def test_a_good_rest_body_goes_on():
     assert rest_body_refusal(json.dumps({"sender": "e2e-1234", "message": "", "metadata": {"x": 1}}).encode()) is None
 
 
-# ---- several Rasa worker processes count one sender together (bot/shared_ratelimit.py) ----
+# ---- several Rasa worker processes count one sender together (rasa_addons/shared_ratelimit.py) ----
 
 
 def _shared_guard(path, clock=None) -> MessageGuard:

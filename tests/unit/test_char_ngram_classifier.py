@@ -1,4 +1,4 @@
-"""bot/nlu/char_ngram_classifier.py through Rasa's own model storage: it
+"""rasa_addons/nlu/char_ngram_classifier.py through Rasa's own model storage: it
 learns intents, reads learner spelling like standard spelling, survives being
 saved and loaded (without pickle), and gives no intent for an empty text."""
 
@@ -55,7 +55,7 @@ def context():
 
 
 def classifier_class():
-    from bot.nlu.char_ngram_classifier import CharNgramIntentClassifier
+    from rasa_addons.nlu.char_ngram_classifier import CharNgramIntentClassifier
 
     return CharNgramIntentClassifier
 
@@ -165,7 +165,7 @@ ODD_TEXTS = ["", "   ", "zzzzqqq", "😀😀", "مرحبا كيف حالك", "Wa
 
 @pytest.mark.parametrize("intents", [None, 2], ids=["every-intent", "two-intents"])
 def test_the_scorer_gives_scikit_learns_probabilities(intents):
-    from bot.nlu.intent_scorer import IntentScorer
+    from rasa_addons.nlu.intent_scorer import IntentScorer
 
     examples = project_examples()
     names = sorted({intent for _, intent in examples})[:intents]
@@ -185,7 +185,7 @@ def test_the_scorer_gives_scikit_learns_probabilities(intents):
 
 
 def test_the_scorer_refuses_a_model_it_would_score_differently():
-    from bot.nlu.intent_scorer import IntentScorer
+    from rasa_addons.nlu.intent_scorer import IntentScorer
 
     classifier = classifier_class()({}, None, None)
     vectorizer = classifier._new_vectorizer()

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content import ContentError, load_content
-from bot.content.loader import DEFAULT_DIR
+from core.content import ContentError, load_content
+from core.content.loader import DEFAULT_DIR
 
 
 @pytest.fixture
@@ -106,12 +106,12 @@ def test_missing_file_and_bad_yaml_are_reported(content_copy: Path):
 
 
 def test_cli_check_reports_problems(content_copy: Path, capsys):
-    from bot.content.__main__ import main
+    from core.content.__main__ import main
     import sys
 
     edit(content_copy / "municipality.yml", lambda d: d.update(website="not a url"))
     sys_argv = sys.argv
-    sys.argv = ["bot.content", str(content_copy)]
+    sys.argv = ["core.content", str(content_copy)]
     try:
         assert main() == 1
     finally:

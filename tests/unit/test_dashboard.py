@@ -54,7 +54,7 @@ async def test_a_counsellor_does_not_see_anothers_bookings(client):
 async def test_password_is_stored_as_argon2(client, database_url):
     from sqlalchemy import create_engine, text
 
-    from bot.store.database import sync_url
+    from bot.db.engine import sync_url
 
     engine = create_engine(sync_url(database_url))
     with engine.connect() as conn:
@@ -66,11 +66,11 @@ async def test_password_is_stored_as_argon2(client, database_url):
 def test_cli_creates_a_user(tmp_path):
     env = {"VARDVAGEN_DATABASE_URL": f"sqlite:///{tmp_path / 'service.db'}", "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
-        [sys.executable, "-m", "bot.users", "add", "anna", "--counsellor", "lina"],
+        [sys.executable, "-m", "bot.accounts.cli", "add", "anna", "--counsellor", "lina"],
         input=PASSWORD + "\n", capture_output=True, text=True, cwd=ROOT, env=env,
     )
     assert result.returncode == 0, result.stderr
     short = subprocess.run(
-        [sys.executable, "-m", "bot.users", "add", "bo"], input="kort\n", capture_output=True, text=True, cwd=ROOT, env=env
+        [sys.executable, "-m", "bot.accounts.cli", "add", "bo"], input="kort\n", capture_output=True, text=True, cwd=ROOT, env=env
     )
     assert short.returncode == 1 and "12 characters" in short.stderr

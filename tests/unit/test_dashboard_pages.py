@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.dashboard.interests import _cell
+from bot.interests.pages import _cell
 from tests.unit.dashboard_helpers import book, client, csrf_of, login  # noqa: F401 - client is a fixture
 
 PAGES = ["/dashboard/interests", "/dashboard/interests/undersköterska", "/dashboard/blocks",

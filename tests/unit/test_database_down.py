@@ -4,7 +4,7 @@ the phone number, not a bare 500; and the service works again when it is back.""
 import psycopg2
 
 from bot.app import create_app
-from bot.content import load_content
+from core.content import load_content
 from bot.settings import Settings
 from tests.databases import POSTGRES_ADMIN_URL, postgres_database
 

@@ -63,9 +63,9 @@ def test_production_endpoints_take_every_value_from_the_environment(tmp_path):
     # Rasa fills in ${VAR} only in plain (unquoted) values.
     assert not re.search(r"""['"]\$\{""", text)
     endpoints = yaml.safe_load(text)
-    assert endpoints["tracker_store"]["type"] == "bot.tracker_store.LeanSQLTrackerStore"
+    assert endpoints["tracker_store"]["type"] == "rasa_addons.tracker_store.LeanSQLTrackerStore"
     assert endpoints["tracker_store"]["dialect"] == "postgresql"
-    assert endpoints["lock_store"]["type"] == "bot.lock_store.AtomicRedisLockStore"
+    assert endpoints["lock_store"]["type"] == "rasa_addons.redis_lock_store.AtomicRedisLockStore"
     needed = set(re.findall(r"\$\{(\w+)\}", text))
     args = parse_args(["--var-dir", str(tmp_path)])
     conf = write_nginx_config(args, tmp_path / "nginx")
@@ -96,8 +96,8 @@ def test_helm_values_for_rasa():
     assert values["image"]["tag"].startswith("3.6.21")
     endpoints = values["applicationSettings"]["endpoints"]
     assert endpoints["trackerStore"]["enabled"] and endpoints["trackerStore"]["dialect"] == "postgresql"
-    assert endpoints["trackerStore"]["type"] == "bot.tracker_store.LeanSQLTrackerStore"
-    assert endpoints["lockStore"]["enabled"] and endpoints["lockStore"]["type"] == "bot.lock_store.AtomicRedisLockStore"
+    assert endpoints["trackerStore"]["type"] == "rasa_addons.tracker_store.LeanSQLTrackerStore"
+    assert endpoints["lockStore"]["enabled"] and endpoints["lockStore"]["type"] == "rasa_addons.redis_lock_store.AtomicRedisLockStore"
     assert endpoints["lockStore"]["key_prefix"].isalnum()
     channels = values["applicationSettings"]["credentials"]["additionalChannelCredentials"]
     assert set(channels) == set(documents(ROOT / "credentials.yml")[0])

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.app import create_app
-from bot.content import load_content
+from core.content import load_content
 from bot.settings import Settings
-from bot.store.database import sync_url
+from bot.db.engine import sync_url
 
 PHRASES = load_content().phrases.phrases
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from pydantic import ValidationError
 
-from bot.content import load_content
-from bot.content.model import Followup
+from core.content import load_content
+from core.content.model import Followup
 from bot.keys import FOLLOWUPS
 from tests.unit.dashboard_helpers import client, csrf_of, login  # noqa: F401 - client is a fixture
 

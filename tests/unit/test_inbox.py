@@ -215,7 +215,7 @@ async def notice_client(aiohttp_client, database_url, port, **settings):
 
 
 async def wait_for_notices(app):
-    from bot.notify import PENDING
+    from bot.tickets.notify import PENDING
 
     for _ in range(200):
         if not app[PENDING]:

@@ -1,5 +1,5 @@
-"""The two ticket lock stores: bot/lock_store.py against this machine's Redis
-(several Rasa instances) and bot/sqlite_lock_store.py in a SQLite file
+"""The two ticket lock stores: rasa_addons/redis_lock_store.py against this machine's Redis
+(several Rasa instances) and rasa_addons/sqlite_lock_store.py in a SQLite file
 (several Rasa worker processes of `make run`). For both: tickets are unique
 and served in order across store instances (as across Rasa processes),
 expired tickets are dropped, a holder past its lifetime frees no one else,
@@ -25,8 +25,8 @@ from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import LockError, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.lock_store import AtomicRedisLockStore
-from bot.sqlite_lock_store import SQLiteLockStore
+from rasa_addons.redis_lock_store import AtomicRedisLockStore
+from rasa_addons.sqlite_lock_store import SQLiteLockStore
 from tests.unit.ticket_helpers import free_port
 
 REDIS = {"host": "127.0.0.1", "port": 6379, "db": 3}
@@ -64,7 +64,7 @@ def new_store(request, tmp_path) -> Iterator[Callable[[], Store]]:
 
 
 def test_rasa_builds_it_from_the_endpoint_config(prefix):
-    config = EndpointConfig(url="127.0.0.1", type="bot.lock_store.AtomicRedisLockStore", port=6379, db=3,
+    config = EndpointConfig(url="127.0.0.1", type="rasa_addons.redis_lock_store.AtomicRedisLockStore", port=6379, db=3,
                             key_prefix=prefix)
     built = LockStore.create(config)
     assert isinstance(built, AtomicRedisLockStore)
@@ -213,7 +213,7 @@ async def test_the_given_ticket_is_returned_even_from_the_middle_of_any_store(ne
 
 
 def test_rasa_builds_the_sqlite_store_from_the_endpoint_config(tmp_path):
-    config = EndpointConfig(type="bot.sqlite_lock_store.SQLiteLockStore", db=str(tmp_path / "shared.db"))
+    config = EndpointConfig(type="rasa_addons.sqlite_lock_store.SQLiteLockStore", db=str(tmp_path / "shared.db"))
     built = LockStore.create(config)
     assert isinstance(built, SQLiteLockStore)
     assert built.issue_ticket("made") == 0
@@ -282,7 +282,7 @@ def test_a_sqlite_file_that_cannot_be_made_fails_at_start_up(tmp_path):
     with pytest.raises(sqlite3.Error):
         SQLiteLockStore(db=str(tmp_path / "a-file" / "shared.db"))
     with pytest.raises(ValueError):
-        SQLiteLockStore(endpoint_config=EndpointConfig(type="bot.sqlite_lock_store.SQLiteLockStore"))
+        SQLiteLockStore(endpoint_config=EndpointConfig(type="rasa_addons.sqlite_lock_store.SQLiteLockStore"))
 
 
 def test_a_failed_sqlite_transaction_changes_nothing_and_the_next_one_works(tmp_path):

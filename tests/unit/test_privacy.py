@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.privacy import REPLACEMENT, contains_personnummer, redact_personnummer
+from core.privacy import REPLACEMENT, contains_personnummer, redact_personnummer
 
 
 def with_check_digit(nine: str) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content import load_content
-from bot.readability import lix, sentence_count, words
+from core.content import load_content
+from core.readability import lix, sentence_count, words
 
 ROOT = Path(__file__).resolve().parents[2]
 LIX_LIMIT = 45

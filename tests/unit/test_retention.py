@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import text
 
-from bot.content import load_content
-from bot.retention import purge
-from bot.store.database import create_engine, sync_url, upgrade
+from core.content import load_content
+from bot.personal_data.retention import purge
+from bot.db.engine import create_engine, sync_url, upgrade
 from tests.databases import sqlite_url
 
 RETENTION = load_content().privacy.retention_days  # 30 / 180 / 30 / tickets 90 days
@@ -87,7 +87,7 @@ async def test_purge_deletes_exactly_what_is_due(database_url):
 
 def test_tickets_are_kept_90_days_unless_content_says_otherwise():
     assert RETENTION.tickets == 90
-    from bot.content.model import Retention
+    from core.content.model import Retention
 
     assert Retention(bookings_after_meeting=30, interests=180, conversations=30).tickets == 90
 

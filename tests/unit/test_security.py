@@ -13,10 +13,10 @@ import socket
 import pytest
 
 from bot.app import create_app
-from bot.booking import codes
-from bot.content import load_content
+from core import codes
+from core.content import load_content
 from bot.keys import ACCOUNTS
-from bot.ratelimit import TokenBucket
+from core.ratelimit import TokenBucket
 from actions.service_client import ServiceClient, TooManyTries, conversation_key
 from bot.security import (
     ACTIONS_TOKEN_HEADER,
@@ -28,7 +28,7 @@ from bot.security import (
     socket_sources,
 )
 from bot.settings import Settings
-from bot.store import followups
+from bot.followups import store as followups
 from tests.unit.dashboard_helpers import PASSWORD, csrf_of
 from tests.unit.test_privacy import with_check_digit
 

@@ -6,7 +6,7 @@ import pytest
 
 from actions.service_client import ServiceClient, ServiceUnavailable
 from bot.app import create_app
-from bot.content import load_content
+from core.content import load_content
 from bot.settings import Settings
 
 

@@ -1,6 +1,6 @@
 """Learner spelling: what the NLU featurizers see of a word."""
 
-from bot.spelling import fold
+from core.text import fold
 
 
 def test_fold_drops_capitals_and_swedish_letters():

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.app import create_app
-from bot.content import load_content
+from core.content import load_content
 from bot.keys import TICKETS
 from bot.settings import Settings
-from bot.store.database import sync_url
+from bot.db.engine import sync_url
 from tests.unit.test_privacy import PNR
 from tests.unit.ticket_helpers import ask
 

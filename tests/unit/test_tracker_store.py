@@ -1,4 +1,4 @@
-"""bot/tracker_store.py against Rasa's own SQLTrackerStore, on a SQLite file
+"""rasa_addons/tracker_store.py against Rasa's own SQLTrackerStore, on a SQLite file
 and on this machine's PostgreSQL: each reads what the other wrote, with the
 same "latest session only" rule, and saving twice stores nothing twice."""
 
@@ -14,7 +14,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.tracker_store import LeanSQLTrackerStore
+from rasa_addons.tracker_store import LeanSQLTrackerStore
 from tests.databases import postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]

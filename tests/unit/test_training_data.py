@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.content import load_content
+from core.content import load_content
 
 ROOT = Path(__file__).resolve().parents[2]
 

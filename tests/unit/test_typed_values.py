@@ -9,7 +9,7 @@ from actions.handoff import ValidateAnswerForm
 from actions.booking import ValidateBookingForm
 from actions.interest import ValidateInterestForm
 from actions.typed_values import contact_in, requested_code, requested_contact
-from bot.content import load_content
+from core.content import load_content
 from tests.unit.action_helpers import make_tracker
 
 

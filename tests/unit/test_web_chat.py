@@ -7,10 +7,10 @@ import pytest
 import yaml
 
 from bot.app import create_app
-from bot.content import ContentError, load_content
-from bot.content.loader import DEFAULT_DIR
+from core.content import ContentError, load_content
+from core.content.loader import DEFAULT_DIR
 from bot.settings import Settings
-from bot.web import glossary_words
+from bot.chat.routes import glossary_words
 
 
 def closed_port() -> int:

@@ -1,0 +1,252 @@
+"""Bookings and blocked times in the database.
+
+The database decides who gets a time: a unique constraint on (counsellor,
+start) turns a race between two requests into one booking and one SlotTaken.
+A retried request with the same idempotency key gets the first booking back.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import List, Optional, Tuple
+
+from sqlalchemy import and_, delete, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.booking.availability import Busy
+from core.codes import new_code
+from bot.db.schema import blocks, bookings
+
+REFERENCE_ATTEMPTS = 5
+# A meeting that started before a window may still be going on in it
+# (content/booking.yml allows meetings up to 240 minutes).
+LONGEST_MEETING = timedelta(minutes=240)
+
+
+class SlotTaken(Exception):
+    """Someone else booked that counsellor at that time."""
+
+
+class BookingGone(Exception):
+    """The booking to be replaced no longer exists (or the contact is wrong)."""
+
+
+@dataclass(frozen=True)
+class NewBooking:
+    counsellor_id: str
+    starts_at: datetime  # aware
+    minutes: int
+    meeting_type: str
+    first_name: str
+    contact: str  # normalised phone or e-mail
+    interpreter: Optional[str] = None
+    idempotency_key: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Block:
+    id: int
+    counsellor_id: str
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class Booking:
+    reference: str
+    counsellor_id: str
+    starts_at: datetime  # aware, UTC
+    minutes: int
+    meeting_type: str
+    first_name: str
+    contact: str
+    interpreter: Optional[str]
+    calendar_token: str
+
+
+def to_db(moment: datetime) -> datetime:
+    """Aware -> naive UTC, the form stored in every database."""
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def from_db(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc)
+
+
+def _booking(row) -> Booking:
+    return Booking(
+        reference=row.reference,
+        counsellor_id=row.counsellor_id,
+        starts_at=from_db(row.starts_at),
+        minutes=row.minutes,
+        meeting_type=row.meeting_type,
+        first_name=row.first_name,
+        contact=row.contact,
+        interpreter=row.interpreter,
+        calendar_token=row.calendar_token,
+    )
+
+
+class BookingStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def create(
+        self, new: NewBooking, now: Optional[datetime] = None, replaces: Optional[Tuple[str, str]] = None
+    ) -> Booking:
+        """Book; with `replaces` (reference, contact) the old booking is deleted
+        in the same transaction, so a change never loses both or keeps both."""
+        created = to_db(now or datetime.now(timezone.utc))
+        for _ in range(REFERENCE_ATTEMPTS):
+            values = {
+                "reference": new_code(),
+                "counsellor_id": new.counsellor_id,
+                "starts_at": to_db(new.starts_at),
+                "minutes": new.minutes,
+                "meeting_type": new.meeting_type,
+                "interpreter": new.interpreter,
+                "first_name": new.first_name,
+                "contact": new.contact,
+                "calendar_token": secrets.token_urlsafe(24),
+                "idempotency_key": new.idempotency_key,
+                "created_at": created,
+            }
+            try:
+                async with self.engine.begin() as conn:
+                    await conn.execute(insert(bookings).values(**values))
+                    if replaces is not None:
+                        old = await conn.execute(
+                            delete(bookings).where(bookings.c.reference == replaces[0], bookings.c.contact == replaces[1])
+                        )
+                        if old.rowcount != 1:
+                            raise BookingGone(replaces[0])  # rolls the new booking back too
+                return await self._by_reference(values["reference"])
+            except IntegrityError:
+                if new.idempotency_key:
+                    earlier = await self.find_by_idempotency_key(new.idempotency_key)
+                    if earlier:
+                        return earlier
+                if await self._taken(new.counsellor_id, new.starts_at):
+                    raise SlotTaken(new.counsellor_id) from None
+                # Otherwise the reference code collided: try another one.
+        raise RuntimeError("could not create a unique reference code")
+
+    async def _one(self, *conditions) -> Optional[Booking]:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(bookings).where(*conditions))).first()
+        return _booking(row) if row else None
+
+    async def _by_reference(self, reference: str) -> Booking:
+        found = await self._one(bookings.c.reference == reference)
+        assert found is not None
+        return found
+
+    async def find_by_idempotency_key(self, key: str) -> Optional[Booking]:
+        return await self._one(bookings.c.idempotency_key == key)
+
+    async def find_by_calendar_token(self, reference: str, token: str) -> Optional[Booking]:
+        if not token:
+            return None
+        return await self._one(bookings.c.reference == reference, bookings.c.calendar_token == token)
+
+    async def _taken(self, counsellor_id: str, starts_at: datetime) -> bool:
+        found = await self._one(bookings.c.counsellor_id == counsellor_id, bookings.c.starts_at == to_db(starts_at))
+        return found is not None
+
+    async def find(self, reference: str, contact: str) -> Optional[Booking]:
+        """A booking, only for someone who knows both its code and its contact."""
+        return await self._one(bookings.c.reference == reference, bookings.c.contact == contact)
+
+    async def cancel(self, reference: str, contact: str) -> bool:
+        """Delete the booking (nothing is kept after a cancellation); frees the time."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                delete(bookings).where(bookings.c.reference == reference, bookings.c.contact == contact)
+            )
+        return result.rowcount == 1
+
+    async def upcoming(self, counsellor_id: Optional[str], now: datetime, limit: int = 200) -> List[Booking]:
+        """Today's and later bookings, earliest first; one counsellor's or (None) everyone's."""
+        start = to_db(now.replace(hour=0, minute=0, second=0, microsecond=0))
+        query = select(bookings).where(bookings.c.starts_at >= start).order_by(bookings.c.starts_at).limit(limit)
+        if counsellor_id is not None:
+            query = query.where(bookings.c.counsellor_id == counsellor_id)
+        async with self.engine.connect() as conn:
+            return [_booking(row) for row in await conn.execute(query)]
+
+    async def between(self, counsellor_id: str, start: datetime, end: datetime) -> List[Booking]:
+        query = (
+            select(bookings)
+            .where(bookings.c.counsellor_id == counsellor_id, bookings.c.starts_at >= to_db(start),
+                   bookings.c.starts_at < to_db(end))
+            .order_by(bookings.c.starts_at)
+        )
+        async with self.engine.connect() as conn:
+            return [_booking(row) for row in await conn.execute(query)]
+
+    async def for_contact(self, contact: str) -> List[Booking]:
+        query = select(bookings).where(bookings.c.contact == contact).order_by(bookings.c.starts_at)
+        async with self.engine.connect() as conn:
+            return [_booking(row) for row in await conn.execute(query)]
+
+    async def delete_for_contact(self, contact: str) -> int:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(delete(bookings).where(bookings.c.contact == contact))
+        return result.rowcount
+
+    async def busy(self, start: datetime, end: datetime) -> List[Busy]:
+        """Bookings and blocks that touch [start, end)."""
+        found: List[Busy] = []
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                select(bookings.c.counsellor_id, bookings.c.starts_at, bookings.c.minutes).where(
+                    and_(bookings.c.starts_at < to_db(end), bookings.c.starts_at >= to_db(start - LONGEST_MEETING))
+                )
+            )
+            for row in rows:
+                begins = from_db(row.starts_at)
+                found.append(Busy(row.counsellor_id, begins, begins + timedelta(minutes=row.minutes)))
+            rows = await conn.execute(
+                select(blocks).where(blocks.c.starts_at < to_db(end), blocks.c.ends_at > to_db(start))
+            )
+            found += [Busy(r.counsellor_id, from_db(r.starts_at), from_db(r.ends_at)) for r in rows]
+        return found
+
+    async def add_block(self, counsellor_id: str, starts_at: datetime, ends_at: datetime, note: str = "") -> int:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(
+                insert(blocks).values(
+                    counsellor_id=counsellor_id,
+                    starts_at=to_db(starts_at),
+                    ends_at=to_db(ends_at),
+                    note=note,
+                    created_at=to_db(datetime.now(timezone.utc)),
+                )
+            )
+        return result.inserted_primary_key[0]
+
+    async def blocks(self, counsellor_id: Optional[str], now: datetime) -> List[Block]:
+        """Blocks that have not ended; one counsellor's or (None) everyone's."""
+        query = select(blocks).where(blocks.c.ends_at > to_db(now)).order_by(blocks.c.starts_at)
+        if counsellor_id is not None:
+            query = query.where(blocks.c.counsellor_id == counsellor_id)
+        async with self.engine.connect() as conn:
+            return [_block(row) for row in await conn.execute(query)]
+
+    async def block(self, block_id: int) -> Optional[Block]:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(blocks).where(blocks.c.id == block_id))).first()
+        return _block(row) if row else None
+
+    async def delete_block(self, block_id: int) -> bool:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(delete(blocks).where(blocks.c.id == block_id))
+        return result.rowcount == 1
+
+
+def _block(row) -> Block:
+    return Block(row.id, row.counsellor_id, from_db(row.starts_at), from_db(row.ends_at), row.note or "")

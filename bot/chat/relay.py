@@ -1,0 +1,80 @@
+"""Relay chat messages from the simple chat page to Rasa's REST channel."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+import aiohttp
+
+from core.privacy import contains_personnummer
+
+SENDER_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class ChatInputError(ValueError):
+    """The message cannot be sent; `phrase_key` names the Swedish answer."""
+
+    def __init__(self, phrase_key: str) -> None:
+        super().__init__(phrase_key)
+        self.phrase_key = phrase_key
+
+
+class RasaUnavailable(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    sender: str
+    text: str
+
+
+def parse_chat_message(body: Any, max_length: int) -> ChatMessage:
+    if not isinstance(body, dict):
+        raise ChatInputError("input_invalid")
+    sender = body.get("sender")
+    text = body.get("message")
+    if not isinstance(sender, str) or not SENDER_ID.match(sender) or contains_personnummer(sender):
+        raise ChatInputError("input_invalid")
+    if not isinstance(text, str) or not text.strip():
+        raise ChatInputError("input_empty")
+    if len(text) > max_length:
+        raise ChatInputError("input_too_long")
+    return ChatMessage(sender=sender, text=text.strip())
+
+
+async def send_to_rasa(
+    session: aiohttp.ClientSession, rasa_url: str, message: ChatMessage, timeout: float
+) -> List[Dict[str, Any]]:
+    url = f"{rasa_url}/webhooks/rest/webhook"
+    try:
+        async with session.post(
+            url,
+            json={"sender": message.sender, "message": message.text},
+            timeout=aiohttp.ClientTimeout(total=timeout),
+        ) as response:
+            if response.status != 200:
+                raise RasaUnavailable(f"HTTP {response.status}")
+            replies = await response.json()
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+        raise RasaUnavailable(repr(error)) from error
+    return [clean_reply(r) for r in replies if isinstance(r, dict)]
+
+
+def clean_reply(reply: Dict[str, Any]) -> Dict[str, Any]:
+    """Pass on only what the page shows: text and buttons."""
+    out: Dict[str, Any] = {}
+    text: Optional[str] = reply.get("text")
+    if text:
+        out["text"] = text
+    buttons = reply.get("buttons") or []
+    if buttons:
+        out["buttons"] = [
+            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+            for b in buttons
+            if isinstance(b, dict)
+        ]
+    return out

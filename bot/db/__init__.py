@@ -1,0 +1,1 @@
+"""The service's database: engine, schema and Alembic migrations."""

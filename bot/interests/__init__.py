@@ -1,0 +1,1 @@
+"""Interest registrations for a job track: API, store and pages."""

@@ -1,0 +1,1 @@
+"""A person's own data: erasure, retention and the export page."""

@@ -1,1 +1,0 @@
-"""The bot web service's database: bookings, blocked times, interests."""

@@ -1,0 +1,1 @@
+"""Questions handed over from the chat (tickets): API, store, inbox, notices."""

@@ -1,0 +1,185 @@
+"""Tickets: a question the bot could not answer, handed to a counsellor.
+
+A ticket is open until a counsellor takes it; the one who took it (or an
+admin) answers or closes it. Changes are conditional updates on the status
+and taker the counsellor saw, so two counsellors acting at once never both
+win. A retried request with the same idempotency key gets the first ticket.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Dict, List, Optional, Tuple
+
+from sqlalchemy import case, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.codes import new_code
+from bot.booking.store import REFERENCE_ATTEMPTS, from_db, to_db
+from bot.db.schema import tickets
+
+OPEN, TAKEN, ANSWERED, CLOSED = "open", "taken", "answered", "closed"
+STATUSES = (OPEN, TAKEN, ANSWERED, CLOSED)
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    question: str
+    contact: Optional[str]  # normalised phone or e-mail
+    summary: Dict[str, str]
+    transcript: List[Dict[str, str]]
+    conversation_id: Optional[str] = None
+    idempotency_key: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Ticket:
+    reference: str
+    question: str
+    contact: Optional[str]
+    summary: Dict[str, str]
+    transcript: List[Dict[str, str]]
+    conversation_id: Optional[str]
+    status: str
+    taken_by: Optional[str]
+    answer: Optional[str]
+    answered_at: Optional[datetime]
+    emailed_at: Optional[datetime]
+    created_at: datetime
+
+
+def _optional_time(moment: Optional[datetime]) -> Optional[datetime]:
+    return from_db(moment) if moment is not None else None
+
+
+def _ticket(row) -> Ticket:
+    return Ticket(
+        reference=row.reference,
+        question=row.question,
+        contact=row.contact,
+        summary=json.loads(row.summary),
+        transcript=json.loads(row.transcript),
+        conversation_id=row.conversation_id,
+        status=row.status,
+        taken_by=row.taken_by,
+        answer=row.answer,
+        answered_at=_optional_time(row.answered_at),
+        emailed_at=_optional_time(row.emailed_at),
+        created_at=from_db(row.created_at),
+    )
+
+
+def _now() -> datetime:
+    return to_db(datetime.now(timezone.utc))
+
+
+class TicketStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def create(self, new: NewTicket) -> Tuple[Ticket, bool]:
+        """(ticket, True) when made now; (the first ticket, False) for a retry."""
+        if new.idempotency_key:
+            earlier = await self._one(tickets.c.idempotency_key == new.idempotency_key)
+            if earlier:
+                return earlier, False
+        for _ in range(REFERENCE_ATTEMPTS):
+            reference = new_code()
+            try:
+                async with self.engine.begin() as conn:
+                    await conn.execute(
+                        insert(tickets).values(
+                            reference=reference,
+                            question=new.question,
+                            contact=new.contact,
+                            summary=json.dumps(new.summary, ensure_ascii=False, sort_keys=True),
+                            transcript=json.dumps(new.transcript, ensure_ascii=False),
+                            conversation_id=new.conversation_id,
+                            status=OPEN,
+                            idempotency_key=new.idempotency_key,
+                            created_at=_now(),
+                        )
+                    )
+            except IntegrityError:
+                if new.idempotency_key:
+                    earlier = await self._one(tickets.c.idempotency_key == new.idempotency_key)
+                    if earlier:
+                        return earlier, False
+                continue  # the reference code collided: try another one
+            found = await self._one(tickets.c.reference == reference)
+            assert found is not None
+            return found, True
+        raise RuntimeError("could not create a unique reference code")
+
+    async def _one(self, *conditions) -> Optional[Ticket]:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(tickets).where(*conditions))).first()
+        return _ticket(row) if row else None
+
+    async def _many(self, query) -> List[Ticket]:
+        async with self.engine.connect() as conn:
+            return [_ticket(row) for row in await conn.execute(query)]
+
+    async def by_reference(self, reference: str) -> Optional[Ticket]:
+        return await self._one(tickets.c.reference == reference)
+
+    async def find(self, reference: str, contact: str) -> Optional[Ticket]:
+        """A ticket, for someone who knows both its code and its contact."""
+        return await self._one(tickets.c.reference == reference, tickets.c.contact == contact)
+
+    async def answered_in_conversation(self, conversation_id: str) -> List[Ticket]:
+        query = (
+            select(tickets)
+            .where(tickets.c.conversation_id == conversation_id, tickets.c.status == ANSWERED)
+            .order_by(tickets.c.answered_at)
+        )
+        return await self._many(query)
+
+    async def inbox(self, include_closed: bool = False, limit: int = 500) -> List[Ticket]:
+        """Open and taken first (oldest first), then answered, then (if asked) closed."""
+        rank = case((tickets.c.status == OPEN, 0), (tickets.c.status == TAKEN, 0), (tickets.c.status == ANSWERED, 1), else_=2)
+        query = select(tickets).order_by(rank, tickets.c.created_at).limit(limit)
+        if not include_closed:
+            query = query.where(tickets.c.status != CLOSED)
+        return await self._many(query)
+
+    async def _change(self, seen: Ticket, **values) -> bool:
+        """Update only if nobody changed the ticket since `seen` was read."""
+        condition = [tickets.c.reference == seen.reference, tickets.c.status == seen.status]
+        condition.append(tickets.c.taken_by.is_(None) if seen.taken_by is None else tickets.c.taken_by == seen.taken_by)
+        async with self.engine.begin() as conn:
+            result = await conn.execute(update(tickets).where(*condition).values(**values))
+        return result.rowcount == 1
+
+    async def take(self, seen: Ticket, username: str) -> bool:
+        if seen.status != OPEN:
+            return False
+        return await self._change(seen, status=TAKEN, taken_by=username)
+
+    async def answer(self, seen: Ticket, username: str, answer: str) -> bool:
+        """Stores the answer (before any e-mail is tried, so a mail failure never loses it)."""
+        if seen.status not in (OPEN, TAKEN):
+            return False
+        return await self._change(
+            seen, status=ANSWERED, answer=answer, answered_at=_now(), taken_by=seen.taken_by or username
+        )
+
+    async def close(self, seen: Ticket, username: str) -> bool:
+        if seen.status == CLOSED:
+            return False
+        return await self._change(seen, status=CLOSED, taken_by=seen.taken_by or username)
+
+    async def mark_emailed(self, reference: str) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(update(tickets).where(tickets.c.reference == reference).values(emailed_at=_now()))
+
+    async def for_contact(self, contact: str) -> List[Ticket]:
+        return await self._many(select(tickets).where(tickets.c.contact == contact).order_by(tickets.c.created_at))
+
+    async def delete_for_contact(self, contact: str) -> int:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(delete(tickets).where(tickets.c.contact == contact))
+        return result.rowcount

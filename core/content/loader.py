@@ -1,0 +1,120 @@
+"""Read and validate the content folder, with errors that name file and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Tuple, Type
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from core.content import model
+
+# file stem -> schema of that file
+FILES: Dict[str, Type[BaseModel]] = {
+    "municipality": model.Municipality,
+    "levels": model.Levels,
+    "professions": model.Professions,
+    "steps": model.Steps,
+    "tracks": model.Tracks,
+    "education": model.Education,
+    "glossary": model.Glossary,
+    "menu": model.Menu,
+    "phrases": model.Phrases,
+    "booking": model.Booking,
+    "privacy": model.Privacy,
+    "web": model.Web,
+    "followup": model.Followup,
+}
+
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "content"
+
+
+class ContentError(Exception):
+    """One or more content files are missing or wrong."""
+
+    def __init__(self, problems: List[str]) -> None:
+        self.problems = problems
+        super().__init__("Content problems:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def load_content(directory: Path = DEFAULT_DIR) -> model.Content:
+    directory = Path(directory)
+    problems: List[str] = []
+    parts: Dict[str, BaseModel] = {}
+    for stem, schema in FILES.items():
+        path = directory / f"{stem}.yml"
+        try:
+            raw = _read_yaml(path)
+            parts[stem] = schema.parse_obj(raw)
+        except ValidationError as error:
+            for err in error.errors():
+                field = _field_path(err["loc"])
+                problems.append(f"{path.name}: {field}: {err['msg']}")
+        except ContentError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ContentError(problems)
+    content = model.Content(**parts)
+    problems.extend(_cross_references(content))
+    if problems:
+        raise ContentError(problems)
+    return content
+
+
+def _read_yaml(path: Path) -> Any:
+    if not path.is_file():
+        raise ContentError([f"{path.name}: file is missing (looked in {path.parent})"])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ContentError([f"{path.name}: not valid YAML: {error}"]) from error
+    if not isinstance(data, dict):
+        raise ContentError([f"{path.name}: must be a YAML mapping at the top level"])
+    return data
+
+
+def _field_path(loc: Tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        if part == "__root__":
+            continue
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _cross_references(content: model.Content) -> Iterator[str]:
+    levels = content.levels
+    language = {lvl.id for lvl in levels.language_levels}
+    education = {lvl.id for lvl in levels.education_levels}
+    experience = {lvl.id for lvl in levels.experience_levels}
+    professions = {p.id for p in content.professions.professions}
+
+    for i, track in enumerate(content.tracks.tracks):
+        where = f"tracks.yml: tracks[{i}]"
+        if track.profession not in professions:
+            yield f"{where}.profession: unknown profession '{track.profession}' (known: {sorted(professions)})"
+        pre = track.prerequisites
+        if pre.min_language and pre.min_language not in language:
+            yield f"{where}.prerequisites.min_language: unknown level '{pre.min_language}' (see levels.yml)"
+        if pre.min_education and pre.min_education not in education:
+            yield f"{where}.prerequisites.min_education: unknown level '{pre.min_education}' (see levels.yml)"
+
+    booking = content.booking
+    places = {p.id for p in booking.places}
+    types = {t.id for t in booking.meeting_types}
+    for i, counsellor in enumerate(booking.counsellors):
+        where = f"booking.yml: counsellors[{i}]"
+        if counsellor.place not in places:
+            yield f"{where}.place: unknown place '{counsellor.place}' (known: {sorted(places)})"
+        for kind in counsellor.meeting_types:
+            if kind not in types:
+                yield f"{where}.meeting_types: unknown meeting type '{kind}' (known: {sorted(types)})"
+
+    scales = {"language": language, "education": education, "experience": experience}
+    for i, step in enumerate(content.steps.steps):
+        for j, condition in enumerate(step.skip_if):
+            for scale, allowed in scales.items():
+                value = getattr(condition, scale)
+                if value is not None and value not in allowed:
+                    yield f"steps.yml: steps[{i}].skip_if[{j}].{scale}: unknown level '{value}' (see levels.yml)"

@@ -1,0 +1,84 @@
+"""What Rasa's channels refuse before a message reaches NLU, and the Swedish
+reply instead. Pure Python (no Rasa import), used by rasa_addons/channels.py.
+
+- a message that is not text, is empty or is longer than MAX_MESSAGE_LENGTH;
+- a flood from one sender (a token bucket per sender id, shared by Rasa's
+  worker processes when VARDVAGEN_RASA_SHARED_DB names their file);
+- a REST request whose body is not a JSON object with a text sender and message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from core.privacy import contains_personnummer
+from core.ratelimit import Clock, TokenBucket
+from rasa_addons.shared_ratelimit import SharedTokenBucket
+
+# The chat's input field stops at 1000 characters, and so does the relay.
+MAX_MESSAGE_LENGTH = 1000
+MAX_SENDER_LENGTH = 128
+# Per sender: a burst of 20 messages, then one a second. No person types
+# faster; a script that floods gets a short reply, not NLU.
+SENDER_BURST = 20
+SENDER_WINDOW_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a message is refused: the phrase key and its values."""
+
+    phrase_key: str
+    max: int = MAX_MESSAGE_LENGTH
+
+
+class MessageGuard:
+    def __init__(self, enabled: bool = True, clock: Clock = time.monotonic,
+                 senders: Optional[TokenBucket] = None) -> None:
+        self.enabled = enabled
+        self.senders = senders or TokenBucket(SENDER_BURST, SENDER_WINDOW_SECONDS, clock)
+
+    @classmethod
+    def from_env(cls) -> "MessageGuard":
+        """VARDVAGEN_RASA_SHARED_DB (set by `make run`): the file in which Rasa's
+        worker processes count each sender's messages together."""
+        shared = os.environ.get("VARDVAGEN_RASA_SHARED_DB")
+        senders = SharedTokenBucket(shared, SENDER_BURST, SENDER_WINDOW_SECONDS) if shared else None
+        return cls(enabled=os.environ.get("VARDVAGEN_RATE_LIMITS", "1") != "0", senders=senders)
+
+    def check(self, sender: str, text: Any) -> Optional[Refusal]:
+        """None if the message may go on to Rasa, else why not."""
+        if self.enabled and self.senders.take(sender) > 0:
+            return Refusal("input_too_fast")
+        if not isinstance(text, str):
+            return Refusal("input_invalid")
+        if not text.strip():
+            return Refusal("input_empty")
+        if len(text) > MAX_MESSAGE_LENGTH:
+            return Refusal("input_too_long")
+        return None
+
+
+def rest_body_refusal(raw: bytes) -> Optional[Refusal]:
+    """None for a REST body Rasa can take: a JSON object with a sender and a text message."""
+    try:
+        body = json.loads(raw or b"")
+    except (ValueError, RecursionError):
+        return Refusal("input_invalid")
+    if not isinstance(body, dict):
+        return Refusal("input_invalid")
+    sender = body.get("sender")
+    if (
+        not isinstance(sender, str)
+        or not 1 <= len(sender) <= MAX_SENDER_LENGTH
+        or not sender.isprintable()
+        or contains_personnummer(sender)
+    ):
+        return Refusal("input_invalid")
+    if not isinstance(body.get("message"), str):
+        return Refusal("input_invalid")
+    return None
