@@ -64,7 +64,7 @@ class AskInWords(Action, ABC):
 class _AskLevel(Action, ABC):
     """Ask for one slot with one button per level in content/levels.yml."""
 
-    scale = ""
+    slot = ""
     question = ""
 
     @property
@@ -76,7 +76,7 @@ class _AskLevel(Action, ABC):
         return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        levels = getattr(content().levels, self.scale)
+        levels = content().levels.scale(self.slot)
         dispatcher.utter_message(
             text=phrase(self.question),
             buttons=[button(level.label, "inform", **{self.slot: level.id}) for level in levels] + [cancel_button()],
@@ -85,15 +85,15 @@ class _AskLevel(Action, ABC):
 
 
 class ActionAskSfiLevel(_AskLevel):
-    slot, scale, question = "sfi_level", "language_levels", "ask_language"
+    slot, question = "sfi_level", "ask_language"
 
 
 class ActionAskEducation(_AskLevel):
-    slot, scale, question = "education", "education_levels", "ask_education"
+    slot, question = "education", "ask_education"
 
 
 class ActionAskExperience(_AskLevel):
-    slot, scale, question = "experience", "experience_levels", "ask_experience"
+    slot, question = "experience", "ask_experience"
 
 
 class ActionAskAge(Action):

@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.keys import CONTENT
 from core.contact import normalize_contact
 from core.content import Content
+from core.content.model import ANSWER_SCALES
 from core.privacy import contains_personnummer
 
 _NAME = re.compile(r"^[^\W\d_][^\W\d_ '\-]*(?:[ '\-][^\W\d_]+)*$")
@@ -68,13 +69,6 @@ def idempotency_key(request: web.Request) -> Optional[str]:
     return key
 
 
-_ANSWER_SCALES = {
-    "sfi_level": "language_levels",
-    "education": "education_levels",
-    "experience": "experience_levels",
-}
-
-
 def walkthrough_answers(content: Content, raw: Any) -> Dict[str, str]:
     """Only known answers with known values are kept (nothing free-form)."""
     if raw in (None, ""):
@@ -82,10 +76,10 @@ def walkthrough_answers(content: Content, raw: Any) -> Dict[str, str]:
     if not isinstance(raw, dict):
         raise ApiError(400, "api_bad_request", content)
     kept: Dict[str, str] = {}
-    for key, scale in _ANSWER_SCALES.items():
+    for key in ANSWER_SCALES:
         value = raw.get(key)
         if value is not None:
-            if not isinstance(value, str) or value not in {lvl.id for lvl in getattr(content.levels, scale)}:
+            if not isinstance(value, str) or value not in {lvl.id for lvl in content.levels.scale(key)}:
                 raise ApiError(400, "api_bad_request", content)
             kept[key] = value
     age = raw.get("age")

@@ -18,12 +18,13 @@ from aiohttp import web
 from bot.dashboard.common import page, require_session
 from bot.keys import CONTENT, INTERESTS
 from bot.interests.store import Interest
+from core.content.model import ANSWER_SCALES
 
 _ANSWER_COLUMNS = [
-    ("sfi_level", "Svenska", "language_levels"),
-    ("education", "Utbildning", "education_levels"),
-    ("experience", "Erfarenhet", "experience_levels"),
-    ("age", "Ålder", None),
+    ("sfi_level", "Svenska"),
+    ("education", "Utbildning"),
+    ("experience", "Erfarenhet"),
+    ("age", "Ålder"),
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,10 +39,10 @@ def _track(request: web.Request):
 
 def _answer_labels(content, interest: Interest) -> List[str]:
     labels = []
-    for key, _title, scale in _ANSWER_COLUMNS:
+    for key, _title in _ANSWER_COLUMNS:
         value = interest.answers.get(key, "")
-        if scale and value:
-            value = next((lvl.label for lvl in getattr(content.levels, scale) if lvl.id == value), value)
+        if key in ANSWER_SCALES and value:
+            value = next((lvl.label for lvl in content.levels.scale(key) if lvl.id == value), value)
         labels.append(value)
     return labels
 
@@ -53,7 +54,7 @@ def _row(content, interest: Interest) -> List[str]:
 
 
 def _headers() -> List[str]:
-    return ["Anmäld", "Förnamn", "Kontakt", *[title for _k, title, _s in _ANSWER_COLUMNS], "Kod"]
+    return ["Anmäld", "Förnamn", "Kontakt", *[title for _k, title in _ANSWER_COLUMNS], "Kod"]
 
 
 async def overview(request: web.Request) -> web.Response:

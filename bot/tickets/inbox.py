@@ -23,9 +23,9 @@ MAX_ANSWER = 4000
 STATUS_LABELS = {OPEN: "Ny", TAKEN: "Tagen", ANSWERED: "Besvarad", CLOSED: "Stängd"}
 SPEAKERS = {"user": "Personen", "bot": "Boten"}
 _SUMMARY_SCALES = [
-    ("sfi_level", "Svenska", "language_levels"),
-    ("education", "Utbildning", "education_levels"),
-    ("experience", "Erfarenhet", "experience_levels"),
+    ("sfi_level", "Svenska"),
+    ("education", "Utbildning"),
+    ("experience", "Erfarenhet"),
 ]
 _MAIL_RESULTS = {
     SENT: "Svaret är sparat och skickat med e-post.",
@@ -56,8 +56,8 @@ def summary_lines(content, summary: dict) -> List[str]:
     profession = next((p for p in content.professions.professions if p.id == summary.get("profession")), None)
     if profession:
         lines.append(f"Yrke: {profession.name}")
-    for key, title, scale in _SUMMARY_SCALES:
-        level = next((lvl for lvl in getattr(content.levels, scale) if lvl.id == summary.get(key)), None)
+    for key, title in _SUMMARY_SCALES:
+        level = next((lvl for lvl in content.levels.scale(key) if lvl.id == summary.get(key)), None)
         if level:
             lines.append(f"{title}: {level.label}")
     if summary.get("age"):

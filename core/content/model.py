@@ -52,6 +52,16 @@ class AgeGroup(Strict):
     value: int = Field(ge=0, le=120)
 
 
+# The walk-through's answers that are chosen from a level scale, each with the
+# scale (a field of Levels) its values come from. Everything that stores,
+# checks or shows an answer (actions, API, dashboard) looks the scale up here.
+ANSWER_SCALES: Dict[str, str] = {
+    "sfi_level": "language_levels",
+    "education": "education_levels",
+    "experience": "experience_levels",
+}
+
+
 class Levels(Strict):
     language_levels: List[Level] = Field(min_items=2)
     education_levels: List[Level] = Field(min_items=2)
@@ -59,6 +69,10 @@ class Levels(Strict):
     age_groups: List[AgeGroup] = Field(min_items=2)
     # Words that mean "I am studying it now" ("jag läser sfi c"): the level below counts.
     in_progress_words: List[str] = []
+
+    def scale(self, answer_key: str) -> List[Level]:
+        """The levels an answer ('sfi_level', 'education', 'experience') is chosen from."""
+        return getattr(self, ANSWER_SCALES[answer_key])
 
     @validator("language_levels", "education_levels", "experience_levels")
     def unique_ids(cls, levels: List[Level]) -> List[Level]:
