@@ -10,7 +10,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TQDM_DISABLE := 1
 
-.PHONY: run production test venv spacy web chromium nginx train content-check test-unit test-model test-production validate constraints clean
+.PHONY: run production test venv spacy web chromium nginx train content-check lint-imports test-unit test-model test-production validate constraints clean
 
 run: venv spacy web content-check train
 	$(PY) scripts/run_stack.py
@@ -20,7 +20,7 @@ run: venv spacy web content-check train
 production: venv spacy web nginx content-check train
 	$(PY) scripts/run_production.py
 
-test: venv spacy web chromium nginx content-check test-unit validate train test-model test-production
+test: venv spacy web chromium nginx content-check lint-imports test-unit validate train test-model test-production
 
 venv: $(VENV)/.requirements-hash
 
@@ -47,6 +47,10 @@ nginx:
 
 content-check:
 	$(PY) -m core.content
+
+# Package boundaries (.importlinter, docs/architecture.md).
+lint-imports:
+	$(VENV)/bin/lint-imports --no-cache
 
 train:
 	$(PY) scripts/model.py train
