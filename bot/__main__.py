@@ -5,6 +5,7 @@ import sys
 
 from aiohttp import web
 
+from bot.access_log import RedactingAccessLogger
 from bot.app import create_app
 from core.content import ContentError
 from bot.settings import Settings
@@ -18,7 +19,7 @@ def main() -> int:
     except ContentError as error:
         print(error, file=sys.stderr)
         return 1
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log_class=RedactingAccessLogger)
     return 0
 
 
