@@ -26,7 +26,7 @@ from sanic.request import Request
 from rasa_addons.channel_guard import MessageGuard, Refusal, rest_body_refusal
 from core.content import load_content
 from core.privacy import redact_personnummer
-from rasa_addons.patches import close_shared_session, install as install_rasa_fixes
+from rasa_addons.patches import close_shared_session, require_installed
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 log = logging.getLogger(__name__)
@@ -128,7 +128,8 @@ def stop_while_loading(blueprint: Any) -> None:
 
 class RedactingRestInput(RestInput):
     def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[override]
-        install_rasa_fixes()
+        # Rasa started without `python -m rasa_addons` would run unpatched: refuse to start.
+        require_installed(type(self).__name__)
         blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
         close_session_at_stop(blueprint)
         stop_while_loading(blueprint)
@@ -179,7 +180,7 @@ def allowed_origins() -> List[str]:
 
 class RedactingSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[override]
-        install_rasa_fixes()
+        require_installed(type(self).__name__)
         blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
         close_session_at_stop(blueprint)
         stop_while_loading(blueprint)

@@ -1,4 +1,6 @@
-"""Five fixes to Rasa 3.6.21 that our channels install when Rasa sets them up.
+"""Four fixes to Rasa 3.6.21 that have no extension point in Rasa, installed by
+the entry point that starts Rasa: `python -m rasa_addons <rasa arguments>`
+(rasa_addons/__main__.py).
 
 1. Rasa checks every answer of the action server with
 `jsonschema.validate(answer, schema)`. That call first checks the schema
@@ -30,17 +32,22 @@ under load (every message reads the whole conversation). `install` keeps
 what the walk found, per type name; the same class comes back, and a name it
 has not seen is looked up Rasa's way.
 
-5. RulePolicy finds the rules that match a conversation by checking every
-rule against every turn of it, from the last turn back to the first, on
-every prediction, parsing and reversing the rule's states again for each
-check. A rule that is shorter than the turns already checked matches
-whatever comes before, so after the longest remaining rule nothing can
-change: `install` stops there (or when no rule is left), and parses each
-rule once. The same rules match (Rasa's own check, done with the parsed
-states); py-spy put the search at a tenth of a Rasa worker's CPU time.
+RulePolicy's rule search that stops after the longest rule has an extension
+point, a policy of our own: rasa_addons/policies.py, named in config.yml.
 
-Installed from rasa_addons/channels.py, so every way of running Rasa with our
-channels (make run, the production profile, the Helm values) gets it.
+Each replaces internals of Rasa 3.6.21 (RASA_VERSION): `install` refuses any
+other version (RasaVersionError, also raised by rasa_addons/policies.py on
+import) instead of patching code it was not written for. Before upgrading
+Rasa, check each patch (and StoppingRulePolicy) against the new version's
+code, run tests/model/test_rasa_fixes.py, which compares each with Rasa's own
+behaviour, and change RASA_VERSION.
+
+`python -m rasa_addons` installs them before Rasa's own command line runs, so
+`rasa run`, `rasa train`, `rasa test` and `rasa data validate` run the same
+patched code everywhere (make, scripts, bench, tests, deploy/helm/values.yaml).
+Sanic's workers are forked from that process and keep them. Our channels
+(rasa_addons/channels.py) refuse to start without them (`require_installed`),
+so a bare `rasa run` fails loudly instead of running unpatched.
 """
 
 from __future__ import annotations
@@ -48,25 +55,61 @@ from __future__ import annotations
 import asyncio
 import os
 import ssl
-from typing import Any, Dict, List, Optional, Set, Text
+from typing import Any, Dict, Optional, Text
 
+# The Rasa version these patches (and rasa_addons/policies.py) were written for.
+RASA_VERSION = "3.6.21"
 _installed = False
 # Shorter than Sanic's default keep-alive (5 s), the action server's.
 KEEPALIVE_SECONDS = 2.0
 _sessions: Dict[asyncio.AbstractEventLoop, Any] = {}
 
 
+class RasaVersionError(RuntimeError):
+    """The installed Rasa is not the version the patches were written for."""
+
+
+def check_rasa_version() -> None:
+    """Raise RasaVersionError unless the installed Rasa is RASA_VERSION."""
+    import rasa
+
+    found = getattr(rasa, "__version__", "unknown")
+    if found != RASA_VERSION:
+        raise RasaVersionError(
+            f"rasa_addons was written for Rasa {RASA_VERSION}, but Rasa {found} is installed. "
+            f"Its patches (rasa_addons/patches.py) and StoppingRulePolicy (rasa_addons/policies.py) "
+            f"replace internals of Rasa {RASA_VERSION} and are not applied to another version. "
+            f"Install the pinned Rasa ({RASA_VERSION}, constraints.txt: `make venv`), or, to upgrade, "
+            f"check each patch against the new Rasa's code, run tests/model/test_rasa_fixes.py "
+            f"and change RASA_VERSION in rasa_addons/patches.py."
+        )
+
+
 def install() -> None:
-    """Replace RemoteAction._validate_action_result and EndpointConfig.request (idempotent)."""
+    """Install the four patches (idempotent); RasaVersionError on another Rasa version."""
     global _installed
+    check_rasa_version()
     if _installed:
         return
     _install_validator()
     _install_shared_session()
     _install_fail_closed_tracker_store()
     _install_event_type_cache()
-    _install_rule_matching_that_stops()
     _installed = True
+
+
+def installed() -> bool:
+    return _installed
+
+
+def require_installed(what: str) -> None:
+    """Raise unless `install` ran in this process (or in the process it was forked from)."""
+    if not _installed:
+        raise RuntimeError(
+            f"{what} needs Rasa with rasa_addons' patches (rasa_addons/patches.py), and they are not "
+            f"installed: start Rasa through `python -m rasa_addons run ...` (or `train`, `test`), "
+            f"not the bare `rasa` command."
+        )
 
 
 def shared_session() -> Any:
@@ -211,41 +254,3 @@ def _install_event_type_cache() -> None:
     resolve_by_type.__doc__ = "Rasa's Event.resolve_by_type, with the class of each type name kept."
     Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[assignment]
 
-
-def _install_rule_matching_that_stops() -> None:
-    from rasa.core.policies.rule_policy import RulePolicy
-    from rasa.shared.core.constants import PREVIOUS_ACTION
-
-    # Each rule's states, last first, parsed once (Rasa parses and reverses them for every check).
-    reversed_rules: Dict[Text, List[Dict[Text, Any]]] = {}
-
-    def reversed_states(key: Text) -> List[Dict[Text, Any]]:
-        found = reversed_rules.get(key)
-        if found is None:
-            found = reversed_rules[key] = list(reversed(RulePolicy._rule_key_to_state(key)))
-        return found
-
-    def _get_possible_keys(self: RulePolicy, lookup: Dict[Text, Text], states: List[Dict[Text, Any]]) -> Set[Text]:
-        possible_keys = list(lookup.keys())
-        for i, state in enumerate(reversed(states)):
-            # A rule matches every turn at or past its own length: past the longest one nothing changes.
-            if not possible_keys or i >= max(len(reversed_states(key)) for key in possible_keys):
-                break
-            # Rasa's _is_rule_applicable(key, i, state), with the rule's states parsed once.
-            current_previous_action = state.get(PREVIOUS_ACTION)
-            kept = []
-            for key in possible_keys:
-                rule_states = reversed_states(key)
-                if i >= len(rule_states):
-                    kept.append(key)
-                    continue
-                rule_previous_action = rule_states[i].get(PREVIOUS_ACTION)
-                if not rule_previous_action and not current_previous_action:
-                    kept.append(key)
-                elif rule_previous_action and current_previous_action and self._does_rule_match_state(rule_states[i], state):
-                    kept.append(key)
-            possible_keys = kept
-        return set(possible_keys)
-
-    _get_possible_keys.__doc__ = "RulePolicy._get_possible_keys: rules parsed once, stopping once no remaining rule is longer."
-    RulePolicy._get_possible_keys = _get_possible_keys  # type: ignore[assignment]

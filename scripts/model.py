@@ -18,9 +18,9 @@ from typing import Iterable, List
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
-# The custom NLU component's code is an input too: it is the intent classifier.
+# The custom components' code is an input too: the intent classifier and the rule policy.
 INPUTS = ["config.yml", "domain.yml", "constraints.txt", "scripts/build_spacy_pipeline.py",
-          "core/text.py", "rasa_addons/nlu/char_ngram_classifier.py"]
+          "core/text.py", "rasa_addons/nlu/char_ngram_classifier.py", "rasa_addons/policies.py"]
 DATA = "data"
 
 
@@ -51,10 +51,10 @@ def train() -> Path:
         return target
     print("Training data or config changed: training a new model.", file=sys.stderr)
     MODELS.mkdir(exist_ok=True)
-    rasa = Path(sys.executable).with_name("rasa")
     subprocess.run(
         [
-            str(rasa), "train",
+            # Rasa with our patches (rasa_addons/__main__.py), as it runs.
+            sys.executable, "-m", "rasa_addons", "train",
             "--config", "config.yml",
             "--domain", "domain.yml",
             "--data", DATA,

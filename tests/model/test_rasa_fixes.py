@@ -2,10 +2,14 @@
 exactly what Rasa's own check does; action calls keep one connection and send
 what Rasa's own request sends; a tracker store that fails passes its error on
 instead of falling back to memory; events are turned back into the same
-classes as Rasa's own lookup does; RulePolicy finds the same rules when it
-stops after the longest one; our channels install all five."""
+classes as Rasa's own lookup does; StoppingRulePolicy (rasa_addons/policies.py)
+finds the same rules and predicts the same as Rasa's RulePolicy. The patches
+refuse another Rasa version, `python -m rasa_addons` installs them before
+Rasa's command line, and our channels refuse to start without them."""
 
 import logging
+import subprocess
+import sys
 from typing import Optional
 
 import pytest
@@ -53,31 +57,86 @@ def test_the_fixed_check_accepts_and_refuses_like_rasas_own():
     assert [rasa_error(action._validate_action_result, answer) for answer in GOOD + BAD] == expected
 
 
-def test_our_channels_install_the_fix():
+def assert_patched() -> None:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.tracker_store import FailSafeTrackerStore
+    from rasa.shared.core.events import Event
+    from rasa.utils.endpoints import EndpointConfig
+
+    assert RemoteAction._validate_action_result.__module__ == "rasa_addons.patches"
+    assert EndpointConfig.request.__module__ == "rasa_addons.patches"
+    for method in (FailSafeTrackerStore.retrieve, FailSafeTrackerStore.retrieve_full_tracker, FailSafeTrackerStore.save):
+        assert method.__module__ == "rasa_addons.patches"
+    assert Event.resolve_by_type.__module__ == "rasa_addons.patches"
+
+
+def test_our_channels_refuse_to_start_without_the_patches(monkeypatch):
     from rasa.core.actions.action import RemoteAction
 
-    from rasa_addons.channels import RedactingRestInput
+    from rasa_addons import patches
+    from rasa_addons.channels import RedactingRestInput, RedactingSocketIOInput
 
     async def on_new_message(message):  # pragma: no cover - never called here
         return None
 
+    monkeypatch.setattr(patches, "_installed", False)  # as in a Rasa started by the bare `rasa` command
+    for channel in (RedactingRestInput(), RedactingSocketIOInput()):
+        with pytest.raises(RuntimeError, match="python -m rasa_addons"):
+            channel.blueprint(on_new_message)
+    patches.install()
     RedactingRestInput().blueprint(on_new_message)
-    assert RemoteAction._validate_action_result.__module__ == "rasa_addons.patches"
-    from rasa.utils.endpoints import EndpointConfig
-
-    assert EndpointConfig.request.__module__ == "rasa_addons.patches"
-    from rasa.core.tracker_store import FailSafeTrackerStore
-
-    for method in (FailSafeTrackerStore.retrieve, FailSafeTrackerStore.retrieve_full_tracker, FailSafeTrackerStore.save):
-        assert method.__module__ == "rasa_addons.patches"
-    from rasa.shared.core.events import Event
-
-    assert Event.resolve_by_type.__module__ == "rasa_addons.patches"
-    from rasa.core.policies.rule_policy import RulePolicy
-
-    assert RulePolicy._get_possible_keys.__module__ == "rasa_addons.patches"
+    RedactingSocketIOInput().blueprint(on_new_message)
+    assert_patched()
     with pytest.raises(ValidationError):
         RemoteAction("action_example", None)._validate_action_result({"events": [{"event": "slot"}]})
+
+
+@pytest.mark.parametrize("other", ["3.6.20", "3.6.22", "3.7.0", "3.10.1"])
+def test_install_refuses_another_rasa_version_and_patches_nothing(monkeypatch, other):
+    import rasa
+    from rasa.shared.core.events import Event
+
+    from rasa_addons import patches
+
+    assert rasa.__version__ == patches.RASA_VERSION == "3.6.21"
+    monkeypatch.setattr(patches, "_installed", False)
+    monkeypatch.setattr(rasa, "__version__", other)
+    resolve_by_type = Event.resolve_by_type
+    with pytest.raises(patches.RasaVersionError) as refused:
+        patches.install()
+    message = str(refused.value)
+    assert f"Rasa {other} is installed" in message and "written for Rasa 3.6.21" in message
+    assert "make venv" in message and "RASA_VERSION" in message  # what to do
+    assert not patches.installed() and Event.resolve_by_type is resolve_by_type
+    with pytest.raises(patches.RasaVersionError):
+        patches.check_rasa_version()
+
+
+def run_entry_point(*args: str, rasa_version: Optional[str] = None) -> subprocess.CompletedProcess:
+    """`python -m rasa_addons <args>` in a new process, optionally with another Rasa version number."""
+    from tests.model.conftest import QUIET_ENV, ROOT
+
+    setup = f"import rasa; rasa.__version__ = {rasa_version!r}; " if rasa_version else ""
+    code = f"{setup}import runpy, sys; sys.argv = ['rasa_addons', *{list(args)!r}]; runpy.run_module('rasa_addons', run_name='__main__')"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=QUIET_ENV, capture_output=True, text=True, timeout=300)
+
+
+def test_the_entry_point_runs_rasas_command_line_and_refuses_another_version():
+    result = run_entry_point("--version")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Rasa Version      :         3.6.21" in result.stdout
+    refused = run_entry_point("--version", rasa_version="3.7.0")
+    assert refused.returncode == 1
+    assert "written for Rasa 3.6.21, but Rasa 3.7.0 is installed" in refused.stderr
+    assert "Rasa Version" not in refused.stdout and "Traceback" not in refused.stderr
+
+
+def test_the_policy_refuses_another_rasa_version_on_import():
+    from tests.model.conftest import QUIET_ENV, ROOT
+
+    code = "import rasa; rasa.__version__ = '3.7.0'; import rasa_addons.policies"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=QUIET_ENV, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "RasaVersionError" in result.stderr and "3.7.0" in result.stderr
 
 
 class Recorder:
@@ -215,14 +274,33 @@ def test_events_resolve_to_the_classes_rasas_own_lookup_finds():
     assert [type(e) for e in events.deserialise_events(stored)] == [events.UserUttered, events.SlotSet, events.ActionExecuted]
 
 
+def test_config_uses_the_stopping_rule_policy_and_no_patch_of_rasas_own():
+    import yaml
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+
+    from rasa_addons import patches
+    from rasa_addons.policies import StoppingRulePolicy
+    from tests.model.conftest import ROOT
+
+    names = [p["name"] for p in yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["policies"]]
+    assert "rasa_addons.policies.StoppingRulePolicy" in names and "RulePolicy" not in names
+    assert DefaultV1Recipe._from_registry("rasa_addons.policies.StoppingRulePolicy").clazz is StoppingRulePolicy
+    assert DefaultV1Recipe._from_registry("RulePolicy").clazz is RulePolicy
+    patches.install()
+    assert RulePolicy._get_possible_keys.__module__ == "rasa.core.policies.rule_policy"
+
+
 @pytest.mark.filterwarnings("ignore:Slot auto-fill has been removed:UserWarning")
 def test_rule_policy_finds_the_same_rules_and_predicts_the_same_when_it_stops_early(model, tmp_path):
-    """The trained RulePolicy of our model on every turn of our stories and rules,
-    and of long conversations made of six of them in a row: the same matching
-    rules and the same predictions with Rasa's own search and with ours."""
+    """The trained rule policy of our model, loaded as Rasa's own RulePolicy and as
+    StoppingRulePolicy, on every turn of our stories and rules, and of long
+    conversations made of six of them in a row: the same matching rules and the
+    same predictions."""
     import random
 
     import numpy as np
+    import yaml
     from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
     from rasa.core.training import load_data
     from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -232,16 +310,23 @@ def test_rule_policy_finds_the_same_rules_and_predicts_the_same_when_it_stops_ea
     from rasa.shared.core.events import ActionExecuted
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from rasa_addons import patches as rasa_fixes
+    from rasa_addons.policies import StoppingRulePolicy
+    from tests.model.conftest import ROOT
 
-    rasas_own = RulePolicy._get_possible_keys
     # RulePolicy logs every state it looks at through structlog, which prints debug lines
     # unless configured (rasa run configures it): tens of thousands of lines here.
     structlog_config = structlog.get_config()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     storage, _ = LocalModelStorage.from_model_archive(tmp_path, model)
-    policy = RulePolicy.load(RulePolicy.get_default_config(), storage, Resource("train_RulePolicy1"),
-                             ExecutionContext(GraphSchema({}), "test"))
+    configured = next(p for p in yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["policies"]
+                      if p["name"] == "rasa_addons.policies.StoppingRulePolicy")
+    config = {**RulePolicy.get_default_config(), **{k: v for k, v in configured.items() if k != "name"}}
+    resource = Resource("train_rasa_addons.policies.StoppingRulePolicy1")
+    context = ExecutionContext(GraphSchema({}), "test")
+    rasas_own = RulePolicy.load(dict(config), storage, resource, context)
+    ours = StoppingRulePolicy.load(dict(config), storage, resource, context)
+    assert type(rasas_own) is RulePolicy and type(ours) is StoppingRulePolicy
+    assert ours.lookup == rasas_own.lookup and ours.lookup[RULES]
     domain = Domain.load("domain.yml")
     stories = [list(story.events) for story in load_data("data", domain, augmentation_factor=0)]
     rng = random.Random(7)
@@ -252,28 +337,27 @@ def test_rule_policy_finds_the_same_rules_and_predicts_the_same_when_it_stops_ea
         turns += [DialogueStateTracker.from_events(f"c{number}", events[:end], domain.slots) for end in ends]
     assert len(turns) > 1000 and max(len(t.events) for t in turns) >= 50
 
-    def search(method):
+    def search(policy):
         found = []
         for tracker in turns:
             states = policy._prediction_states(tracker, domain)
-            found.append([method(policy, policy.lookup[part], states) for part in (RULES, RULES_FOR_LOOP_UNHAPPY_PATH)])
+            found.append([policy._get_possible_keys(policy.lookup[part], states) for part in (RULES, RULES_FOR_LOOP_UNHAPPY_PATH)])
         return found
 
-    def predictions():
+    def predictions(policy):
         return [policy.predict_action_probabilities(tracker, domain) for tracker in turns]
 
-    RulePolicy._get_possible_keys = rasas_own
+    def without_name(p):
+        return (p.probabilities, p.policy_priority, p.events, p.optional_events, p.is_end_to_end_prediction,
+                p.is_no_user_prediction, p.hide_rule_turn, p.action_metadata)
+
     try:
-        expected_keys, expected = search(rasas_own), predictions()
-        rasa_fixes._install_rule_matching_that_stops()
-        ours = RulePolicy._get_possible_keys
-        assert ours is not rasas_own
-        assert search(ours) == expected_keys
-        got = predictions()
+        expected_keys, expected = search(rasas_own), predictions(rasas_own)
+        got_keys, got = search(ours), predictions(ours)
     finally:
-        rasa_fixes._install_rule_matching_that_stops()
         structlog.configure(**structlog_config)
-    assert [p.probabilities for p in got] == [p.probabilities for p in expected]
-    assert [p.policy_name for p in got] == [p.policy_name for p in expected]
+    assert got_keys == expected_keys
+    assert [without_name(p) for p in got] == [without_name(p) for p in expected]
+    assert {p.policy_name for p in expected} == {"RulePolicy"} and {p.policy_name for p in got} == {"StoppingRulePolicy"}
     assert sum(bool(keys[0]) for keys in expected_keys) > 500, "rules match"
     assert sum(np.argmax(p.probabilities) != 0 for p in expected) > 500, "the rules predict actions"
