@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-RASA := $(VENV)/bin/rasa
+# Rasa through our entry point, which installs the patches first (rasa_addons/__main__.py).
+RASA := $(PY) -m rasa_addons
 SPACY_DIR := .build/spacy/sv_vardvagen
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1

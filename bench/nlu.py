@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.nlu_data import Example, noisy_copy, read_examples, write_nlu  # noqa: E402
 
-RASA = Path(sys.executable).with_name("rasa")
+# Rasa with our patches (rasa_addons/__main__.py), as `make train` runs it.
+RASA = [sys.executable, "-m", "rasa_addons"]
 OUT = ROOT / "results" / "bench"
 HELD_OUT = ROOT / "tests" / "nlu" / "heldout.yml"
 CONFIGS = {"project": ROOT / "config.yml", "stock": ROOT / "bench" / "configs" / "stock.yml"}
@@ -51,7 +52,7 @@ ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "fal
 
 def rasa(*args: str, log: Path, env: Optional[Dict[str, str]] = None) -> None:
     with log.open("a") as out:
-        subprocess.run([str(RASA), *args], cwd=ROOT, env={**ENV, **(env or {})}, stdout=out,
+        subprocess.run([*RASA, *args], cwd=ROOT, env={**ENV, **(env or {})}, stdout=out,
                        stderr=subprocess.STDOUT, check=True)
 
 

@@ -154,7 +154,7 @@ def short_name(line: str, pid: int) -> str:
         return "bot web service"
     if "run_stack.py" in line or "run_production.py" in line:
         return "runner"
-    if "rasa run" in line or line.endswith("rasa") or "/rasa " in line:
+    if " -m rasa_addons" in line or "rasa run" in line or line.endswith("rasa") or "/rasa " in line:
         return "rasa"
     words = line.split()
     return f"{words[0].rsplit('/', 1)[-1] if words else 'kernel thread'} ({pid})"

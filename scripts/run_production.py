@@ -290,7 +290,8 @@ def services(args: argparse.Namespace, model: Path, var_dir: Path, nginx_conf: P
         Service(
             f"rasa {i}",
             [
-                str(bin_dir / "rasa"), "run",
+                # Rasa with our patches (rasa_addons/__main__.py).
+                str(bin_dir / "python"), "-m", "rasa_addons", "run",
                 "--model", str(model),
                 "--interface", host,
                 "--port", str(port),

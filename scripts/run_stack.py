@@ -144,7 +144,8 @@ def stack_commands(args: argparse.Namespace, model: Path) -> Dict[str, Tuple[Lis
         "bot web service": ([str(bin_dir / "python"), "-m", "bot"], f"http://{host}:{args.web_port}/health"),
         "rasa": (
             [
-                str(bin_dir / "rasa"), "run",
+                # Rasa with our patches (rasa_addons/__main__.py); the forked workers keep them.
+                str(bin_dir / "python"), "-m", "rasa_addons", "run",
                 "--model", str(model),
                 "--interface", host,
                 "--port", str(args.rasa_port),

@@ -38,7 +38,7 @@ def test_held_out_is_not_in_training_data():
 
 def macro_f1(model: Path, data: Path, out: Path, title: str) -> float:
     subprocess.run(
-        [str(BIN / "rasa"), "test", "nlu", "--model", str(model), "--nlu", str(data), "--out", str(out)],
+        [str(BIN / "python"), "-m", "rasa_addons", "test", "nlu", "--model", str(model), "--nlu", str(data), "--out", str(out)],
         cwd=ROOT,
         env=QUIET_ENV,
         capture_output=True,

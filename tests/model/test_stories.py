@@ -10,7 +10,7 @@ def test_conversations_follow_the_stories(model: Path, tmp_path: Path):
     out = tmp_path / "results"
     result = subprocess.run(
         [
-            str(BIN / "rasa"), "test", "core",
+            str(BIN / "python"), "-m", "rasa_addons", "test", "core",
             "--model", str(model),
             "--stories", "tests/test_stories.yml",
             "--endpoints", "tests/model/no_endpoints.yml",
