@@ -101,6 +101,8 @@ def test_helm_values_for_rasa():
     assert endpoints["lockStore"]["key_prefix"].isalnum()
     channels = values["applicationSettings"]["credentials"]["additionalChannelCredentials"]
     assert set(channels) == set(documents(ROOT / "credentials.yml")[0])
+    # Rasa starts through our entry point, which installs the patches (rasa_addons/__main__.py).
+    assert values["command"] == ["python", "-m", "rasa_addons"]
     # A liveness probe must wait out TensorFlow's start-up.
     assert values["livenessProbe"]["initialDelaySeconds"] >= 180
     actions = documents(DEPLOY / "helm" / "actions-values.yaml")[0]
