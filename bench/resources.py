@@ -1,7 +1,11 @@
 """Start-up time, memory (RSS) of each process, full training time and model
 size. Prints a table and writes results/bench/resources.json. A benchmark,
 not a test. Usage:
-    .venv/bin/python bench/resources.py [--starts 2] [--skip-training]
+    .venv/bin/python bench/resources.py [--starts 2] [--skip-training] [--update-measured]
+
+--update-measured also puts this run, dated, first in the "resources" list of
+bench/measured.json (committed; docs/performance.md and the deployment's
+sizing test in tests/unit/test_deploy.py read it).
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.stack import ENV, project_stack  # noqa: E402
+from scripts.run_stack import DEFAULT_RASA_WORKERS  # noqa: E402
 from scripts.model import model_path  # noqa: E402
 
 OUT = ROOT / "results" / "bench"
+MEASURED = ROOT / "bench" / "measured.json"
 
 
 async def a_few_messages(rasa_url: str) -> None:
@@ -71,6 +77,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--starts", type=int, default=2)
     parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument("--update-measured", action="store_true", help="add this run to bench/measured.json")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     results: Dict = {"starts": starts(args.starts)}
@@ -89,7 +96,34 @@ def main() -> int:
     if "training" in results:
         print(f"full training: {results['training']['full_training_seconds']} s, model {results['training']['model_mb']} MB")
     print(f"\nWritten to {(OUT / 'resources.json').relative_to(ROOT)}")
+    if args.update_measured:
+        update_measured(results, args)
+        print(f"Added to {MEASURED.relative_to(ROOT)}: commit it, and update docs/performance.md")
     return 0
+
+
+def update_measured(results: Dict, args: argparse.Namespace) -> None:
+    """This run, dated and with its command, first in bench/measured.json's "resources"."""
+    import datetime
+    import os
+
+    workers = int(ENV.get("VARDVAGEN_RASA_WORKERS", DEFAULT_RASA_WORKERS))
+    command = ".venv/bin/python bench/resources.py" + (f" --starts {args.starts}" if args.starts != 2 else "")
+    if "VARDVAGEN_RASA_WORKERS" in ENV:
+        command = f"VARDVAGEN_RASA_WORKERS={workers} {command}"
+    entry = {
+        "label": f"make run, Rasa with {workers} worker processes" if workers > 1 else "make run, one Rasa process",
+        "date": datetime.date.today().isoformat(),
+        "machine": f"{os.cpu_count()} cores",
+        "command": command,
+        "rasa_workers": workers,
+        "starts": results["starts"],
+    }
+    if "training" in results:
+        entry["training"] = results["training"]
+    measured = json.loads(MEASURED.read_text(encoding="utf-8"))
+    measured["resources"].insert(0, entry)
+    MEASURED.write_text(json.dumps(measured, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The production profile's files: endpoints, nginx's template, and the
 deployment on paper (deploy/helm, deploy/k8s) parse and fit together."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -13,18 +14,33 @@ from scripts.run_production import nginx_config, parse_args, services, write_ngi
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 
-# Measured RSS in MiB (the README's "MB": kB / 1024, from /proc or ps), the
-# numbers the deployment is sized from. Defined here once; a request below
+# The measured RSS the deployment is sized from, in MiB, read from the committed
+# benchmark results (bench/measured.json; docs/performance.md). A request below
 # them fails the sizing tests.
-# One Rasa instance after the production test's load: README, "Production
-# profile" (943 MB, 2026-12-06) and "Targets of the measuring issue, honestly"
-# (945 MB; one process of `make run` 932-933 MB in "Resources"). The largest.
-# Each pod runs one Rasa process (no Sanic workers).
-RASA_RSS_MIB = 945
-# One action server: README, "Resources" (52-53 MB) and "Production profile" (54-55 MB).
-ACTIONS_RSS_MIB = 55
-# The bot web service: README, "Resources" (67 MB) and "Production profile" (81 MB).
-BOT_RSS_MIB = 81
+MEASURED = json.loads((ROOT / "bench" / "measured.json").read_text(encoding="utf-8"))
+
+
+def measured_rss_mib(process: str, one_rasa_process: bool = False) -> int:
+    """The largest RSS measured for a process: every `make run` start in
+    bench/resources.py's results and every production profile measurement.
+    `one_rasa_process`: only where Rasa ran as one process (as in each pod),
+    not as a main process with forked workers."""
+    found = []
+    for run in MEASURED["resources"]:
+        if one_rasa_process and run["rasa_workers"] != 1:
+            continue
+        found += [start["rss_mb"][process] for start in run["starts"] if process in start["rss_mb"]]
+    for run in MEASURED["production_profile"]:
+        found += run["rss_mb"].get(process, [])
+    assert found, f"bench/measured.json has no RSS of {process!r}"
+    return max(found)
+
+
+# Each Rasa pod runs one Rasa process (no Sanic workers): sized from a production
+# instance after its load, or one `make run` process, whichever is larger.
+RASA_RSS_MIB = max(measured_rss_mib("rasa instance"), measured_rss_mib("rasa", one_rasa_process=True))
+ACTIONS_RSS_MIB = measured_rss_mib("action server")
+BOT_RSS_MIB = measured_rss_mib("bot web service")
 
 _UNITS = {
     "": 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12,
@@ -145,12 +161,20 @@ def test_bot_service_pods_are_sized_from_the_measured_rss():
     assert_sized(container["resources"], BOT_RSS_MIB, "bot service (deploy/k8s/bot.yaml)")
 
 
+def test_the_measured_results_are_dated_and_name_their_command():
+    for run in MEASURED["resources"] + MEASURED["production_profile"]:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", run["date"]), run
+        assert run["command"].strip(), run
+    # The numbers the pods are sized from.
+    assert 500 < RASA_RSS_MIB < 4096 and 20 < ACTIONS_RSS_MIB < 1024 and 20 < BOT_RSS_MIB < 1024
+
+
 def test_memory_quantities_are_read_as_kubernetes_reads_them():
     assert mebibytes("1Gi") == 1024 and mebibytes("1536Mi") == 1536 and mebibytes("192Mi") == 192
     assert round(mebibytes("1G"), 1) == 953.7 and mebibytes(2**30) == 1024
     # A request just under the measurement fails.
     try:
-        assert_sized({"requests": {"memory": "944Mi"}, "limits": {"memory": "2Gi"}}, RASA_RSS_MIB, "probe")
+        assert_sized({"requests": {"memory": f"{RASA_RSS_MIB - 1}Mi"}, "limits": {"memory": "4Gi"}}, RASA_RSS_MIB, "probe")
     except AssertionError:
         pass
     else:
