@@ -13,14 +13,12 @@ from datetime import datetime, timedelta, timezone
 from typing import List, Optional, Tuple
 
 from sqlalchemy import and_, delete, insert, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.booking.availability import Busy
-from core.codes import new_code
 from bot.db.schema import blocks, bookings
+from bot.db.unique import first, insert_unique
 
-REFERENCE_ATTEMPTS = 5
 # A meeting that started before a window may still be going on in it
 # (content/booking.yml allows meetings up to 240 minutes).
 LONGEST_MEETING = timedelta(minutes=240)
@@ -100,50 +98,43 @@ class BookingStore:
     ) -> Booking:
         """Book; with `replaces` (reference, contact) the old booking is deleted
         in the same transaction, so a change never loses both or keeps both."""
-        created = to_db(now or datetime.now(timezone.utc))
-        for _ in range(REFERENCE_ATTEMPTS):
-            values = {
-                "reference": new_code(),
-                "counsellor_id": new.counsellor_id,
-                "starts_at": to_db(new.starts_at),
-                "minutes": new.minutes,
-                "meeting_type": new.meeting_type,
-                "interpreter": new.interpreter,
-                "first_name": new.first_name,
-                "contact": new.contact,
-                "calendar_token": secrets.token_urlsafe(24),
-                "idempotency_key": new.idempotency_key,
-                "created_at": created,
-            }
-            try:
-                async with self.engine.begin() as conn:
-                    await conn.execute(insert(bookings).values(**values))
-                    if replaces is not None:
-                        old = await conn.execute(
-                            delete(bookings).where(bookings.c.reference == replaces[0], bookings.c.contact == replaces[1])
-                        )
-                        if old.rowcount != 1:
-                            raise BookingGone(replaces[0])  # rolls the new booking back too
-                return await self._by_reference(values["reference"])
-            except IntegrityError:
-                if new.idempotency_key:
-                    earlier = await self.find_by_idempotency_key(new.idempotency_key)
-                    if earlier:
-                        return earlier
-                if await self._taken(new.counsellor_id, new.starts_at):
-                    raise SlotTaken(new.counsellor_id) from None
-                # Otherwise the reference code collided: try another one.
-        raise RuntimeError("could not create a unique reference code")
+        values = {
+            "counsellor_id": new.counsellor_id,
+            "starts_at": to_db(new.starts_at),
+            "minutes": new.minutes,
+            "meeting_type": new.meeting_type,
+            "interpreter": new.interpreter,
+            "first_name": new.first_name,
+            "contact": new.contact,
+            "calendar_token": secrets.token_urlsafe(24),
+            "created_at": to_db(now or datetime.now(timezone.utc)),
+        }
+
+        async def delete_replaced(conn: AsyncConnection) -> None:
+            old = await conn.execute(
+                delete(bookings).where(bookings.c.reference == replaces[0], bookings.c.contact == replaces[1])
+            )
+            if old.rowcount != 1:
+                raise BookingGone(replaces[0])  # rolls the new booking back too
+
+        async def slot_taken() -> None:
+            if await self._taken(new.counsellor_id, new.starts_at):
+                raise SlotTaken(new.counsellor_id)
+            # Otherwise the reference code collided: insert_unique tries another one.
+
+        row, _ = await insert_unique(
+            self.engine,
+            bookings,
+            values,
+            idempotency_key=new.idempotency_key,
+            also=delete_replaced if replaces is not None else None,
+            on_conflict=slot_taken,
+        )
+        return _booking(row)
 
     async def _one(self, *conditions) -> Optional[Booking]:
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(select(bookings).where(*conditions))).first()
+        row = await first(self.engine, bookings, *conditions)
         return _booking(row) if row else None
-
-    async def _by_reference(self, reference: str) -> Booking:
-        found = await self._one(bookings.c.reference == reference)
-        assert found is not None
-        return found
 
     async def find_by_idempotency_key(self, key: str) -> Optional[Booking]:
         return await self._one(bookings.c.idempotency_key == key)

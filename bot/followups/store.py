@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import List, Optional
 
-from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.booking.store import REFERENCE_ATTEMPTS, from_db, to_db
+from bot.booking.store import from_db, to_db
 from bot.db.schema import followups
+from bot.db.unique import first, insert_unique
 
 # token_urlsafe(12): 16 characters, 96 random bits.
 CODE_BYTES = 12
@@ -60,31 +60,26 @@ class FollowupStore:
         now: Optional[datetime] = None,
     ) -> Followup:
         created = now or datetime.now(timezone.utc)
-        for _ in range(REFERENCE_ATTEMPTS):
-            code = secrets.token_urlsafe(CODE_BYTES)
-            try:
-                async with self.engine.begin() as conn:
-                    await conn.execute(
-                        insert(followups).values(
-                            code=code,
-                            track_id=track_id,
-                            topic=topic,
-                            label=label,
-                            created_by=created_by,
-                            created_at=to_db(created),
-                            expires_at=to_db(created + valid_for),
-                        )
-                    )
-            except IntegrityError:
-                continue
-            found = await self._one(followups.c.code == code)
-            assert found is not None
-            return found
-        raise RuntimeError("could not create a unique follow-up code")
+        values = {
+            "track_id": track_id,
+            "topic": topic,
+            "label": label,
+            "created_by": created_by,
+            "created_at": to_db(created),
+            "expires_at": to_db(created + valid_for),
+        }
+        row, _ = await insert_unique(
+            self.engine,
+            followups,
+            values,
+            code_column="code",
+            new_code=lambda: secrets.token_urlsafe(CODE_BYTES),
+            what="follow-up code",
+        )
+        return _followup(row)
 
     async def _one(self, *conditions) -> Optional[Followup]:
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(select(followups).where(*conditions))).first()
+        row = await first(self.engine, followups, *conditions)
         return _followup(row) if row else None
 
     async def valid(self, code: str, now: Optional[datetime] = None) -> Optional[Followup]:

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Dict, List, Optional
 
-from sqlalchemy import delete, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.codes import new_code
-from bot.booking.store import REFERENCE_ATTEMPTS, from_db, to_db
+from bot.booking.store import from_db, to_db
 from bot.db.schema import interests
+from bot.db.unique import first, insert_unique
 
 
 @dataclass(frozen=True)
@@ -49,38 +48,19 @@ class InterestStore:
         answers: Dict[str, str],
         idempotency_key: Optional[str] = None,
     ) -> Interest:
-        for _ in range(REFERENCE_ATTEMPTS):
-            reference = new_code()
-            try:
-                async with self.engine.begin() as conn:
-                    await conn.execute(
-                        insert(interests).values(
-                            reference=reference,
-                            track_id=track_id,
-                            first_name=first_name,
-                            contact=contact,
-                            answers=json.dumps(answers, ensure_ascii=False, sort_keys=True),
-                            idempotency_key=idempotency_key,
-                            created_at=to_db(datetime.now(timezone.utc)),
-                        )
-                    )
-                return await self._one(interests.c.reference == reference)
-            except IntegrityError:
-                if idempotency_key:
-                    earlier = await self._one(interests.c.idempotency_key == idempotency_key, required=False)
-                    if earlier:
-                        return earlier
-        raise RuntimeError("could not create a unique reference code")
-
-    async def _one(self, *conditions, required: bool = True) -> Optional[Interest]:
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(select(interests).where(*conditions))).first()
-        if row is None and required:
-            raise LookupError("interest not found")
-        return _interest(row) if row else None
+        values = {
+            "track_id": track_id,
+            "first_name": first_name,
+            "contact": contact,
+            "answers": json.dumps(answers, ensure_ascii=False, sort_keys=True),
+            "created_at": to_db(datetime.now(timezone.utc)),
+        }
+        row, _ = await insert_unique(self.engine, interests, values, idempotency_key=idempotency_key)
+        return _interest(row)
 
     async def find(self, reference: str, contact: str) -> Optional[Interest]:
-        return await self._one(interests.c.reference == reference, interests.c.contact == contact, required=False)
+        row = await first(self.engine, interests, interests.c.reference == reference, interests.c.contact == contact)
+        return _interest(row) if row else None
 
     async def delete_for_contact(self, contact: str) -> int:
         async with self.engine.begin() as conn:

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Dict, List, Optional, Tuple
 
-from sqlalchemy import case, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.codes import new_code
-from bot.booking.store import REFERENCE_ATTEMPTS, from_db, to_db
+from bot.booking.store import from_db, to_db
 from bot.db.schema import tickets
+from bot.db.unique import first, insert_unique
 
 OPEN, TAKEN, ANSWERED, CLOSED = "open", "taken", "answered", "closed"
 STATUSES = (OPEN, TAKEN, ANSWERED, CLOSED)
@@ -82,41 +81,20 @@ class TicketStore:
 
     async def create(self, new: NewTicket) -> Tuple[Ticket, bool]:
         """(ticket, True) when made now; (the first ticket, False) for a retry."""
-        if new.idempotency_key:
-            earlier = await self._one(tickets.c.idempotency_key == new.idempotency_key)
-            if earlier:
-                return earlier, False
-        for _ in range(REFERENCE_ATTEMPTS):
-            reference = new_code()
-            try:
-                async with self.engine.begin() as conn:
-                    await conn.execute(
-                        insert(tickets).values(
-                            reference=reference,
-                            question=new.question,
-                            contact=new.contact,
-                            summary=json.dumps(new.summary, ensure_ascii=False, sort_keys=True),
-                            transcript=json.dumps(new.transcript, ensure_ascii=False),
-                            conversation_id=new.conversation_id,
-                            status=OPEN,
-                            idempotency_key=new.idempotency_key,
-                            created_at=_now(),
-                        )
-                    )
-            except IntegrityError:
-                if new.idempotency_key:
-                    earlier = await self._one(tickets.c.idempotency_key == new.idempotency_key)
-                    if earlier:
-                        return earlier, False
-                continue  # the reference code collided: try another one
-            found = await self._one(tickets.c.reference == reference)
-            assert found is not None
-            return found, True
-        raise RuntimeError("could not create a unique reference code")
+        values = {
+            "question": new.question,
+            "contact": new.contact,
+            "summary": json.dumps(new.summary, ensure_ascii=False, sort_keys=True),
+            "transcript": json.dumps(new.transcript, ensure_ascii=False),
+            "conversation_id": new.conversation_id,
+            "status": OPEN,
+            "created_at": _now(),
+        }
+        row, made = await insert_unique(self.engine, tickets, values, idempotency_key=new.idempotency_key)
+        return _ticket(row), made
 
     async def _one(self, *conditions) -> Optional[Ticket]:
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(select(tickets).where(*conditions))).first()
+        row = await first(self.engine, tickets, *conditions)
         return _ticket(row) if row else None
 
     async def _many(self, query) -> List[Ticket]:
