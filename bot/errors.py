@@ -57,9 +57,9 @@ async def database_down(request: web.Request, handler: Handler) -> web.StreamRes
         text = content.phrases.phrases["service_down"].format(phone=content.municipality.phone)
         headers = {"Retry-After": "30"}
         if request.path.startswith("/dashboard"):
-            from bot.dashboard.common import page  # the dashboard's page frame
+            from bot.dashboard.common import message_page  # the dashboard's page frame
 
-            response = page("Tjänsten fungerar inte just nu", f"<p>{text}</p>", status=503)
+            response = message_page(request, "Tjänsten fungerar inte just nu", text, status=503)
             response.headers.update(headers)
             return response
         return web.json_response({"error": "service_unavailable", "message": text}, status=503, headers=headers)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from html import escape
 
+import aiohttp_jinja2
 from aiohttp import web
 
-from bot.dashboard.common import COOKIE_PATH, SESSION_COOKIE, checked_form, page, refused, same, set_cookie
+from bot.dashboard.common import COOKIE_PATH, SESSION_COOKIE, checked_form, refused, same, set_cookie
 from bot.keys import ACCOUNTS
 from core.ratelimit import retry_after_header
 from bot.security import LIMITS, client_address
@@ -19,16 +19,8 @@ TOO_MANY_LOGINS = "Du har försökt logga in för många gånger. Vänta en stun
 
 async def login_form(request: web.Request, message: str = "", status: int = 200) -> web.Response:
     token = secrets.token_urlsafe(32)
-    notice = f'<p role="alert">{escape(message)}</p>' if message else ""
-    response = page(
-        "Logga in",
-        f"""{notice}<form method="post" action="/dashboard/login">
-<input type="hidden" name="csrf_token" value="{token}">
-<label for="username">Användarnamn</label><input id="username" name="username" autocomplete="username" required>
-<label for="password">Lösenord</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-<p><button type="submit">Logga in</button></p></form>""",
-        status=status,
-    )
+    context = {"csrf_token": token, "message": message, "session": None}
+    response = aiohttp_jinja2.render_template("accounts/login.html", request, context, status=status)
     set_cookie(request, response, LOGIN_CSRF_COOKIE, token, 3600)
     return response
 
@@ -40,7 +32,7 @@ async def show_login(request: web.Request) -> web.Response:
 async def do_login(request: web.Request) -> web.Response:
     form = await request.post()
     if not same(form.get("csrf_token"), request.cookies.get(LOGIN_CSRF_COOKIE)):
-        return refused()
+        return refused(request)
     username = str(form.get("username", ""))
     limits = request.app[LIMITS]
     # Failed logins are limited per user name and per client; while a limit

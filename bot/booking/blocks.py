@@ -4,13 +4,13 @@ holiday); an admin may do it for anyone. Blocked times are never offered."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from html import escape
-from typing import Optional
+from typing import List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
+import aiohttp_jinja2
 from aiohttp import web
 
-from bot.dashboard.common import checked_form, counsellor_names, csrf_field, page, require_session
+from bot.dashboard.common import checked_form, counsellor_names, require_session
 from bot.keys import CONTENT, STORE
 from bot.accounts.store import Session
 from core.dates import format_slot
@@ -44,40 +44,37 @@ def parse_block(form, tz: ZoneInfo, now: datetime) -> tuple:
     return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
 
 
-def _choices(session: Session, content) -> str:
+def choices(session: Session, content) -> List[Tuple[str, str]]:
+    """(counsellor id, name) the form offers: everyone for an admin, else only oneself."""
     names = counsellor_names(content)
     ids = list(names) if session.user.is_admin else [session.user.counsellor_id]
-    options = "".join(f'<option value="{escape(i)}">{escape(names.get(i, i))}</option>' for i in ids if i)
-    return f'<label for="counsellor_id">Vägledare</label><select id="counsellor_id" name="counsellor_id">{options}</select>'
+    return [(i, names.get(i, i)) for i in ids if i]
 
 
-async def _render(request: web.Request, session: Session, message: str = "", status: int = 200) -> web.Response:
+async def page_data(request: web.Request, session: Session, message: str = "") -> dict:
+    """What the blocks page shows: the blocked times, in words, and the form's choices."""
     content = request.app[CONTENT]
     tz = ZoneInfo(content.booking.timezone)
     names = counsellor_names(content)
     mine = None if session.user.is_admin else session.user.counsellor_id
     blocks = await request.app[STORE].blocks(mine, datetime.now(timezone.utc))
-    rows = "".join(
-        f"<tr><td>{escape(names.get(b.counsellor_id, b.counsellor_id))}</td><td>{escape(format_slot(b.starts_at, tz))}</td>"
-        f"<td>{escape(format_slot(b.ends_at, tz))}</td><td>{escape(b.note)}</td><td>"
-        f'<form method="post" action="/dashboard/blocks/{b.id}/delete">{csrf_field(session)}'
-        f'<button type="submit">Ta bort</button></form></td></tr>'
+    rows = [
+        {
+            "id": b.id,
+            "counsellor": names.get(b.counsellor_id, b.counsellor_id),
+            "starts": format_slot(b.starts_at, tz),
+            "ends": format_slot(b.ends_at, tz),
+            "note": b.note,
+        }
         for b in blocks
-    )
-    table = (
-        "<table><thead><tr><th>Vägledare</th><th>Från</th><th>Till</th><th>Anteckning</th><th></th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>" if blocks else "<p>Inga blockerade tider.</p>"
-    )
-    notice = f'<p role="status">{escape(message)}</p>' if message else ""
-    form = f"""<h2>Blockera en tid</h2><form method="post" action="/dashboard/blocks">{csrf_field(session)}
-{_choices(session, content) if session.user.is_admin or session.user.counsellor_id else ""}
-<label for="start_date">Från datum</label><input id="start_date" name="start_date" type="date" required>
-<label for="start_time">Från klockan</label><input id="start_time" name="start_time" type="time" required>
-<label for="end_date">Till datum (tomt = samma dag)</label><input id="end_date" name="end_date" type="date">
-<label for="end_time">Till klockan</label><input id="end_time" name="end_time" type="time" required>
-<label for="note">Anteckning (syns bara här)</label><input id="note" name="note" maxlength="200">
-<p><button type="submit">Blockera</button></p></form>"""
-    return page("Blockera tider", notice + table + form, status=status, session=session)
+    ]
+    choose = session.user.is_admin or bool(session.user.counsellor_id)
+    return {"session": session, "message": message, "rows": rows, "choose": choose, "choices": choices(session, content)}
+
+
+async def _render(request: web.Request, session: Session, message: str = "", status: int = 200) -> web.Response:
+    context = await page_data(request, session, message)
+    return aiohttp_jinja2.render_template("booking/blocks.html", request, context, status=status)
 
 
 async def show(request: web.Request) -> web.Response:

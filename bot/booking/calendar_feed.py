@@ -8,12 +8,12 @@ feeds to other services, so contact details stay in the dashboard.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from html import escape
 
+import aiohttp_jinja2
 from aiohttp import web
 
 from core.icalendar import calendar, event_lines
-from bot.dashboard.common import checked_form, csrf_field, page, require_session
+from bot.dashboard.common import checked_form, require_session
 from bot.keys import CONTENT, FEEDS, STORE
 from bot.accounts.store import Session
 
@@ -24,27 +24,15 @@ def feed_url(request: web.Request, token: str) -> str:
     return str(request.url.with_path(f"/calendar/{token}.ics").with_query(None))
 
 
-async def _render(request: web.Request, session: Session, url: str = "") -> web.Response:
+async def page_data(request: web.Request, session: Session, url: str = "") -> dict:
     counsellor_id = session.user.counsellor_id
-    if not counsellor_id:
-        body = "<p>Ditt konto hör inte till någon vägledare. Därför finns ingen kalender att prenumerera på.</p>"
-        return page("Kalender", body, session=session)
-    has_feed = await request.app[FEEDS].has_feed(counsellor_id)
-    if url:
-        status = (
-            "<p>Din nya länk. Kopiera den nu: den visas bara en gång. Lägg in den som prenumeration i din kalender.</p>"
-            f'<p><label for="feed">Länk</label><input id="feed" readonly size="70" value="{escape(url)}"></p>'
-        )
-    elif has_feed:
-        status = "<p>Du har en länk. Har du tappat den, gör en ny. Den gamla slutar då att fungera.</p>"
-    else:
-        status = "<p>Du har ingen länk ännu.</p>"
-    form = (
-        f'<form method="post" action="/dashboard/calendar">{csrf_field(session)}'
-        '<p><button type="submit">Gör en ny länk</button></p></form>'
-    )
-    note = "<p>Kalendern visar dina bokade möten med förnamn och kod. Telefon och e-post finns bara här i Vårdvägen.</p>"
-    return page("Kalender", note + status + form, session=session)
+    has_feed = bool(counsellor_id) and await request.app[FEEDS].has_feed(counsellor_id)
+    return {"session": session, "counsellor": bool(counsellor_id), "has_feed": has_feed, "url": url}
+
+
+async def _render(request: web.Request, session: Session, url: str = "") -> web.Response:
+    context = await page_data(request, session, url)
+    return aiohttp_jinja2.render_template("booking/calendar.html", request, context)
 
 
 async def show(request: web.Request) -> web.Response:

@@ -1,7 +1,9 @@
 """The counsellor dashboard: server-rendered pages behind a login.
 
-Each feature keeps its own pages (bot/<feature>/pages.py); this package holds
-what they share: the page layout, login checks and CSRF (common.py).
+Each feature keeps its own pages (bot/<feature>/pages.py) and their Jinja2
+templates (bot/<feature>/templates/<feature>/); this package holds what they
+share: login checks and CSRF (common.py), the template setup with autoescape
+(templates.py) and the base layout (templates/dashboard/base.html).
 """
 
 

@@ -1,5 +1,6 @@
-"""What every dashboard page shares: the page frame, the session cookie,
-login checks and CSRF checks.
+"""What every dashboard page shares: the session cookie, login checks, CSRF
+checks and the one-paragraph message page. The page frame itself is the
+template dashboard/base.html (see bot/dashboard/templates.py).
 
 Sessions live in the database (only a hash of the cookie token); the cookie
 is HttpOnly and SameSite=Strict (and Secure when settings say so). Every
@@ -10,9 +11,9 @@ that must match a cookie (double submit).
 from __future__ import annotations
 
 import hmac
-from html import escape
 from typing import Optional
 
+import aiohttp_jinja2
 from aiohttp import web
 
 from bot.keys import ACCOUNTS, SETTINGS
@@ -21,32 +22,34 @@ from bot.accounts.store import Session
 SESSION_COOKIE = "vv_session"
 COOKIE_PATH = "/dashboard"
 
-_NAV = [
-    ("/dashboard", "Bokningar"),
-    ("/dashboard/inbox", "Frågor från chatten"),
-    ("/dashboard/interests", "Intresseanmälningar"),
-    ("/dashboard/blocks", "Blockera tider"),
-    ("/dashboard/calendar", "Kalender"),
-    ("/dashboard/person", "En persons uppgifter"),
-    ("/dashboard/followup", "Uppföljningslänk"),
-]
-
-def page(title: str, body: str, status: int = 200, session: Optional[Session] = None) -> web.Response:
-    nav = ""
-    if session is not None:
-        links = "".join(f'<li><a href="{href}">{escape(label)}</a></li>' for href, label in _NAV)
-        nav = f"""<nav aria-label="Meny"><ul>{links}</ul></nav>
-<form method="post" action="/dashboard/logout"><input type="hidden" name="csrf_token" value="{escape(session.csrf_token)}">
-<p>Inloggad som {escape(session.user.username)}. <button type="submit">Logga ut</button></p></form>"""
-    html = f"""<!doctype html>
-<html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(title)} – Vårdvägen</title><link rel="stylesheet" href="/static/dashboard.css">
-</head><body><header>{nav}</header><main><h1>{escape(title)}</h1>{body}</main></body></html>"""
-    return web.Response(text=html, content_type="text/html", status=status)
+MESSAGE_TEMPLATE = "dashboard/message.html"
+REFUSED_TITLE = "Något gick fel"
+REFUSED_TEXT = "Formuläret är för gammalt. Ladda om sidan och försök igen."
 
 
-def refused(status: int = 403) -> web.Response:
-    return page("Något gick fel", "<p>Formuläret är för gammalt. Ladda om sidan och försök igen.</p>", status=status)
+def _message_context(title: str, text: str, session: Optional[Session]) -> dict:
+    return {"title": title, "text": text, "session": session}
+
+
+def message_page(
+    request: web.Request, title: str, text: str, status: int = 200, session: Optional[Session] = None
+) -> web.Response:
+    """A dashboard page with a title and one paragraph."""
+    return aiohttp_jinja2.render_template(
+        MESSAGE_TEMPLATE, request, _message_context(title, text, session), status=status
+    )
+
+
+def message_error(
+    error: type, request: web.Request, title: str, text: str, session: Optional[Session] = None
+) -> web.HTTPException:
+    """The same page as an HTTP error to raise (error is e.g. web.HTTPNotFound)."""
+    html = aiohttp_jinja2.render_string(MESSAGE_TEMPLATE, request, _message_context(title, text, session))
+    return error(text=html, content_type="text/html")
+
+
+def refused(request: web.Request, status: int = 403) -> web.Response:
+    return message_page(request, REFUSED_TITLE, REFUSED_TEXT, status=status)
 
 
 def same(a: Optional[str], b: Optional[str]) -> bool:
@@ -79,12 +82,8 @@ async def checked_form(request: web.Request) -> tuple:
     session = await require_session(request)
     form = await request.post()
     if not same(form.get("csrf_token"), session.csrf_token):
-        raise web.HTTPForbidden(text=refused().text, content_type="text/html")
+        raise message_error(web.HTTPForbidden, request, REFUSED_TITLE, REFUSED_TEXT)
     return session, form
-
-
-def csrf_field(session: Session) -> str:
-    return f'<input type="hidden" name="csrf_token" value="{escape(session.csrf_token)}">'
 
 
 def counsellor_names(content) -> dict:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-from html import escape
 from typing import List
 from zoneinfo import ZoneInfo
 
+import aiohttp_jinja2
 from aiohttp import web
 
-from bot.dashboard.common import page, require_session
+from bot.dashboard.common import require_session
 from bot.keys import CONTENT, INTERESTS
 from bot.interests.store import Interest
 from core.content.model import ANSWER_SCALES
@@ -60,12 +60,8 @@ def _headers() -> List[str]:
 async def overview(request: web.Request) -> web.Response:
     session = await require_session(request)
     counts = await request.app[INTERESTS].counts()
-    rows = "".join(
-        f'<tr><td><a href="/dashboard/interests/{escape(t.id)}">{escape(t.name)}</a></td><td>{counts.get(t.id, 0)}</td></tr>'
-        for t in request.app[CONTENT].tracks.tracks
-    )
-    body = f"<table><thead><tr><th>Jobbspår</th><th>Anmälda</th></tr></thead><tbody>{rows}</tbody></table>"
-    return page("Intresseanmälningar", body, session=session)
+    tracks = [(t, counts.get(t.id, 0)) for t in request.app[CONTENT].tracks.tracks]
+    return aiohttp_jinja2.render_template("interests/overview.html", request, {"session": session, "tracks": tracks})
 
 
 async def track_page(request: web.Request) -> web.Response:
@@ -73,19 +69,13 @@ async def track_page(request: web.Request) -> web.Response:
     content = request.app[CONTENT]
     track = _track(request)
     interests = await request.app[INTERESTS].for_track(track.id)
-    if interests:
-        head = "".join(f"<th>{escape(h)}</th>" for h in _headers())
-        rows = "".join(
-            "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in _row(content, i)) + "</tr>" for i in interests
-        )
-        table = f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-    else:
-        table = "<p>Inga anmälningar ännu.</p>"
-    body = (
-        f'<p><a href="/dashboard/interests/{escape(track.id)}.csv" download>Ladda ner som CSV</a></p>{table}'
-        '<p><a href="/dashboard/interests">Alla jobbspår</a></p>'
-    )
-    return page(f"Intresse: {track.name}", body, session=session)
+    context = {
+        "session": session,
+        "track": track,
+        "headers": _headers(),
+        "rows": [_row(content, i) for i in interests],
+    }
+    return aiohttp_jinja2.render_template("interests/track.html", request, context)
 
 
 def _cell(value: str) -> str:

@@ -4,37 +4,32 @@ from __future__ import annotations
 
 import json
 import logging
-from html import escape
 
+import aiohttp_jinja2
 from aiohttp import web
 
 from core.contact import normalize_contact
-from bot.dashboard.common import checked_form, csrf_field, page, require_session
+from bot.dashboard.common import checked_form, require_session
 from bot.personal_data.export import collect
 from bot.accounts.store import Session
 
 log = logging.getLogger(__name__)
 
 
-def _form(session: Session, message: str = "") -> str:
-    notice = f'<p role="alert">{escape(message)}</p>' if message else ""
-    return f"""{notice}<p>När en person ber att få se sina uppgifter: skriv personens telefon eller e-post.
-Du får en fil med allt som Vårdvägen har sparat med den kontakten.</p>
-<form method="post" action="/dashboard/person">{csrf_field(session)}
-<label for="contact">Telefon eller e-post</label><input id="contact" name="contact" required maxlength="254">
-<p><button type="submit">Ladda ner uppgifterna</button></p></form>"""
+def _render(request: web.Request, session: Session, message: str = "", status: int = 200) -> web.Response:
+    context = {"session": session, "message": message}
+    return aiohttp_jinja2.render_template("personal_data/person.html", request, context, status=status)
 
 
 async def show(request: web.Request) -> web.Response:
-    session = await require_session(request)
-    return page("En persons uppgifter", _form(session), session=session)
+    return _render(request, await require_session(request))
 
 
 async def export(request: web.Request) -> web.Response:
     session, form = await checked_form(request)
     contact = normalize_contact(str(form.get("contact") or ""))
     if not contact:
-        return page("En persons uppgifter", _form(session, "Skriv ett telefonnummer eller en e-post."), 400, session)
+        return _render(request, session, "Skriv ett telefonnummer eller en e-post.", status=400)
     data = await collect(request.app, contact)
     # Who exported how much, never whose data: the log must not hold the contact.
     log.info(

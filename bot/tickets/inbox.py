@@ -7,13 +7,13 @@ first; an e-mail is tried after, so a mail problem never loses an answer.
 
 from __future__ import annotations
 
-from html import escape
 from typing import List
 from zoneinfo import ZoneInfo
 
+import aiohttp_jinja2
 from aiohttp import web
 
-from bot.dashboard.common import checked_form, csrf_field, page, require_session
+from bot.dashboard.common import checked_form, message_error, require_session
 from bot.keys import CONTENT, MAILER, TICKETS
 from bot.mail import FAILED, NO_MAILER, NOT_EMAIL, SENT, send_answer, wants_email
 from bot.accounts.store import Session
@@ -65,110 +65,88 @@ def summary_lines(content, summary: dict) -> List[str]:
     return lines
 
 
+def inbox_rows(request: web.Request, tickets) -> List[dict]:
+    return [
+        {
+            "reference": t.reference,
+            "when": _when(request, t.created_at),
+            "status": STATUS_LABELS.get(t.status, t.status),
+            "taken_by": t.taken_by or "",
+            "question": t.question[:80],
+        }
+        for t in tickets
+    ]
+
+
 async def overview(request: web.Request) -> web.Response:
     session = await require_session(request)
     show_all = request.query.get("all") == "1"
     tickets = await request.app[TICKETS].inbox(include_closed=show_all)
-    rows = "".join(
-        f'<tr><td><a href="/dashboard/inbox/{escape(t.reference)}">{escape(t.reference)}</a></td>'
-        f"<td>{escape(_when(request, t.created_at))}</td><td>{escape(STATUS_LABELS.get(t.status, t.status))}</td>"
-        f"<td>{escape(t.taken_by or '')}</td><td>{escape(t.question[:80])}</td></tr>"
-        for t in tickets
-    )
-    table = (
-        "<table><thead><tr><th>Kod</th><th>Datum</th><th>Status</th><th>Tagen av</th><th>Fråga</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>" if tickets else "<p>Inga frågor.</p>"
-    )
-    toggle = (
-        '<p><a href="/dashboard/inbox">Visa inte stängda frågor</a></p>' if show_all
-        else '<p><a href="/dashboard/inbox?all=1">Visa också stängda frågor</a></p>'
-    )
-    return page("Frågor från chatten", table + toggle, session=session)
+    context = {"session": session, "show_all": show_all, "rows": inbox_rows(request, tickets)}
+    return aiohttp_jinja2.render_template("tickets/inbox.html", request, context)
 
 
-def _mail_status(request: web.Request, ticket: Ticket, session: Session) -> str:
+def _mail_status(request: web.Request, ticket: Ticket) -> str:
+    """Which sentence about the answer's e-mail the page shows ("" for none)."""
     if ticket.status not in (ANSWERED, CLOSED) or ticket.answer is None:
         return ""
     if not ticket.contact:
-        return "<p>Personen gav ingen kontakt. Personen ser svaret i chatten med koden.</p>"
+        return "no_contact"
     if not wants_email(ticket):
-        return "<p>Personen gav ett telefonnummer. Ring om du vill säga mer.</p>"
+        return "phone"
     if ticket.emailed_at:
-        return f"<p>Svaret skickades med e-post {escape(_when(request, ticket.emailed_at))}.</p>"
+        return "emailed"
     if request.app.get(MAILER) is None:
-        return "<p>Svaret skickades inte med e-post, för e-post är inte inställd.</p>"
-    retry = ""
-    if may_handle(session, ticket):
-        retry = (
-            f'<form method="post" action="/dashboard/inbox/{escape(ticket.reference)}/email">{csrf_field(session)}'
-            '<button type="submit">Skicka e-posten igen</button></form>'
-        )
-    return f"<p>Svaret har inte skickats med e-post.</p>{retry}"
+        return "no_mailer"
+    return "not_sent"
 
 
-def _forms(ticket: Ticket, session: Session) -> str:
-    action = f"/dashboard/inbox/{escape(ticket.reference)}"
-    forms = ""
-    if ticket.status == OPEN:
-        forms += f'<form method="post" action="{action}/take">{csrf_field(session)}<button type="submit">Jag tar den</button></form>'
-    if ticket.status in (OPEN, TAKEN) and may_handle(session, ticket):
-        forms += f"""<h2>Svara</h2><form method="post" action="{action}/answer">{csrf_field(session)}
-<label for="answer">Ditt svar. Skriv kort och enkelt. Använd du.</label>
-<textarea id="answer" name="answer" rows="8" cols="70" required maxlength="{MAX_ANSWER}"></textarea>
-<p><button type="submit">Skicka svaret</button></p></form>"""
-    if ticket.status != CLOSED and may_handle(session, ticket):
-        forms += f'<form method="post" action="{action}/close">{csrf_field(session)}<button type="submit">Stäng frågan</button></form>'
-    return forms
+def ticket_data(request: web.Request, session: Session, ticket: Ticket, message: str = "") -> dict:
+    """Everything the ticket page shows, in words (the template escapes it)."""
+    handles = may_handle(session, ticket)
+    return {
+        "session": session,
+        "message": message,
+        "reference": ticket.reference,
+        "facts": [
+            ("Status", STATUS_LABELS.get(ticket.status, ticket.status)),
+            ("Tagen av", ticket.taken_by or "Ingen ännu"),
+            ("Frågad", _when(request, ticket.created_at)),
+            ("Kontakt", ticket.contact or "Ingen"),
+        ],
+        "question": ticket.question,
+        "known": summary_lines(request.app[CONTENT], ticket.summary),
+        "turns": [(SPEAKERS.get(turn.get("from", ""), ""), turn.get("text", "")) for turn in ticket.transcript],
+        "answer": ticket.answer,
+        "mail": _mail_status(request, ticket),
+        "emailed_at": _when(request, ticket.emailed_at) if ticket.emailed_at else "",
+        "may_handle": handles,
+        "may_take": ticket.status == OPEN,
+        "may_answer": ticket.status in (OPEN, TAKEN) and handles,
+        "may_close": ticket.status != CLOSED and handles,
+        "max_answer": MAX_ANSWER,
+    }
 
 
 async def _render(
     request: web.Request, session: Session, ticket: Ticket, message: str = "", status: int = 200
 ) -> web.Response:
-    content = request.app[CONTENT]
-    notice = f'<p role="status">{escape(message)}</p>' if message else ""
-    facts = [
-        ("Status", STATUS_LABELS.get(ticket.status, ticket.status)),
-        ("Tagen av", ticket.taken_by or "Ingen ännu"),
-        ("Frågad", _when(request, ticket.created_at)),
-        ("Kontakt", ticket.contact or "Ingen"),
-    ]
-    facts_html = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
-    known = summary_lines(content, ticket.summary)
-    known_html = (
-        "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in known) + "</ul>" if known
-        else "<p>Boten visste inget mer om personen.</p>"
-    )
-    turns = "".join(
-        f"<li><strong>{escape(SPEAKERS.get(turn.get('from', ''), ''))}:</strong> {escape(turn.get('text', ''))}</li>"
-        for turn in ticket.transcript
-    )
-    transcript = f"<ol>{turns}</ol>" if turns else "<p>Inget samtal skickades med.</p>"
-    answer = ""
-    if ticket.answer is not None:
-        answer = f'<h2>Svar</h2><p class="pre">{escape(ticket.answer)}</p>'
-    body = (
-        f"{notice}<dl>{facts_html}</dl><h2>Frågan</h2>"
-        f'<p class="pre">{escape(ticket.question)}</p>'
-        f"<h2>Det här visste boten</h2>{known_html}<h2>Samtalet</h2>{transcript}"
-        f"{answer}{_mail_status(request, ticket, session)}{_forms(ticket, session)}"
-        '<p><a href="/dashboard/inbox">Alla frågor</a></p>'
-    )
-    return page(f"Fråga {ticket.reference}", body, status=status, session=session)
+    context = ticket_data(request, session, ticket, message)
+    return aiohttp_jinja2.render_template("tickets/ticket.html", request, context, status=status)
 
 
 async def _ticket(request: web.Request, session: Session) -> Ticket:
     ticket = await request.app[TICKETS].by_reference(request.match_info["reference"].upper())
     if ticket is None:
-        raise web.HTTPNotFound(
-            text=page("Frågan finns inte", "<p>Den frågan finns inte. Den kan vara borttagen.</p>", 404, session).text,
-            content_type="text/html",
+        raise message_error(
+            web.HTTPNotFound, request, "Frågan finns inte", "Den frågan finns inte. Den kan vara borttagen.", session
         )
     return ticket
 
 
-def _forbidden(session: Session) -> web.HTTPForbidden:
-    body = "<p>En annan vägledare har tagit frågan. Bara den som tog frågan, eller en admin, kan ändra den.</p>"
-    return web.HTTPForbidden(text=page("Inte din fråga", body, 403, session).text, content_type="text/html")
+def _forbidden(request: web.Request, session: Session) -> web.HTTPException:
+    text = "En annan vägledare har tagit frågan. Bara den som tog frågan, eller en admin, kan ändra den."
+    return message_error(web.HTTPForbidden, request, "Inte din fråga", text, session)
 
 
 async def show(request: web.Request) -> web.Response:
@@ -201,7 +179,7 @@ async def answer(request: web.Request) -> web.Response:
     session, form = await checked_form(request)
     ticket = await _ticket(request, session)
     if not may_handle(session, ticket):
-        raise _forbidden(session)
+        raise _forbidden(request, session)
     text = str(form.get("answer") or "").strip()
     if not 1 <= len(text) <= MAX_ANSWER:
         return await _render(request, session, ticket, f"Skriv ett svar. Det får ha högst {MAX_ANSWER} tecken.", 400)
@@ -220,7 +198,7 @@ async def resend(request: web.Request) -> web.Response:
     session, _form = await checked_form(request)
     ticket = await _ticket(request, session)
     if not may_handle(session, ticket):
-        raise _forbidden(session)
+        raise _forbidden(request, session)
     if ticket.answer is None or ticket.emailed_at is not None:
         return await _render(request, session, ticket)
     result = await send_answer(request.app.get(MAILER), request.app[CONTENT], ticket)
@@ -233,7 +211,7 @@ async def close(request: web.Request) -> web.Response:
     session, _form = await checked_form(request)
     ticket = await _ticket(request, session)
     if not may_handle(session, ticket):
-        raise _forbidden(session)
+        raise _forbidden(request, session)
     if not await request.app[TICKETS].close(ticket, session.user.username):
         return await _conflict(request, session, ticket.reference)
     return await _changed(request, session, ticket.reference, "Frågan är stängd.")
