@@ -1,5 +1,6 @@
-"""'Ta bort mina uppgifter': with a code and contact, that person's bookings
-and interests; always this conversation."""
+"""'Ta bort mina uppgifter': with a code and its contact, the record that code
+belongs to; always this conversation. Everything else stored under the same
+contact needs its own code, or a counsellor (bot/personal_data/erasure.py)."""
 
 from __future__ import annotations
 
@@ -102,13 +103,20 @@ class ActionEraseMyData(Action):
         except ServiceUnavailable as error:
             service_down(dispatcher, "erase_service_down", error)
             return reset(*FORM_SLOTS)
+        phone = content().municipality.phone
         if status == 404:
-            dispatcher.utter_message(text=phrase("erase_not_found", phone=content().municipality.phone))
+            dispatcher.utter_message(text=phrase("erase_not_found", phone=phone))
+            return reset(*FORM_SLOTS)
+        if status != 200:
+            # 403: the service did not accept this action server (its token); nothing was erased.
+            dispatcher.utter_message(text=phrase("erase_service_down", phone=phone))
             return reset(*FORM_SLOTS)
         dispatcher.utter_message(
             text=lines(
                 phrase("erase_done", bookings=answer.get("bookings", 0), interests=answer.get("interests", 0),
                        tickets=answer.get("tickets", 0)),
+                # A code erases only its own record: the rest under the same contact needs its own code.
+                phrase("erase_other_records", phone=phone) if "reference" in request else None,
                 phrase("erase_conversation_done") if answer.get("conversation") else None,
             )
         )

@@ -12,11 +12,12 @@ server's address, which every chat user shares (bot/security.py).
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 from typing import Any, Dict, List, Optional, Tuple
 
 import aiohttp
+
+from core.conversation import conversation_key
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 TIMEOUT = aiohttp.ClientTimeout(total=5, connect=2)
@@ -25,9 +26,6 @@ ACTIONS_TOKEN_HEADER = "X-Vardvagen-Actions-Token"
 CONVERSATION_HEADER = "X-Vardvagen-Conversation"
 
 
-def conversation_key(sender_id: str) -> str:
-    """How a lookup names its conversation: a hash, so no sender id leaves the action server."""
-    return hashlib.sha256(sender_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 class ServiceUnavailable(Exception):

@@ -5,6 +5,7 @@ from aiohttp import web
 
 from core.content import Content
 from bot.mail import Mailer
+from bot.sms import SmsSender
 from bot.settings import Settings
 from bot.accounts.store import AccountStore
 from bot.booking.store import BookingStore
@@ -24,3 +25,5 @@ TICKETS = web.AppKey("ticket_store", TicketStore)
 FOLLOWUPS = web.AppKey("followup_store", FollowupStore)
 # Only there when an SMTP host is configured: without it nothing is e-mailed.
 MAILER = web.AppKey("mailer", Mailer)
+# Only there when an SMS outbox (or gateway) is configured (bot/sms.py).
+SMS = web.AppKey("sms", SmsSender)

@@ -39,6 +39,15 @@ def create_engine(url: str, own_database: bool = True) -> AsyncEngine:
         return create_async_engine(async_url(url), pool_pre_ping=True)
     # SQLite: wait for a write lock instead of failing.
     engine = create_async_engine(async_url(url), connect_args={"timeout": 30})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _secure_delete(dbapi_connection, _record) -> None:
+        # Deleted rows are overwritten with zeros, not left in free pages
+        # (erasure and retention must remove personal data from the file).
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.close()
+
     if own_database:
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -49,6 +58,18 @@ def create_engine(url: str, own_database: bool = True) -> AsyncEngine:
             cursor.close()
 
     return engine
+
+
+async def release_deleted(engine: AsyncEngine) -> None:
+    """After deleting personal data: SQLite keeps recent pages, deleted rows
+    included, in its write-ahead log (the -wal file) until a checkpoint. Copy
+    them into the database file and empty the log. PostgreSQL: nothing to do
+    here (VACUUM reclaims dead rows; backups are the operator's, see
+    docs/operations.md)."""
+    if engine.dialect.name != "sqlite":
+        return
+    async with engine.connect() as conn:
+        await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def alembic_config(url: str) -> Config:

@@ -1,11 +1,19 @@
-"""'Ta bort mina uppgifter': delete one person's bookings, interest
-registrations, handed-over questions (tickets) and conversation.
+"""'Ta bort mina uppgifter': erase what a person has proved is theirs.
 
-The reference code plus the contact prove it is their data; then everything
-stored with that contact goes. The conversation is deleted from Rasa's
-tracker store a few seconds later: Rasa saves the tracker at the end of the
-turn that asked for erasure, after the action has run, and would otherwise
-write it back.
+- A reference code with the contact given with it erases that one record
+  (the booking, interest registration or handed-over question the code
+  belongs to). A code proves nothing about other records under the same
+  contact: anyone can make a record with someone else's phone number.
+- Everything stored under a contact is erased only with a one-time code sent
+  to that contact (POST /api/erasure/proof, then `proof` with the contact;
+  bot/personal_data/proofs.py). Otherwise a counsellor helps.
+- A conversation is erased only for the action server, which proves itself
+  with the actions token and names the same conversation in its header
+  (bot/security.py): a conversation id alone proves nothing.
+
+The conversation is deleted from Rasa's tracker store a few seconds later:
+Rasa saves the tracker at the end of the turn that asked for erasure, after
+the action has run, and would otherwise write it back.
 """
 
 from __future__ import annotations
@@ -13,28 +21,74 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import AsyncIterator, Set
+from dataclasses import dataclass
+from typing import AsyncIterator, Optional
 
 from aiohttp import web
+from sqlalchemy import and_, delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.http import ApiError, content_of, json_object
+from bot.db.engine import create_engine, release_deleted
+from bot.db.schema import bookings, interests, tickets
+from bot.http import ApiError, content_of, json_object, utc_now
+from bot.keys import CONTENT, INTERESTS, MAILER, SETTINGS, SMS, STORE, TICKETS
+from bot.mail import MailError
 from bot.personal_data import retention
+from bot.personal_data.proofs import PROOF_MINUTES, ProofStore
+from bot.security import LIMITS, client_address, holds_conversation, lookup_limited, spend
+from bot.sms import SmsError
 from core.codes import looks_like_code, normalize_code
 from core.contact import normalize_contact
-from bot.keys import INTERESTS, SETTINGS, STORE, TICKETS
-from bot.security import lookup_limited
-from bot.db.engine import create_engine
 
 log = logging.getLogger(__name__)
 
 TRACKER = web.AppKey("tracker_engine", AsyncEngine)
 PENDING = web.AppKey("pending_erasures", set)
+PROOFS = web.AppKey("contact_proofs", ProofStore)
+
+
+@dataclass
+class Erased:
+    bookings: int = 0
+    interests: int = 0
+    tickets: int = 0
+
+
+async def erase_record(engine: AsyncEngine, reference: str, contact: str) -> Erased:
+    """The one record this code belongs to, if the contact given with it matches."""
+    counts = []
+    async with engine.begin() as conn:
+        for table in (bookings, interests, tickets):
+            result = await conn.execute(
+                delete(table).where(and_(table.c.reference == reference, table.c.contact == contact))
+            )
+            counts.append(result.rowcount)
+    return Erased(*counts)
+
+
+async def erase_contact(app: web.Application, contact: str) -> Erased:
+    """Everything stored under a contact that the person has proved is theirs."""
+    return Erased(
+        await app[STORE].delete_for_contact(contact),
+        await app[INTERESTS].delete_for_contact(contact),
+        await app[TICKETS].delete_for_contact(contact),
+    )
+
+
+def chat_conversation(request: web.Request, body: dict) -> Optional[str]:
+    """The conversation to erase, only when the action server asks for its own one."""
+    conversation = str(body.get("conversation_id") or "")[:255]
+    if not conversation:
+        return None
+    if not holds_conversation(request, conversation):
+        raise ApiError(403, "api_origin_refused", content_of(request))
+    return conversation
 
 
 async def _erase_conversation_later(engine: AsyncEngine, sender_id: str, delay: float) -> None:
     await asyncio.sleep(delay)
     deleted = await retention.delete_conversation(engine, sender_id)
+    await release_deleted(engine)
     log.info("Erasure: deleted a conversation (%s events)", deleted)
 
 
@@ -42,22 +96,21 @@ async def _erase_conversation_later(engine: AsyncEngine, sender_id: str, delay: 
 async def erase(request: web.Request) -> web.Response:
     content = content_of(request)
     body = await json_object(request)
-    bookings_deleted = interests_deleted = tickets_deleted = 0
-    reference = body.get("reference")
-    if reference:
-        code = normalize_code(str(reference))
-        contact = normalize_contact(str(body.get("contact") or ""))
-        owned = looks_like_code(code) and contact and (
-            await request.app[STORE].find(code, contact)
-            or await request.app[INTERESTS].find(code, contact)
-            or await request.app[TICKETS].find(code, contact)
-        )
-        if not owned:
+    conversation = chat_conversation(request, body)
+    contact = normalize_contact(str(body.get("contact") or ""))
+    erased = Erased()
+    if body.get("proof") is not None:
+        proof = str(body.get("proof"))
+        if contact is None or not await request.app[PROOFS].redeem(contact, proof, utc_now()):
+            raise ApiError(403, "api_bad_proof", content)
+        erased = await erase_contact(request.app, contact)
+    elif body.get("reference"):
+        code = normalize_code(str(body.get("reference")))
+        if looks_like_code(code) and contact:
+            erased = await erase_record(request.app[STORE].engine, code, contact)
+        if not (erased.bookings or erased.interests or erased.tickets):
             raise ApiError(404, "api_not_found", content)
-        bookings_deleted = await request.app[STORE].delete_for_contact(contact)
-        interests_deleted = await request.app[INTERESTS].delete_for_contact(contact)
-        tickets_deleted = await request.app[TICKETS].delete_for_contact(contact)
-    conversation = str(body.get("conversation_id") or "")[:255]
+    await release_deleted(request.app[STORE].engine)
     tracker = request.app.get(TRACKER)
     if conversation and tracker is not None:
         delay = request.app[SETTINGS].erasure_delay_seconds
@@ -66,12 +119,41 @@ async def erase(request: web.Request) -> web.Response:
         task.add_done_callback(request.app[PENDING].discard)
     return web.json_response(
         {
-            "bookings": bookings_deleted,
-            "interests": interests_deleted,
-            "tickets": tickets_deleted,
+            "bookings": erased.bookings,
+            "interests": erased.interests,
+            "tickets": erased.tickets,
             "conversation": bool(conversation and tracker),
         }
     )
+
+
+async def send_proof(request: web.Request) -> web.Response:
+    """Send a one-time code to a contact. The answer is the same whether or
+    not anything is stored under it."""
+    content = content_of(request)
+    body = await json_object(request)
+    contact = normalize_contact(str(body.get("contact") or ""))
+    if contact is None:
+        raise ApiError(400, "api_bad_contact", content)
+    proofs = request.app[PROOFS]
+    limits = request.app[LIMITS]
+    spend(request, (limits.proof_contact, proofs.contact_key(contact)), (limits.proof_client, client_address(request)))
+    by_mail = "@" in contact
+    sender = request.app.get(MAILER) if by_mail else request.app.get(SMS)
+    if sender is None:
+        raise ApiError(503, "api_proof_unavailable", content)
+    code = await proofs.issue(contact, utc_now())
+    phrases = request.app[CONTENT].phrases.phrases
+    text = phrases["proof_message"].format(code=code, minutes=PROOF_MINUTES, municipality=content.municipality.name)
+    try:
+        if by_mail:
+            await sender.send(contact, phrases["proof_subject"], text)
+        else:
+            await sender.send(contact, text)
+    except (MailError, SmsError) as error:
+        log.warning("Could not send a one-time code: %s", error)
+        raise ApiError(503, "api_proof_unavailable", content) from None
+    return web.json_response({"sent": True, "minutes": PROOF_MINUTES}, status=202)
 
 
 async def tracker_engine(app: web.Application) -> AsyncIterator[None]:
@@ -89,4 +171,4 @@ async def tracker_engine(app: web.Application) -> AsyncIterator[None]:
 
 
 def routes() -> list:
-    return [web.post("/api/erasure", erase)]
+    return [web.post("/api/erasure", erase), web.post("/api/erasure/proof", send_proof)]

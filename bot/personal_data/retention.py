@@ -28,7 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.content.model import Retention
 from bot.booking.store import to_db
-from bot.db.schema import bookings, followups, interests, tickets
+from bot.db.engine import release_deleted
+from bot.db.schema import bookings, contact_proofs, followups, interests, tickets
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,9 @@ async def purge_service(engine: AsyncEngine, retention: Retention, now: datetime
         gone_interests = await conn.execute(delete(interests).where(interests.c.created_at < interest_cutoff))
         gone_tickets = await conn.execute(delete(tickets).where(tickets.c.created_at < ticket_cutoff))
         gone_followups = await conn.execute(delete(followups).where(followups.c.expires_at < to_db(now)))
+        # One-time codes last minutes; an expired one is only a hash, but it has no use either.
+        await conn.execute(delete(contact_proofs).where(contact_proofs.c.expires_at < to_db(now)))
+    await release_deleted(engine)
     return Purged(
         bookings=gone_bookings.rowcount,
         interests=gone_interests.rowcount,
@@ -97,6 +101,8 @@ async def purge(
     moment = now or datetime.now(timezone.utc)
     done = await purge_service(service, retention, moment)
     conversations = await purge_conversations(tracker, retention, moment) if tracker is not None else 0
+    if tracker is not None:
+        await release_deleted(tracker)
     result = Purged(done.bookings, done.interests, conversations, done.tickets, done.followups)
     log.info(
         "Retention: deleted %s bookings, %s interests, %s conversations, %s tickets, %s follow-up links",

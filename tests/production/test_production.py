@@ -279,8 +279,14 @@ async def test_retention_and_erasure_delete_from_the_postgresql_tracker_store(pr
         erased, kept = sender("erase"), sender("keep")
         await say(session, production.public_url, erased, "hej")
         await say(session, production.public_url, kept, "hej")
-        async with session.post(f"{production.public_url}/api/erasure", json={"conversation_id": erased}) as response:
-            assert response.status == 200 and (await response.json())["conversation"] is True
+        # A conversation id alone proves nothing: only the action server that holds it may erase it.
+        async with session.post(f"{production.public_url}/api/erasure", json={"conversation_id": kept}) as response:
+            assert response.status == 403
+        replies = await say(session, production.public_url, erased, "ta bort mina uppgifter")
+        no_code = next(b for b in buttons_of(replies) if "erase_reference" in b["payload"])
+        await say(session, production.public_url, erased, no_code["payload"])
+        replies = await say(session, production.public_url, erased, "ja")
+        assert CONTENT.phrases.phrases["erase_conversation_done"] in said(replies)
     count = "SELECT count(*) FROM events WHERE sender_id = %s"
     deadline = time.monotonic() + 30
     while production.query(production.tracker_db_url, count, erased)[0][0] and time.monotonic() < deadline:

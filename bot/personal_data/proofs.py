@@ -1,0 +1,79 @@
+"""One-time codes that prove a person controls a phone number or e-mail.
+
+Erasing everything stored under a contact needs more than a reference code:
+anyone can make a record with someone else's phone number. So the person
+asks for a code, it is sent to that contact, and only the code sent there
+opens the erasure. A code is 6 digits, lasts PROOF_MINUTES, allows
+MAX_ATTEMPTS tries and works once. Only keyed hashes of the contact and the
+code are stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.db.schema import contact_proofs
+
+PROOF_MINUTES = 15
+MAX_ATTEMPTS = 5
+CODE_DIGITS = 6
+
+
+def _utc_naive(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+class ProofStore:
+    def __init__(self, engine: AsyncEngine, secret: str) -> None:
+        self.engine = engine
+        self._key = secret.encode()
+
+    def _hash(self, *parts: str) -> str:
+        return hmac.new(self._key, "\x00".join(parts).encode(), hashlib.sha256).hexdigest()
+
+    def contact_key(self, contact: str) -> str:
+        return self._hash("contact", contact)
+
+    async def issue(self, contact: str, now: datetime) -> str:
+        """A new code for this contact; an earlier one stops working."""
+        code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+        key = self.contact_key(contact)
+        row = {
+            "contact_key": key,
+            "code_hash": self._hash("code", key, code),
+            "expires_at": _utc_naive(now + timedelta(minutes=PROOF_MINUTES)),
+            "attempts": 0,
+        }
+        async with self.engine.begin() as conn:
+            await conn.execute(delete(contact_proofs).where(contact_proofs.c.contact_key == key))
+            await conn.execute(contact_proofs.insert().values(**row))
+        return code
+
+    async def redeem(self, contact: str, code: str, now: datetime) -> bool:
+        """True once for the right code in time; every try counts."""
+        key = self.contact_key(contact)
+        async with self.engine.begin() as conn:
+            found = (await conn.execute(select(contact_proofs).where(contact_proofs.c.contact_key == key))).first()
+            if found is None:
+                return False
+            if found.expires_at < _utc_naive(now) or found.attempts >= MAX_ATTEMPTS:
+                await conn.execute(delete(contact_proofs).where(contact_proofs.c.contact_key == key))
+                return False
+            if hmac.compare_digest(found.code_hash, self._hash("code", key, code.strip())):
+                await conn.execute(delete(contact_proofs).where(contact_proofs.c.contact_key == key))
+                return True
+            await conn.execute(
+                update(contact_proofs).where(contact_proofs.c.contact_key == key).values(attempts=found.attempts + 1)
+            )
+            return False
+
+    async def purge_expired(self, now: datetime) -> int:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(delete(contact_proofs).where(contact_proofs.c.expires_at < _utc_naive(now)))
+        return result.rowcount
