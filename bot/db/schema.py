@@ -57,6 +57,8 @@ users = Table(
     Column("counsellor_id", String(64)),
     Column("is_admin", Boolean, nullable=False, server_default=false()),
     Column("created_at", DateTime, nullable=False),
+    # A disabled account cannot log in and its sessions are gone (bot/accounts/cli.py).
+    Column("disabled", Boolean, nullable=False, server_default=false()),
 )
 
 sessions = Table(
@@ -111,4 +113,16 @@ followups = Table(
     Column("created_by", String(64), nullable=False, index=True),
     Column("created_at", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False),
+)
+
+# One-time codes that prove a person controls a phone number or e-mail address
+# (bot/personal_data/proofs.py). Neither the contact nor the code is stored:
+# only keyed hashes, so a copy of the table reveals neither.
+contact_proofs = Table(
+    "contact_proofs",
+    metadata,
+    Column("contact_key", String(64), primary_key=True),
+    Column("code_hash", String(64), nullable=False),
+    Column("expires_at", DateTime, nullable=False, index=True),
+    Column("attempts", Integer, nullable=False),
 )
