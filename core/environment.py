@@ -77,8 +77,10 @@ VARIABLES: Tuple[Variable, ...] = (
              "0 turns every rate limit off. For load tests only.", "service"),
     Variable("VARDVAGEN_ACTIONS_TOKEN", "none (the runners make a new one at every start)",
              f"{SERVICE}, {ACTIONS}, {RUN}, {PRODUCTION}",
-             "Secret shared by the action server and the service, so code look-ups are limited per conversation. "
-             "Secret.", "service"),
+             "Secret shared by Rasa, the action server and the service: Rasa sends it with each action call "
+             "(endpoints*.yml) and the action server runs actions only for it; the action server sends it to the "
+             "service, which limits code look-ups per conversation and lets it erase or hand over its own "
+             "conversation. Secret.", "service"),
     Variable("VARDVAGEN_PROOF_SECRET", "none (a new one at every start)", SERVICE,
              "Key of the hashes of one-time codes and contacts. Set it when several instances run. Secret.", "service"),
     Variable("VARDVAGEN_SMTP_HOST", "none (nothing is e-mailed; the dashboard says so)", SERVICE,
@@ -95,6 +97,8 @@ VARIABLES: Tuple[Variable, ...] = (
              "File that text messages are appended to instead of being sent; no SMS gateway is connected.",
              "service"),
     # The action server.
+    Variable("VARDVAGEN_ACTIONS_HOST", "127.0.0.1", ACTIONS,
+             "Address the action server listens on; 0.0.0.0 only in a container behind a network policy.", "actions"),
     Variable("VARDVAGEN_SERVICE_URL", "http://127.0.0.1:8080", ACTIONS,
              "The bot web service's address, for bookings, questions and look-ups.", "actions"),
     # Rasa: filled into endpoints*.yml by Rasa, or read by rasa_addons.

@@ -239,8 +239,12 @@ def services(args: argparse.Namespace, model: Path, var_dir: Path, nginx_conf: P
         # X-Forwarded-For names the real client (for per-client limits).
         "VARDVAGEN_TRUSTED_PROXIES": os.environ.get("VARDVAGEN_TRUSTED_PROXIES", host),
     }
+    # Shared by Rasa (it sends it to the action servers, endpoints.production.yml), the
+    # action servers (they run actions only for it) and the bot web service; new every start.
+    actions_token = os.environ.get("VARDVAGEN_ACTIONS_TOKEN") or secrets.token_urlsafe(32)
     rasa_env = {
         **base,
+        "VARDVAGEN_ACTIONS_TOKEN": actions_token,
         "VARDVAGEN_ACTION_URL": f"{internal}/actions/webhook",
         "VARDVAGEN_TRACKER_HOST": pg.host or "127.0.0.1",
         "VARDVAGEN_TRACKER_PORT": str(pg.port or 5432),
@@ -256,8 +260,6 @@ def services(args: argparse.Namespace, model: Path, var_dir: Path, nginx_conf: P
         "SQL_POOL_SIZE": os.environ.get("SQL_POOL_SIZE", "5"),
         "SQL_MAX_OVERFLOW": os.environ.get("SQL_MAX_OVERFLOW", "10"),
     }
-    # Shared by the bot web service and the action servers only; a new one every start.
-    actions_token = os.environ.get("VARDVAGEN_ACTIONS_TOKEN") or secrets.token_urlsafe(32)
     web_env = {
         **base,
         "VARDVAGEN_ACTIONS_TOKEN": actions_token,
@@ -269,8 +271,11 @@ def services(args: argparse.Namespace, model: Path, var_dir: Path, nginx_conf: P
         # browsers open the socket at the public address.
         "VARDVAGEN_RASA_URL": internal,
         "VARDVAGEN_SOCKET_URL": os.environ.get("VARDVAGEN_SOCKET_URL", public),
+        # Links in e-mails and pages point here (nginx), never to the Host a request named.
+        "VARDVAGEN_PUBLIC_URL": os.environ.get("VARDVAGEN_PUBLIC_URL", public),
     }
-    actions_env = {**base, "VARDVAGEN_SERVICE_URL": f"http://{host}:{args.web_port}", "VARDVAGEN_ACTIONS_TOKEN": actions_token}
+    actions_env = {**base, "VARDVAGEN_SERVICE_URL": f"http://{host}:{args.web_port}", "VARDVAGEN_ACTIONS_TOKEN": actions_token,
+                   "VARDVAGEN_ACTIONS_HOST": host}
     logs = var_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     result = [

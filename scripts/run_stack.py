@@ -126,8 +126,12 @@ def stack_environment(args: argparse.Namespace, var_dir: Path) -> Dict[str, str]
         "VARDVAGEN_HOST": host,
         "VARDVAGEN_PORT": str(args.web_port),
         "VARDVAGEN_ALLOWED_ORIGINS": ",".join(origins),
-        # Proves the action server to the bot web service (per-conversation lookup limits); new every start.
+        # Rasa sends it to the action server, which runs actions only for it (endpoints.yml), and
+        # the action server to the bot web service (per-conversation lookup limits); new every start.
         "VARDVAGEN_ACTIONS_TOKEN": os.environ.get("VARDVAGEN_ACTIONS_TOKEN") or secrets.token_urlsafe(32),
+        "VARDVAGEN_ACTIONS_HOST": host,
+        # No SMS gateway here: one-time codes to phones are written to this file (bot/sms.py).
+        "VARDVAGEN_SMS_OUTBOX": os.environ.get("VARDVAGEN_SMS_OUTBOX", str(var_dir / "sms-outbox.jsonl")),
     }
 
 

@@ -228,17 +228,17 @@ def test_the_bot_service_and_the_action_servers_share_one_actions_token():
     assert secret["stringData"][bot_ref["key"]] == "CHANGE-ME"
 
 
-def test_the_production_profile_gives_its_action_servers_and_bot_service_one_new_token(tmp_path, monkeypatch):
+def test_the_production_profile_gives_rasa_its_action_servers_and_bot_service_one_new_token(tmp_path, monkeypatch):
     monkeypatch.delenv("VARDVAGEN_ACTIONS_TOKEN", raising=False)
     args = parse_args(["--var-dir", str(tmp_path)])
     conf = write_nginx_config(args, tmp_path / "nginx")
 
     def tokens():
         found = {s.name: s.env.get("VARDVAGEN_ACTIONS_TOKEN") for s in services(args, tmp_path / "m.tar.gz", tmp_path, conf)}
-        return {name: token for name, token in found.items() if name.startswith(("action server", "bot"))}, found
+        return {name: token for name, token in found.items() if name.startswith(("action server", "bot", "rasa"))}, found
 
     first, every = tokens()
-    assert set(first) == {"action server 1", "action server 2", "bot web service"}
+    assert set(first) == {"action server 1", "action server 2", "bot web service", "rasa 1", "rasa 2"}
     assert len(set(first.values())) == 1 and len(next(iter(first.values()))) >= 32
     assert all(token is None for name, token in every.items() if name not in first), "only they have it"
     assert set(tokens()[0].values()) != set(first.values()), "a new token at every start"
