@@ -16,7 +16,7 @@ def main() -> int:
     settings = Settings.from_env()
     try:
         app = create_app(settings)
-    except ContentError as error:
+    except (ContentError, ValueError) as error:
         print(error, file=sys.stderr)
         return 1
     web.run_app(app, host=settings.host, port=settings.port, print=None, access_log_class=RedactingAccessLogger)

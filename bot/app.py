@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from pathlib import Path
 from typing import AsyncIterator
 
@@ -23,8 +24,10 @@ from bot.personal_data import erasure, retention
 from bot.tickets import notify
 from bot.tickets import routes as ticket_routes
 from core.content import load_content
-from bot.keys import ACCOUNTS, CONTENT, FEEDS, FOLLOWUPS, HTTP, INTERESTS, MAILER, SETTINGS, STORE, TICKETS
+from bot.keys import ACCOUNTS, CONTENT, FEEDS, FOLLOWUPS, HTTP, INTERESTS, MAILER, SETTINGS, SMS, STORE, TICKETS
 from bot.mail import mailer_from
+from bot.personal_data.proofs import ProofStore
+from bot.sms import sms_sender_from
 from bot.settings import Settings
 from bot.accounts.store import AccountStore
 from bot.booking.store import BookingStore
@@ -90,10 +93,11 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     engine = create_engine(url)
     app[STORE] = BookingStore(engine)
     app[INTERESTS] = InterestStore(engine)
-    app[ACCOUNTS] = AccountStore(engine)
+    app[ACCOUNTS] = AccountStore(engine, [c.id for c in app[CONTENT].booking.counsellors])
     app[FEEDS] = FeedStore(engine)
     app[TICKETS] = TicketStore(engine)
     app[FOLLOWUPS] = FollowupStore(engine)
+    app[erasure.PROOFS] = ProofStore(engine, app[SETTINGS].proof_secret or secrets.token_hex(32))
     yield
     await engine.dispose()
 
@@ -126,6 +130,7 @@ def create_app(settings: Settings) -> web.Application:
     """Build the app. Content is loaded (and validated) here, not at import."""
     # A handed-over question carries up to 40 turns of 1000 characters (JSON-escaped);
     # 256 KiB holds that, and still stops anything much larger.
+    settings.check()
     app = web.Application(client_max_size=256 * 1024, middlewares=[errors.database_down])
     app[SETTINGS] = settings
     app[CONTENT] = load_content(settings.content_dir)
@@ -134,6 +139,9 @@ def create_app(settings: Settings) -> web.Application:
     mailer = mailer_from(settings)
     if mailer is not None:
         app[MAILER] = mailer
+    sms = sms_sender_from(settings)
+    if sms is not None:
+        app[SMS] = sms
     app.cleanup_ctx.append(_http_session)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(erasure.tracker_engine)

@@ -8,13 +8,18 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Optional, Tuple
 
 from aiohttp import web
+from yarl import URL
 
-from bot.keys import CONTENT
+from bot.keys import CONTENT, SETTINGS
 from core.contact import normalize_contact
 from core.content import Content
 from core.content.model import ANSWER_SCALES
 from core.privacy import contains_personnummer
 
+_AGE = re.compile(r"[0-9]{1,3}")
+# Times a person can book or a counsellor can block: far enough for any real
+# use, near enough that converting between zones never overflows.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 _NAME = re.compile(r"^[^\W\d_][^\W\d_ '\-]*(?:[ '\-][^\W\d_]+)*$")
 
 
@@ -84,9 +89,30 @@ def walkthrough_answers(content: Content, raw: Any) -> Dict[str, str]:
             kept[key] = value
     age = raw.get("age")
     if age is not None:
-        if not str(age).isdigit() or not 13 <= int(age) <= 110:
+        # Only ASCII digits: str.isdigit() also takes '²', which int() refuses.
+        if not _AGE.fullmatch(str(age)) or not 13 <= int(age) <= 110:
             raise ApiError(400, "api_bad_request", content)
         kept["age"] = str(int(age))
     return kept
 
 
+
+
+def aware_datetime(value: Any, content: Content, key: str = "api_bad_time") -> datetime:
+    """An ISO time with a zone, within EARLIEST_YEAR..LATEST_YEAR, or a 400."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ApiError(400, key, content) from None
+    if moment.tzinfo is None or not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ApiError(400, key, content)
+    return moment
+
+
+def public_link(request: web.Request, path: str, **query: str) -> str:
+    """A link to this service for a person or an e-mail: built from
+    VARDVAGEN_PUBLIC_URL (or the address the service listens on), never from
+    the request's Host header, which the sender chooses."""
+    base = URL(request.app[SETTINGS].public_base_url)
+    link = base.with_path(base.path.rstrip("/") + path)
+    return str(link.with_query(query) if query else link)

@@ -31,6 +31,7 @@ from aiohttp import web
 from yarl import URL
 
 from bot.keys import CONTENT, SETTINGS
+from core.conversation import conversation_key
 from core.ratelimit import Clock, TokenBucket, retry_after_header
 from bot.settings import Settings
 
@@ -215,6 +216,14 @@ class Limits:
     # Failed dashboard logins, per user name and per client.
     login_user: TokenBucket
     login_client: TokenBucket
+    # One-time codes sent to a contact, per contact and per client.
+    proof_contact: TokenBucket
+    proof_client: TokenBucket
+    # New bookings, interests and questions, per kind and per client (or chat
+    # conversation), and for all chat conversations together: a flood cannot
+    # bury real questions in the inbox.
+    creations: TokenBucket
+    chat_creations: TokenBucket
     enabled: bool = True
 
     @classmethod
@@ -228,11 +237,19 @@ class Limits:
             answers_client=TokenBucket(300, 60, clock),
             login_user=TokenBucket(5, 15 * 60, clock),
             login_client=TokenBucket(20, 15 * 60, clock),
+            proof_contact=TokenBucket(3, 15 * 60, clock),
+            proof_client=TokenBucket(10, 15 * 60, clock),
+            creations=TokenBucket(CREATIONS_PER_10_MINUTES, 10 * 60, clock),
+            chat_creations=TokenBucket(CHAT_CREATIONS_PER_10_MINUTES, 10 * 60, clock),
             enabled=enabled,
         )
 
 
 LIMITS = web.AppKey("rate_limits", Limits)
+# Bookings, interests or questions one client (or one chat conversation) may
+# make in 10 minutes, of each kind; all chat conversations together may make more.
+CREATIONS_PER_10_MINUTES = 10
+CHAT_CREATIONS_PER_10_MINUTES = 300
 # All chat conversations together; one conversation (or client address) has 10.
 CHAT_LOOKUP_MISSES_PER_MINUTE = 100
 # Sent by the action server with each code lookup it makes for a chat (actions/service_client.py,
@@ -302,6 +319,24 @@ def lookup_buckets(request: web.Request) -> List[Tuple[TokenBucket, str]]:
     if CONVERSATION_KEY.fullmatch(conversation) and from_action_server(request):
         return [(limits.lookup_misses, f"chat:{conversation}"), (limits.chat_lookup_misses, "chat")]
     return [(limits.lookup_misses, client_address(request))]
+
+
+def holds_conversation(request: web.Request, conversation: str) -> bool:
+    """The caller is the action server speaking for this very conversation: it
+    has the actions token and names the conversation's hash in its header. A
+    conversation id alone proves nothing: it is no password."""
+    named = request.headers.get(CONVERSATION_HEADER, "")
+    return from_action_server(request) and hmac.compare_digest(named.encode(), conversation_key(conversation).encode())
+
+
+def spend_creation(request: web.Request, kind: str) -> None:
+    """Count one new booking, interest or question against its maker, or 429."""
+    limits = request.app[LIMITS]
+    conversation = request.headers.get(CONVERSATION_HEADER, "")
+    if CONVERSATION_KEY.fullmatch(conversation) and from_action_server(request):
+        spend(request, (limits.creations, f"{kind}:chat:{conversation}"), (limits.chat_creations, kind))
+    else:
+        spend(request, (limits.creations, f"{kind}:{client_address(request)}"))
 
 
 def miss(buckets: Iterable[Tuple[TokenBucket, str]]) -> None:

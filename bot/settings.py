@@ -65,10 +65,30 @@ class Settings:
     # action server's code lookups are limited per chat conversation, not per its
     # own address (bot/security.py, lookup_buckets). `make run` makes one per start.
     actions_token: Optional[str] = field(default=None, repr=False)
+    # Text messages are appended to this file instead of being sent
+    # (VARDVAGEN_SMS_OUTBOX; bot/sms.py): no SMS gateway is connected.
+    sms_outbox: Optional[Path] = None
+    # A secret that keys the hashes of one-time codes and contacts
+    # (VARDVAGEN_PROOF_SECRET); without it a new one is made per start.
+    proof_secret: Optional[str] = field(default=None, repr=False)
 
     @property
     def public_socket_url(self) -> str:
         return self.socket_url or self.rasa_url
+
+    @property
+    def public_base_url(self) -> str:
+        """Where people reach this service: links in pages, chats and e-mails."""
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    def check(self) -> None:
+        """Refuse settings that are unsafe together. Behind HTTPS (secure
+        cookies: production) links must come from VARDVAGEN_PUBLIC_URL."""
+        if self.secure_cookies and not self.public_url:
+            raise ValueError("VARDVAGEN_PUBLIC_URL must be set when VARDVAGEN_SECURE_COOKIES=1 (production): "
+                             "links in e-mails and pages are built from it, never from the request's Host header")
+        if self.public_url and not self.public_url.startswith(("https://", "http://")):
+            raise ValueError("VARDVAGEN_PUBLIC_URL must start with https:// (or http:// for a test)")
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -96,6 +116,8 @@ class Settings:
             trusted_proxies=tuple(p.strip() for p in env.get("VARDVAGEN_TRUSTED_PROXIES", "").split(",") if p.strip()),
             rate_limits=env.get("VARDVAGEN_RATE_LIMITS", "1") != "0",
             actions_token=env.get("VARDVAGEN_ACTIONS_TOKEN") or None,
+            sms_outbox=Path(env["VARDVAGEN_SMS_OUTBOX"]) if env.get("VARDVAGEN_SMS_OUTBOX") else None,
+            proof_secret=env.get("VARDVAGEN_PROOF_SECRET") or None,
         )
 
 

@@ -14,10 +14,11 @@ from core.codes import looks_like_code, normalize_code
 from core.icalendar import calendar, event_lines
 from core.contact import normalize_contact
 from core.content import Content
-from bot.http import ApiError, content_of, idempotency_key, json_object, person_fields, utc_now
+from bot.http import (EARLIEST_YEAR, LATEST_YEAR, ApiError, aware_datetime, content_of, idempotency_key, json_object,
+                      person_fields, public_link, utc_now)
 from bot.keys import STORE
 from core.privacy import contains_personnummer, redact_personnummer
-from bot.security import lookup_limited
+from bot.security import lookup_limited, spend_creation
 from bot.booking.store import Booking, BookingGone, NewBooking, SlotTaken
 from core.dates import format_slot
 
@@ -62,12 +63,12 @@ async def list_slots(request: web.Request) -> web.Response:
     meeting_type = _meeting_type(content, request.query.get("meeting_type"))
     try:
         from_day = date.fromisoformat(request.query["from"]) if "from" in request.query else None
-        after = datetime.fromisoformat(request.query["after"]) if "after" in request.query else None
         limit = min(MAX_SLOTS, max(1, int(request.query.get("limit", 5))))
     except ValueError:
         raise ApiError(400, "api_bad_request", content) from None
-    if after is not None and after.tzinfo is None:
+    if from_day is not None and not EARLIEST_YEAR <= from_day.year <= LATEST_YEAR:
         raise ApiError(400, "api_bad_request", content)
+    after = aware_datetime(request.query["after"], content, "api_bad_request") if "after" in request.query else None
     return web.json_response({"slots": await next_free(request, meeting_type, from_day, limit, after)})
 
 
@@ -89,27 +90,20 @@ def booking_json(booking: Booking, content: Content, request: web.Request) -> Di
         "place": {"name": place.name, "address": place.address},
         "interpreter": booking.interpreter,
         "what_to_bring": content.booking.what_to_bring,
-        "calendar_url": str(
-            request.url.with_path(f"/api/bookings/{booking.reference}/calendar.ics").with_query(
-                token=booking.calendar_token
-            )
-        ),
+        "calendar_url": public_link(request, f"/api/bookings/{booking.reference}/calendar.ics",
+                                    token=booking.calendar_token),
     }
 
 
 async def create_booking(request: web.Request) -> web.Response:
     content = content_of(request)
     body = await json_object(request)
+    spend_creation(request, "booking")
     meeting_type = _meeting_type(content, body.get("meeting_type"))
     if meeting_type is None:
         raise ApiError(400, "api_bad_meeting_type", content)
     first_name, contact = person_fields(body, content)
-    try:
-        starts_at = datetime.fromisoformat(str(body.get("starts_at")))
-    except ValueError:
-        raise ApiError(400, "api_bad_time", content) from None
-    if starts_at.tzinfo is None:
-        raise ApiError(400, "api_bad_time", content)
+    starts_at = aware_datetime(body.get("starts_at"), content)
     counsellor = next((c for c in content.booking.counsellors if c.id == body.get("counsellor_id")), None)
     if counsellor is None:
         raise ApiError(400, "api_bad_time", content)

@@ -6,11 +6,13 @@ from aiohttp import web
 
 from bot.http import ApiError, content_of, idempotency_key, json_object, person_fields, walkthrough_answers
 from bot.keys import INTERESTS
+from bot.security import spend_creation
 
 
 async def register_interest(request: web.Request) -> web.Response:
     content = content_of(request)
     body = await json_object(request)
+    spend_creation(request, "interest")
     track = next((t for t in content.tracks.tracks if t.id == body.get("track_id")), None)
     if track is None:
         raise ApiError(400, "api_bad_track", content)

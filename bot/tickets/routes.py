@@ -24,7 +24,7 @@ from core.content import Content
 from bot.keys import MAILER, TICKETS
 from bot.mail import wants_email
 from core.privacy import contains_personnummer, redact_personnummer
-from bot.security import LIMITS, client_address, lookup_limited, spend
+from bot.security import LIMITS, client_address, holds_conversation, lookup_limited, spend, spend_creation
 from bot.tickets.store import NewTicket, Ticket
 
 MAX_QUESTION = 2000
@@ -108,12 +108,17 @@ def transcript(content: Content, raw: Any) -> List[Dict[str, str]]:
 async def create_ticket(request: web.Request) -> web.Response:
     content = content_of(request)
     body = await json_object(request)
+    spend_creation(request, "ticket")
+    conversation = conversation_id(content, body.get("conversation_id"))
+    if conversation and not holds_conversation(request, conversation):
+        # Only the chat that holds a conversation may hand a question over from it.
+        raise ApiError(403, "api_origin_refused", content)
     new = NewTicket(
         question=_question(content, body.get("question")),
         contact=_contact(content, body.get("contact")),
         summary=summary(content, body.get("summary")),
         transcript=transcript(content, body.get("transcript")),
-        conversation_id=conversation_id(content, body.get("conversation_id")),
+        conversation_id=conversation,
         idempotency_key=idempotency_key(request),
     )
     ticket, made = await request.app[TICKETS].create(new)
