@@ -1,16 +1,9 @@
 """Build rasa-sdk trackers in code and run actions, without importing rasa."""
 
-import socket
 from typing import Any, Dict, Iterable, List, Optional
 
-import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-
-import actions.service_client as service_client
-from actions.service_client import ServiceClient
-from bot.app import create_app
-from bot.settings import Settings
 
 
 def make_tracker(
@@ -59,23 +52,3 @@ def payloads(messages) -> List[str]:
 
 def slot_events(events) -> Dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-@pytest.fixture
-async def service(aiohttp_server, tmp_path, monkeypatch):
-    server = await aiohttp_server(create_app(Settings(database_url=f"sqlite:///{tmp_path / 'service.db'}")))
-    client = ServiceClient(base_url=str(server.make_url("")))
-    monkeypatch.setattr(service_client, "_client", client)
-    yield server
-    await client.close()
-
-
-@pytest.fixture
-async def service_down(monkeypatch):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    client = ServiceClient(base_url=f"http://127.0.0.1:{port}")
-    monkeypatch.setattr(service_client, "_client", client)
-    yield
-    await client.close()

@@ -1,25 +1,18 @@
-"""Shared pieces of the dashboard tests: a service with two counsellors and
-an admin, logging in, and booking through the API."""
+"""Shared pieces of the dashboard tests: two counsellors and an admin,
+logging in, and booking through the API.
+
+A dashboard test module makes `client` (tests/unit/conftest.py) with them:
+
+    @pytest.fixture
+    def staff():
+        return STAFF
+"""
 
 import re
 
-import pytest
-
-from bot.app import create_app
-from bot.keys import ACCOUNTS
-from bot.settings import Settings
-
 PASSWORD = "rätt-häst-batteri-häftklammer"
-
-
-@pytest.fixture
-async def client(aiohttp_client, database_url):
-    app = create_app(Settings(database_url=database_url))
-    client = await aiohttp_client(app)
-    await app[ACCOUNTS].add_user("lina", PASSWORD, "lina")
-    await app[ACCOUNTS].add_user("omar", PASSWORD, "omar")
-    await app[ACCOUNTS].add_user("admin", PASSWORD, None, is_admin=True)
-    return client
+# (username, counsellor id, is admin), each with PASSWORD.
+STAFF = (("lina", "lina", False), ("omar", "omar", False), ("admin", None, True))
 
 
 def csrf_of(html: str) -> str:

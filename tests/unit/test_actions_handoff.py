@@ -23,9 +23,7 @@ from actions.handoff import (
 from actions.menu import ActionOutOfScope
 from actions.tracks import ActionTrackRequirements
 from core.content import load_content
-from tests.unit.action_helpers import (  # noqa: F401 - service and service_down are fixtures
-    entity, make_tracker, payloads, run, service, service_down, slot_events, texts,
-)
+from tests.unit.action_helpers import entity, make_tracker, payloads, run, slot_events, texts
 
 CONTENT = load_content()
 PHRASES = CONTENT.phrases.phrases

@@ -8,17 +8,10 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from yarl import URL
 
-from bot.app import create_app
 from core.content import load_content
-from bot.settings import Settings
 from bot.db.engine import sync_url
 
 PHRASES = load_content().phrases.phrases
-
-
-@pytest.fixture
-async def client(aiohttp_client, database_url):
-    return await aiohttp_client(create_app(Settings(database_url=database_url)))
 
 
 async def slots(client, **query):

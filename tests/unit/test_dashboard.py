@@ -5,9 +5,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.unit.dashboard_helpers import PASSWORD, book, client, csrf_of, login  # noqa: F401 - client is a fixture
+import pytest
+
+from tests.unit.dashboard_helpers import PASSWORD, STAFF, book, csrf_of, login
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def staff():
+    return STAFF
 
 
 async def test_dashboard_requires_login(client):

@@ -13,11 +13,16 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.interests.pages import _cell
-from tests.unit.dashboard_helpers import book, client, csrf_of, login  # noqa: F401 - client is a fixture
+from tests.unit.dashboard_helpers import STAFF, book, csrf_of, login
 
 PAGES = ["/dashboard/interests", "/dashboard/interests/undersköterska", "/dashboard/blocks",
          "/dashboard/calendar", "/dashboard/person"]
 FORMS = ["/dashboard/blocks", "/dashboard/blocks/1/delete", "/dashboard/calendar", "/dashboard/person"]
+
+
+@pytest.fixture
+def staff():
+    return STAFF
 
 
 async def track_id(client) -> str:

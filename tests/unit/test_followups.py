@@ -11,9 +11,14 @@ from pydantic import ValidationError
 from core.content import load_content
 from core.content.model import Followup
 from bot.keys import FOLLOWUPS
-from tests.unit.dashboard_helpers import client, csrf_of, login  # noqa: F401 - client is a fixture
+from tests.unit.dashboard_helpers import STAFF, csrf_of, login
 
 PHRASES = load_content().phrases.phrases
+
+
+@pytest.fixture
+def staff():
+    return STAFF
 
 
 async def make_link(client, **fields):

@@ -12,10 +12,15 @@ import pytest
 from bot.app import create_app
 from bot.keys import ACCOUNTS, MAILER
 from bot.settings import Settings
-from tests.unit.dashboard_helpers import PASSWORD, client, csrf_of, login  # noqa: F401 - client is a fixture
-from tests.unit.ticket_helpers import ask, free_port, smtp_server  # noqa: F401 - smtp_server is a fixture
+from tests.unit.dashboard_helpers import PASSWORD, STAFF, csrf_of, login
+from tests.unit.ticket_helpers import ask, free_port
 
 FORMS = ["take", "answer", "close", "email"]
+
+
+@pytest.fixture
+def staff():
+    return STAFF
 
 
 def service_log(caplog) -> str:

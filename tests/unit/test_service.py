@@ -5,7 +5,6 @@ import socket
 import pytest
 
 from actions.service_client import ServiceClient, ServiceUnavailable
-from bot.app import create_app
 from core.content import load_content
 from bot.settings import Settings
 
@@ -24,11 +23,6 @@ def settings(tmp_path):
         rasa_timeout_seconds=2,
         database_url=f"sqlite:///{tmp_path / 'service.db'}",
     )
-
-
-@pytest.fixture
-async def client(aiohttp_client, settings):
-    return await aiohttp_client(create_app(settings))
 
 
 async def test_health(client):

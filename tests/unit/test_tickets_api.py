@@ -8,20 +8,13 @@ import json
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.app import create_app
 from core.content import load_content
 from bot.keys import TICKETS
-from bot.settings import Settings
 from bot.db.engine import sync_url
 from tests.unit.test_privacy import PNR
 from tests.unit.ticket_helpers import ask
 
 PHRASES = load_content().phrases.phrases
-
-
-@pytest.fixture
-async def client(aiohttp_client, database_url):
-    return await aiohttp_client(create_app(Settings(database_url=database_url)))
 
 
 def rows(url, query):

@@ -27,11 +27,6 @@ def settings(tmp_path):
     )
 
 
-@pytest.fixture
-async def client(aiohttp_client, settings):
-    return await aiohttp_client(create_app(settings))
-
-
 async def test_config_names_the_socket_and_the_web_settings(client, settings):
     response = await client.get("/chat/config.json")
     assert response.status == 200

@@ -1,13 +1,10 @@
 """Shared pieces of the ticket tests: handing a question over through the API,
-and a real local SMTP server (aiosmtpd) that keeps what it receives."""
+and what the local SMTP server (the smtp_server fixture, aiosmtpd) keeps."""
 
 import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import List
-
-import pytest
-from aiosmtpd.controller import Controller
 
 
 async def ask(client, question="Kan jag jobba natt?", headers=None, **body):
@@ -33,16 +30,3 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on 127.0.0.1 (no TLS) for the test; yields (port, inbox)."""
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, inbox
-    finally:
-        controller.stop()
