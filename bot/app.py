@@ -17,7 +17,7 @@ from bot import errors, openapi, security
 from bot.booking import routes as booking_routes
 from bot.chat import routes as chat_routes
 from bot.dashboard import routes as dashboard_routes
-from bot.dashboard import templates as dashboard_templates
+from bot.dashboard import rendering as dashboard_rendering
 from bot.followups import routes as followup_routes
 from bot.interests import routes as interest_routes
 from bot.personal_data import erasure, retention
@@ -135,7 +135,7 @@ def create_app(settings: Settings) -> web.Application:
     app[SETTINGS] = settings
     app[CONTENT] = load_content(settings.content_dir)
     security.setup(app, settings)
-    dashboard_templates.setup(app)
+    dashboard_rendering.setup(app)
     mailer = mailer_from(settings)
     if mailer is not None:
         app[MAILER] = mailer

@@ -1,6 +1,6 @@
 """What every dashboard page shares: the session cookie, login checks, CSRF
 checks and the one-paragraph message page. The page frame itself is the
-template dashboard/base.html (see bot/dashboard/templates.py).
+template dashboard/base.html (see bot/dashboard/rendering.py).
 
 Sessions live in the database (only a hash of the cookie token); the cookie
 is HttpOnly and SameSite=Strict (and Secure when settings say so). Every

@@ -11,7 +11,7 @@ import jinja2
 import pytest
 
 from bot.app import create_app
-from bot.dashboard.templates import BOT_DIR, environment_options, template_dirs
+from bot.dashboard.rendering import BOT_DIR, environment_options, template_dirs
 from bot.keys import ACCOUNTS
 from bot.settings import Settings
 
