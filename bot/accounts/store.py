@@ -15,7 +15,7 @@ from sqlalchemy import delete, insert, select, update
 from zxcvbn import zxcvbn
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.booking.store import to_db
+from bot.db.times import to_db
 from bot.db.schema import sessions, users
 
 SESSION_LENGTH = timedelta(hours=8)

@@ -15,7 +15,7 @@ from typing import Optional
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.booking.store import to_db
+from bot.db.times import to_db
 from bot.db.schema import calendar_feeds
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.booking.availability import Busy
+from bot.db.times import from_db, to_db
 from bot.db.schema import blocks, bookings
 from bot.db.unique import first, insert_unique
 
@@ -64,15 +65,6 @@ class Booking:
     contact: str
     interpreter: Optional[str]
     calendar_token: str
-
-
-def to_db(moment: datetime) -> datetime:
-    """Aware -> naive UTC, the form stored in every database."""
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def from_db(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc)
 
 
 def _booking(row) -> Booking:

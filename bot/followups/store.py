@@ -15,7 +15,7 @@ from typing import List, Optional
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.booking.store import from_db, to_db
+from bot.db.times import from_db, to_db
 from bot.db.schema import followups
 from bot.db.unique import first, insert_unique
 

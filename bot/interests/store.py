@@ -10,7 +10,7 @@ from typing import Dict, List, Optional
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.booking.store import from_db, to_db
+from bot.db.times import from_db, to_db
 from bot.db.schema import interests
 from bot.db.unique import first, insert_unique
 

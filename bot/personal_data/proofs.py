@@ -13,20 +13,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.schema import contact_proofs
+from bot.db.times import to_db
 
 PROOF_MINUTES = 15
 MAX_ATTEMPTS = 5
 CODE_DIGITS = 6
-
-
-def _utc_naive(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 class ProofStore:
@@ -47,7 +44,7 @@ class ProofStore:
         row = {
             "contact_key": key,
             "code_hash": self._hash("code", key, code),
-            "expires_at": _utc_naive(now + timedelta(minutes=PROOF_MINUTES)),
+            "expires_at": to_db(now + timedelta(minutes=PROOF_MINUTES)),
             "attempts": 0,
         }
         async with self.engine.begin() as conn:
@@ -62,7 +59,7 @@ class ProofStore:
             found = (await conn.execute(select(contact_proofs).where(contact_proofs.c.contact_key == key))).first()
             if found is None:
                 return False
-            if found.expires_at < _utc_naive(now) or found.attempts >= MAX_ATTEMPTS:
+            if found.expires_at < to_db(now) or found.attempts >= MAX_ATTEMPTS:
                 await conn.execute(delete(contact_proofs).where(contact_proofs.c.contact_key == key))
                 return False
             if hmac.compare_digest(found.code_hash, self._hash("code", key, code.strip())):
@@ -75,5 +72,5 @@ class ProofStore:
 
     async def purge_expired(self, now: datetime) -> int:
         async with self.engine.begin() as conn:
-            result = await conn.execute(delete(contact_proofs).where(contact_proofs.c.expires_at < _utc_naive(now)))
+            result = await conn.execute(delete(contact_proofs).where(contact_proofs.c.expires_at < to_db(now)))
         return result.rowcount

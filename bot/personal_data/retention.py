@@ -27,7 +27,7 @@ from sqlalchemy import Column, Float, MetaData, String, Table, delete, func, ins
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.content.model import Retention
-from bot.booking.store import to_db
+from bot.db.times import to_db
 from bot.db.engine import release_deleted
 from bot.db.schema import bookings, contact_proofs, followups, interests, tickets
 

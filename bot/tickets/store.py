@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Dict, List, Optional, Tuple
 
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.booking.store import from_db, to_db
+from bot.db.times import from_db, to_db
 from bot.db.schema import tickets
 from bot.db.unique import first, insert_unique
 
 OPEN, TAKEN, ANSWERED, CLOSED = "open", "taken", "answered", "closed"
 STATUSES = (OPEN, TAKEN, ANSWERED, CLOSED)
+# Questions on one page of the inbox.
+INBOX_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -116,13 +118,25 @@ class TicketStore:
         )
         return await self._many(query)
 
-    async def inbox(self, include_closed: bool = False, limit: int = 500) -> List[Ticket]:
-        """Open and taken first (oldest first), then answered, then (if asked) closed."""
+    async def inbox(self, include_closed: bool = False, page: int = 1, per_page: int = INBOX_PAGE) -> Tuple[List[Ticket], int]:
+        """One page of the inbox and how many there are in all: open and taken
+        first, then answered, then (if asked) closed; newest first in each, so
+        a flood of old questions cannot hide a new one."""
         rank = case((tickets.c.status == OPEN, 0), (tickets.c.status == TAKEN, 0), (tickets.c.status == ANSWERED, 1), else_=2)
-        query = select(tickets).order_by(rank, tickets.c.created_at).limit(limit)
-        if not include_closed:
-            query = query.where(tickets.c.status != CLOSED)
-        return await self._many(query)
+        where = [tickets.c.status != CLOSED] if not include_closed else []
+        query = (
+            select(tickets).where(*where).order_by(rank, tickets.c.created_at.desc(), tickets.c.id.desc())
+            .limit(per_page).offset((max(1, page) - 1) * per_page)
+        )
+        async with self.engine.connect() as conn:
+            total = (await conn.execute(select(func.count()).select_from(tickets).where(*where))).scalar_one()
+        return await self._many(query), total
+
+    async def remove_spam(self, seen: Ticket) -> bool:
+        """A question a counsellor judged to be spam is deleted, not kept."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(delete(tickets).where(tickets.c.reference == seen.reference))
+        return result.rowcount == 1
 
     async def _change(self, seen: Ticket, **values) -> bool:
         """Update only if nobody changed the ticket since `seen` was read."""
