@@ -7,6 +7,7 @@ first; an e-mail is tried after, so a mail problem never loses an answer.
 
 from __future__ import annotations
 
+import logging
 from typing import List
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from bot.dashboard.common import checked_form, message_error, require_session
 from bot.keys import CONTENT, MAILER, TICKETS
 from bot.mail import FAILED, NO_MAILER, NOT_EMAIL, SENT, send_answer, wants_email
 from bot.accounts.store import Session
-from bot.tickets.store import ANSWERED, CLOSED, OPEN, TAKEN, Ticket
+from bot.tickets.store import ANSWERED, CLOSED, INBOX_PAGE, OPEN, TAKEN, Ticket
 
 MAX_ANSWER = 4000
 STATUS_LABELS = {OPEN: "Ny", TAKEN: "Tagen", ANSWERED: "Besvarad", CLOSED: "Stängd"}
@@ -33,6 +34,8 @@ _MAIL_RESULTS = {
     FAILED: "Svaret är sparat. Men e-posten kunde inte skickas. Försök igen senare.",
     NOT_EMAIL: "Svaret är sparat.",
 }
+
+log = logging.getLogger(__name__)
 
 
 def may_handle(session: Session, ticket: Ticket) -> bool:
@@ -81,8 +84,14 @@ def inbox_rows(request: web.Request, tickets) -> List[dict]:
 async def overview(request: web.Request) -> web.Response:
     session = await require_session(request)
     show_all = request.query.get("all") == "1"
-    tickets = await request.app[TICKETS].inbox(include_closed=show_all)
-    context = {"session": session, "show_all": show_all, "rows": inbox_rows(request, tickets)}
+    try:
+        page = max(1, min(10_000, int(request.query.get("page", "1"))))
+    except ValueError:
+        page = 1
+    tickets, total = await request.app[TICKETS].inbox(include_closed=show_all, page=page, per_page=INBOX_PAGE)
+    pages = max(1, -(-total // INBOX_PAGE))
+    context = {"session": session, "show_all": show_all, "rows": inbox_rows(request, tickets), "page": page,
+               "pages": pages, "total": total, "all_query": "&all=1" if show_all else ""}
     return aiohttp_jinja2.render_template("tickets/inbox.html", request, context)
 
 
@@ -217,6 +226,16 @@ async def close(request: web.Request) -> web.Response:
     return await _changed(request, session, ticket.reference, "Frågan är stängd.")
 
 
+async def spam(request: web.Request) -> web.Response:
+    session, _form = await checked_form(request)
+    ticket = await _ticket(request, session)
+    if not may_handle(session, ticket):
+        raise _forbidden(request, session)
+    await request.app[TICKETS].remove_spam(ticket)
+    log.info("Inbox: a question was removed as spam")
+    raise web.HTTPSeeOther("/dashboard/inbox")
+
+
 def routes() -> list:
     ref = r"{reference:[A-Za-z0-9]{8}}"
     return [
@@ -226,4 +245,5 @@ def routes() -> list:
         web.post(f"/dashboard/inbox/{ref}/answer", answer),
         web.post(f"/dashboard/inbox/{ref}/email", resend),
         web.post(f"/dashboard/inbox/{ref}/close", close),
+        web.post(f"/dashboard/inbox/{ref}/spam", spam),
     ]

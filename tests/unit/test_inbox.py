@@ -82,7 +82,8 @@ async def test_list_shows_open_and_taken_first_and_hides_closed(client):
     await act(client, closed["reference"], "close")
     page = await (await client.get("/dashboard/inbox")).text()
     order = [m for m in re.findall(r'/dashboard/inbox/([A-Z0-9]{8})"', page)]
-    assert order == [second["reference"], third["reference"], first["reference"]]
+    # Open and taken first, then answered; newest first in each, so old questions never hide a new one.
+    assert order == [third["reference"], second["reference"], first["reference"]]
     assert "Tagen" in page and "Besvarad" in page and "Ny" in page and ">lina<" in page
     everything = await (await client.get("/dashboard/inbox?all=1")).text()
     assert closed["reference"] in everything and "Stängd" in everything
