@@ -233,10 +233,9 @@ class ActionBookMeeting(Action):
         changing = tracker.get_slot("change_reference")
         if changing:
             request["replaces"] = {"reference": changing, "contact": tracker.get_slot("change_contact")}
-        # The same conversation asking for the same time is the same booking.
-        key = f"{tracker.sender_id}:{tracker.get_slot('slot_choice')}"
         try:
-            status, answer = await get_client().book(request, idempotency_key=key)
+            # The same conversation asking for the same time is the same booking.
+            status, answer = await get_client().book(request, tracker.sender_id, tracker.get_slot("slot_choice") or "")
         except ServiceUnavailable as error:
             service_down(dispatcher, error=error)
             return done

@@ -8,7 +8,6 @@ With the code they can read the answer here later.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -140,9 +139,7 @@ class ActionCreateTicket(Action):
             "transcript": transcript(tracker),
         }
         try:
-            status, answer = await get_client().create_ticket(
-                request, idempotency_key=f"{tracker.sender_id}:ticket:{hashlib.sha256(question.encode()).hexdigest()[:16]}"
-            )
+            status, answer = await get_client().create_ticket(request, tracker.sender_id, question)
         except ServiceUnavailable as error:
             service_down(dispatcher, "handoff_service_down", error)
             return done

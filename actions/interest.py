@@ -89,9 +89,7 @@ class ActionRegisterInterest(Action):
             "answers": answers,
         }
         try:
-            status, answer = await get_client().register_interest(
-                request, idempotency_key=f"{tracker.sender_id}:interest:{tracker.get_slot('track')}"
-            )
+            status, answer = await get_client().register_interest(request, tracker.sender_id, tracker.get_slot("track") or "")
         except ServiceUnavailable as error:
             service_down(dispatcher, "interest_service_down", error)
             return done

@@ -12,6 +12,8 @@ server's address, which every chat user shares (bot/security.py).
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import os
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -88,8 +90,18 @@ class ServiceClient:
             raise ServiceUnavailable(f"slots: HTTP {status}: {data}")
         return data["slots"]
 
-    async def book(self, booking: Dict[str, Any], idempotency_key: str) -> Tuple[int, Dict[str, Any]]:
-        return await self.request("POST", "/api/bookings", json=booking, headers={"Idempotency-Key": idempotency_key})
+    def _making(self, conversation: Optional[str], *what: str) -> Dict[str, str]:
+        """Headers of a request that makes something for a conversation: its
+        creation limit is the conversation's, and a retry of the same request
+        (same conversation, same `what`) finds the first result. The key is
+        keyed with the actions token, so nobody who knows a conversation's id
+        can rebuild it; the service also keeps it within the conversation."""
+        material = "\x00".join((conversation or "", *what)).encode("utf-8", "surrogatepass")
+        key = hmac.new((self._token or "").encode(), material, hashlib.sha256).hexdigest()[:40]
+        return {"Idempotency-Key": key, **self._for(conversation)}
+
+    async def book(self, booking: Dict[str, Any], conversation: str, *what: str) -> Tuple[int, Dict[str, Any]]:
+        return await self.request("POST", "/api/bookings", json=booking, headers=self._making(conversation, "booking", *what))
 
     async def find_booking(self, reference: str, contact: str, conversation: Optional[str] = None) -> Optional[Dict[str, Any]]:
         status, data = await self.request(
@@ -103,11 +115,12 @@ class ServiceClient:
         )
         return status == 204
 
-    async def register_interest(self, interest: Dict[str, Any], idempotency_key: str) -> Tuple[int, Dict[str, Any]]:
-        return await self.request("POST", "/api/interests", json=interest, headers={"Idempotency-Key": idempotency_key})
+    async def register_interest(self, interest: Dict[str, Any], conversation: str, *what: str) -> Tuple[int, Dict[str, Any]]:
+        return await self.request("POST", "/api/interests", json=interest,
+                                  headers=self._making(conversation, "interest", *what))
 
-    async def create_ticket(self, ticket: Dict[str, Any], idempotency_key: str) -> Tuple[int, Dict[str, Any]]:
-        return await self.request("POST", "/api/tickets", json=ticket, headers={"Idempotency-Key": idempotency_key})
+    async def create_ticket(self, ticket: Dict[str, Any], conversation: str, *what: str) -> Tuple[int, Dict[str, Any]]:
+        return await self.request("POST", "/api/tickets", json=ticket, headers=self._making(conversation, "ticket", *what))
 
     async def get_ticket(self, reference: str, conversation: Optional[str] = None) -> Optional[Dict[str, Any]]:
         status, data = await self.request("GET", f"/api/tickets/{reference}", headers=self._for(conversation))

@@ -3,6 +3,7 @@ JSON body, the caller's idempotency key and the fields a person gives."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime, timezone
 from typing import Any, Dict, Optional, Tuple
@@ -11,6 +12,7 @@ from aiohttp import web
 from yarl import URL
 
 from bot.keys import CONTENT, SETTINGS
+from bot.security import CONVERSATION_HEADER, CONVERSATION_KEY, from_action_server
 from core.contact import normalize_contact
 from core.content import Content
 from core.content.model import ANSWER_SCALES
@@ -65,13 +67,19 @@ def person_fields(body: Dict[str, Any], content: Content) -> Tuple[str, str]:
 
 
 def idempotency_key(request: web.Request) -> Optional[str]:
-    """The caller's key for a retried request. It is stored, so it may hold no personnummer."""
+    """The caller's key for a retried request. It is stored, so it may hold no
+    personnummer. Keys are kept apart per caller: the action server's keys live
+    in the conversation it names (with its token), everyone else's in one
+    public space. So a key rebuilt from what another person's chat sent can
+    never return that person's booking."""
     key = (request.headers.get("Idempotency-Key") or "").strip()[:100]
     if not key:
         return None
     if contains_personnummer(key) or not key.isprintable():
         raise ApiError(400, "api_bad_request", content_of(request))
-    return key
+    conversation = request.headers.get(CONVERSATION_HEADER, "")
+    scope = f"chat:{conversation}" if CONVERSATION_KEY.fullmatch(conversation) and from_action_server(request) else "api"
+    return hashlib.sha256(f"{scope}\x00{key}".encode()).hexdigest()
 
 
 def walkthrough_answers(content: Content, raw: Any) -> Dict[str, str]:

@@ -72,14 +72,28 @@ SPEC: Dict[str, Any] = {
         },
         "/api/erasure": {
             "post": {
-                "summary": "Delete one person's bookings, interest registrations, handed-over questions and conversation",
-                "description": "`reference` (of a booking, an interest or a ticket) plus `contact` prove the data is "
-                "theirs; then everything stored with that "
-                "contact is deleted. `conversation_id` (the chat's sender id) deletes the conversation from the "
-                "tracker store a few seconds later.",
+                "summary": "Delete what a person has proved is theirs",
+                "description": "`reference` (of a booking, an interest or a ticket) with the `contact` given with it "
+                "deletes that one record. `contact` with `proof` (a one-time code sent to that contact by "
+                "POST /api/erasure/proof) deletes everything stored with that contact. `conversation_id` is "
+                "accepted only from the action server holding that conversation (actions token and the "
+                "conversation's hash in headers); the conversation is deleted from the tracker store a few "
+                "seconds later.",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {
-                    "reference": {"type": "string"}, "contact": {"type": "string"}, "conversation_id": {"type": "string"}}}}}},
-                "responses": {"200": {"description": "What was deleted"}, "404": _ERROR},
+                    "reference": {"type": "string"}, "contact": {"type": "string"}, "proof": {"type": "string"},
+                    "conversation_id": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "What was deleted"}, "403": _ERROR, "404": _ERROR},
+            }
+        },
+        "/api/erasure/proof": {
+            "post": {
+                "summary": "Send a one-time code to a phone number or e-mail address",
+                "description": "The code (6 digits, 15 minutes, 5 tries, once) proves control of the contact for "
+                "erasing everything stored with it. The answer is the same whether or not anything is stored. "
+                "At most 3 codes per contact and 10 per client in 15 minutes.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "contact": {"type": "string"}}}}}},
+                "responses": {"202": {"description": "Sent"}, "400": _ERROR, "429": _ERROR, "503": _ERROR},
             }
         },
         "/api/tickets": {

@@ -15,12 +15,12 @@ from bot.app import create_app
 from bot.keys import ACCOUNTS
 from bot.settings import Settings
 from tests.unit.dashboard_helpers import PASSWORD
-from tests.unit.ticket_helpers import Inbox, free_port
+from tests.unit.ticket_helpers import ACTIONS_TOKEN, Inbox, free_port
 
 
 @pytest.fixture
 def settings(database_url):
-    return Settings(database_url=database_url)
+    return Settings(database_url=database_url, actions_token=ACTIONS_TOKEN)
 
 
 @pytest.fixture
@@ -41,8 +41,10 @@ async def client(aiohttp_client, settings, staff):
 @pytest.fixture
 async def service(aiohttp_server, tmp_path, monkeypatch):
     """The web service on SQLite, and the actions' ServiceClient pointed at it."""
-    server = await aiohttp_server(create_app(Settings(database_url=f"sqlite:///{tmp_path / 'service.db'}")))
-    client = ServiceClient(base_url=str(server.make_url("")))
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'service.db'}", actions_token=ACTIONS_TOKEN)
+    server = await aiohttp_server(create_app(settings))
+    # As the action server: it proves itself with the token and names each conversation.
+    client = ServiceClient(base_url=str(server.make_url("")), token=ACTIONS_TOKEN)
     monkeypatch.setattr(service_client, "_client", client)
     yield server
     await client.close()

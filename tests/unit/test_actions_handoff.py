@@ -125,9 +125,12 @@ async def test_an_email_answer_is_promised_only_when_mail_can_be_sent(aiohttp_se
     from bot.app import create_app
     from bot.settings import Settings
 
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'service.db'}", smtp_host="127.0.0.1")
+    from tests.unit.ticket_helpers import ACTIONS_TOKEN
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'service.db'}", smtp_host="127.0.0.1",
+                        actions_token=ACTIONS_TOKEN)
     server = await aiohttp_server(create_app(settings))
-    client = ServiceClient(base_url=str(server.make_url("")))
+    client = ServiceClient(base_url=str(server.make_url("")), token=ACTIONS_TOKEN)
     monkeypatch.setattr(service_client, "_client", client)
     for contact, promised in (("amina@example.se", True), ("0701234567", False)):
         slots = {"handoff_question": f"Behöver jag körkort? {contact}", "handoff_contact": contact}

@@ -78,6 +78,6 @@ def test_cli_creates_a_user(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     short = subprocess.run(
-        [sys.executable, "-m", "bot.accounts.cli", "add", "bo"], input="kort\n", capture_output=True, text=True, cwd=ROOT, env=env
+        [sys.executable, "-m", "bot.accounts.cli", "add", "bo", "--admin"], input="kort\n", capture_output=True, text=True, cwd=ROOT, env=env
     )
     assert short.returncode == 1 and "12 characters" in short.stderr

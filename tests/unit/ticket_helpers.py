@@ -6,8 +6,23 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import List
 
+from actions.service_client import ACTIONS_TOKEN_HEADER, CONVERSATION_HEADER
+from core.conversation import conversation_key
+
+
+# The token tests/unit/conftest.py gives the service (and its ServiceClient).
+ACTIONS_TOKEN = "unit-test-actions-token"
+
+
+def as_action_server(conversation: str) -> dict:
+    return {ACTIONS_TOKEN_HEADER: ACTIONS_TOKEN, CONVERSATION_HEADER: conversation_key(conversation)}
+
 
 async def ask(client, question="Kan jag jobba natt?", headers=None, **body):
+    """A question through the API; one from a chat conversation comes, as in
+    real life, from the action server holding that conversation."""
+    if headers is None and body.get("conversation_id"):
+        headers = as_action_server(body["conversation_id"])
     response = await client.post("/api/tickets", json={"question": question, **body}, headers=headers or {})
     assert response.status in (200, 201), await response.text()
     return await response.json()
