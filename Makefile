@@ -17,7 +17,7 @@ run: venv spacy web content-check train
 	$(PY) scripts/run_stack.py
 
 # Production profile: 2 Rasa + 2 action servers behind nginx, PostgreSQL and
-# Redis on this machine (README, "Production profile").
+# Redis on this machine (docs/operations.md, "Production profile").
 production: venv spacy web nginx content-check train
 	$(PY) scripts/run_production.py
 

@@ -1,4 +1,4 @@
-"""Schema of the files in content/. See docs/content-schema.md."""
+"""Schema of the files in content/. See docs/content.md."""
 
 from __future__ import annotations
 

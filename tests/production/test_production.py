@@ -432,7 +432,7 @@ async def test_one_rasa_instance_killed_under_load(production):
         killed_at = time.monotonic()
         await asyncio.gather(*workers)
     after = [t for t in load.ok if t > killed_at]
-    # Memory after the load (README and deploy/ are sized from these numbers).
+    # Memory after the load (bench/measured.json and deploy/ are sized from these numbers).
     pids = {name: pid for name, pid in production.pids().items() if name != "rasa 1"}  # rasa 1 is starting again
     rss = subprocess.run(
         ["ps", "-o", "pid=,rss=", "-p", ",".join(map(str, pids.values()))], capture_output=True, text=True
