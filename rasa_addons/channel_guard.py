@@ -13,7 +13,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, List, Optional
 
 from core.privacy import contains_personnummer
 from core.ratelimit import Clock, TokenBucket
@@ -61,6 +61,16 @@ class MessageGuard:
         if len(text) > MAX_MESSAGE_LENGTH:
             return Refusal("input_too_long")
         return None
+
+
+def request_refusal(content_type: str, origin: Optional[str], allowed: List[str]) -> Optional[Refusal]:
+    """None for a REST request that may come in: a JSON body, and no Origin or one
+    of the allowed sites (the bot service's relay sends none)."""
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        return Refusal("api_bad_content_type")
+    if origin is not None and origin.rstrip("/") not in allowed:
+        return Refusal("api_origin_refused")
+    return None
 
 
 def rest_body_refusal(raw: bytes) -> Optional[Refusal]:

@@ -23,7 +23,7 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import response
 from sanic.request import Request
 
-from rasa_addons.channel_guard import MessageGuard, Refusal, rest_body_refusal
+from rasa_addons.channel_guard import MessageGuard, Refusal, request_refusal, rest_body_refusal
 from core.content import load_content
 from core.privacy import redact_personnummer
 from rasa_addons.patches import close_shared_session, require_installed
@@ -140,6 +140,14 @@ class RedactingRestInput(RestInput):
             # English 400 and would take a missing sender as the shared "default".
             if request.method != "POST":
                 return None
+            # Any website could make a visitor's browser post a text/plain or form
+            # body here without asking first (a "simple" cross-origin request).
+            # Only JSON, and only from the configured sites, is taken.
+            refusal = request_refusal(request.headers.get("content-type", ""), request.headers.get("origin"),
+                                      allowed_origins())
+            if refusal is not None:
+                return response.json([{"recipient_id": "", "text": refusal_text(refusal)}],
+                                     status=415 if refusal.phrase_key == "api_bad_content_type" else 403)
             refusal = rest_body_refusal(request.body)
             if refusal is None:
                 return None

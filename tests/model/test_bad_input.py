@@ -170,14 +170,37 @@ async def test_rest_channel_answers_in_swedish(stack, name):
         (json.dumps({"sender": "bad-nomessage"}).encode(), "application/json"),
         (json.dumps({"sender": "bad-listmsg", "message": ["hej"]}).encode(), "application/json"),
         (json.dumps({"sender": PNR_FORMS[0], "message": "hej"}).encode(), "application/json"),
-        (b"sender=abc&message=hej", "application/x-www-form-urlencoded"),
-        (b"hej", "text/plain"),
     ],
 )
 async def test_rest_channel_refuses_malformed_requests_in_swedish(stack, data, content_type):
     status, replies, _ = await post(f"{stack.rasa_url}/webhooks/rest/webhook", data=data, headers={"Content-Type": content_type})
     assert status == 400
     assert texts(replies) == [PHRASES["input_invalid"]]
+
+
+@pytest.mark.parametrize(
+    "data, content_type",
+    [
+        (b"sender=abc&message=hej", "application/x-www-form-urlencoded"),
+        (json.dumps({"sender": "bad-textplain", "message": "hej"}).encode(), "text/plain"),
+        (json.dumps({"sender": "bad-form", "message": "hej"}).encode(), "multipart/form-data; boundary=x"),
+    ],
+)
+async def test_rest_channel_takes_only_json_so_no_other_site_can_post_for_a_visitor(stack, data, content_type):
+    # A browser sends these cross-origin without asking first; Rasa would have parsed the JSON anyway.
+    status, replies, _ = await post(f"{stack.rasa_url}/webhooks/rest/webhook", data=data, headers={"Content-Type": content_type})
+    assert status == 415 and texts(replies) == [PHRASES["api_bad_content_type"]]
+    assert "bad-textplain" not in every_row(stack.var_dir / "tracker.db")
+
+
+async def test_rest_channel_refuses_a_page_of_another_site(stack):
+    who = sender()
+    body = json.dumps({"sender": who, "message": "hej"}).encode()
+    headers = {"Content-Type": "application/json", "Origin": "https://evil.example"}
+    status, replies, _ = await post(f"{stack.rasa_url}/webhooks/rest/webhook", data=body, headers=headers)
+    assert status == 403 and texts(replies) == [PHRASES["api_origin_refused"]]
+    await asyncio.sleep(1)
+    assert who not in every_row(stack.var_dir / "tracker.db")
 
 
 async def test_rest_channel_stores_no_unknown_fields(stack):

@@ -133,3 +133,15 @@ def test_rasa_workers_share_the_limit_when_make_run_names_the_file(monkeypatch, 
     assert isinstance(MessageGuard.from_env().senders, SharedTokenBucket)
     monkeypatch.delenv("VARDVAGEN_RASA_SHARED_DB")
     assert not isinstance(MessageGuard.from_env().senders, SharedTokenBucket)
+
+
+def test_only_json_from_no_origin_or_an_allowed_site_reaches_rasa():
+    from rasa_addons.channel_guard import request_refusal
+
+    allowed = ["https://kommun.example"]
+    assert request_refusal("application/json", None, allowed) is None, "the bot service's relay sends no Origin"
+    assert request_refusal("application/json; charset=utf-8", "https://kommun.example/", allowed) is None
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""):
+        assert request_refusal(content_type, None, allowed).phrase_key == "api_bad_content_type"
+    assert request_refusal("application/json", "https://evil.example", allowed).phrase_key == "api_origin_refused"
+    assert request_refusal("application/json", "null", []).phrase_key == "api_origin_refused"
