@@ -105,13 +105,13 @@ class ServiceClient:
 
     async def find_booking(self, reference: str, contact: str, conversation: Optional[str] = None) -> Optional[Dict[str, Any]]:
         status, data = await self.request(
-            "GET", f"/api/bookings/{reference}", params={"contact": contact}, headers=self._for(conversation)
+            "POST", f"/api/bookings/{reference}/lookup", json={"contact": contact}, headers=self._for(conversation)
         )
         return data if status == 200 else None
 
     async def cancel_booking(self, reference: str, contact: str, conversation: Optional[str] = None) -> bool:
         status, _ = await self.request(
-            "DELETE", f"/api/bookings/{reference}", params={"contact": contact}, headers=self._for(conversation)
+            "DELETE", f"/api/bookings/{reference}", json={"contact": contact}, headers=self._for(conversation)
         )
         return status == 204
 

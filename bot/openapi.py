@@ -9,7 +9,8 @@ _ERROR = {
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
 }
 _CODE = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string", "example": "KX7PQ3TA"}}
-_CONTACT = {"name": "contact", "in": "query", "required": True, "schema": {"type": "string"}}
+_CONTACT_BODY = {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["contact"], "properties": {"contact": {"type": "string"}}}}}}
 _KEY = {
     "name": "Idempotency-Key",
     "in": "header",
@@ -52,10 +53,16 @@ SPEC: Dict[str, Any] = {
             }
         },
         "/api/bookings/{reference}": {
-            "get": {"summary": "A booking, for the code plus the contact given", "parameters": [_CODE, _CONTACT],
-                    "responses": {"200": {"description": "The booking"}, "404": _ERROR}},
-            "delete": {"summary": "Cancel a booking; the time is free again", "parameters": [_CODE, _CONTACT],
+            "delete": {"summary": "Cancel a booking; the time is free again",
+                       "description": "The contact given with the booking is in the JSON body, never in the URL.",
+                       "parameters": [_CODE], "requestBody": _CONTACT_BODY,
                        "responses": {"204": {"description": "Cancelled"}, "404": _ERROR}},
+        },
+        "/api/bookings/{reference}/lookup": {
+            "post": {"summary": "A booking, for the code plus the contact given with it",
+                     "description": "The contact is in the JSON body, never in the URL (URLs end up in logs).",
+                     "parameters": [_CODE], "requestBody": _CONTACT_BODY,
+                     "responses": {"200": {"description": "The booking"}, "404": _ERROR}},
         },
         "/api/bookings/{reference}/calendar.ics": {
             "get": {"summary": "The booking as an iCalendar file",

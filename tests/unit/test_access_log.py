@@ -19,8 +19,8 @@ async def test_access_log_keeps_route_patterns_only(aiohttp_server, aiohttp_clie
     server = await aiohttp_server(app, access_log_class=RedactingAccessLogger, access_log=access_logger)
     client = await aiohttp_client(server)
     caplog.set_level(logging.INFO, logger=access_logger.name)
-    await client.get(f"/api/bookings/{CODE}", params={"contact": PHONE})
-    await client.delete(f"/api/bookings/{CODE}", params={"contact": PHONE})
+    await client.post(f"/api/bookings/{CODE}/lookup", json={"contact": PHONE})
+    await client.delete(f"/api/bookings/{CODE}", json={"contact": PHONE})
     await client.get(f"/api/bookings/{CODE}/calendar.ics", params={"token": TOKEN})
     await client.get("/chat/answers", params={"conversation": CONVERSATION})
     await client.get(f"/no/such/{CONVERSATION}/{TOKEN}")
@@ -29,7 +29,7 @@ async def test_access_log_keeps_route_patterns_only(aiohttp_server, aiohttp_clie
     text = "\n".join(lines)
     for secret in (PHONE, "%2B4670", "701234567", TOKEN, CONVERSATION, CODE):
         assert secret not in text
-    assert "GET /api/bookings/{reference} 404" in text
+    assert "POST /api/bookings/{reference}/lookup 404" in text
     assert "DELETE /api/bookings/{reference}" in text
     assert "GET /api/bookings/{reference}/calendar.ics" in text
     assert "GET /chat/answers" in text
