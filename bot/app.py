@@ -27,6 +27,7 @@ from core.content import load_content
 from bot.keys import ACCOUNTS, CONTENT, FEEDS, FOLLOWUPS, HTTP, INTERESTS, MAILER, SETTINGS, SMS, STORE, TICKETS
 from bot.mail import mailer_from
 from bot.personal_data.proofs import ProofStore
+from bot.accounts.audit import AUDIT, AuditLog
 from bot.sms import sms_sender_from
 from bot.settings import Settings
 from bot.accounts.store import AccountStore
@@ -97,6 +98,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     app[FEEDS] = FeedStore(engine)
     app[TICKETS] = TicketStore(engine)
     app[FOLLOWUPS] = FollowupStore(engine)
+    app[AUDIT] = AuditLog(engine)
     app[erasure.PROOFS] = ProofStore(engine, app[SETTINGS].proof_secret or secrets.token_hex(32))
     yield
     await engine.dispose()

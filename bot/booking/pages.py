@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.accounts import audit
 from bot.dashboard.common import counsellor_names, require_session
 from bot.keys import CONTENT, STORE
 from core.dates import format_slot
@@ -38,6 +39,7 @@ async def overview(request: web.Request) -> web.Response:
     content = request.app[CONTENT]
     mine = None if session.user.is_admin else session.user.counsellor_id
     bookings = await request.app[STORE].upcoming(mine, datetime.now(timezone.utc))
+    await audit.record(request, session, "view_bookings", f"kommande, {mine or 'alla vägledare'}")
     context = {"session": session, "rows": booking_rows(bookings, content)}
     return aiohttp_jinja2.render_template("booking/bookings.html", request, context)
 

@@ -9,7 +9,7 @@ share: login checks and CSRF (common.py), the template setup with autoescape
 
 def routes() -> list:
     """Every dashboard page, from the features that own them."""
-    from bot.accounts import login
+    from bot.accounts import audit, login
     from bot.booking import blocks, calendar_feed
     from bot.booking import pages as bookings
     from bot.followups import pages as followup
@@ -19,6 +19,7 @@ def routes() -> list:
 
     return [
         *login.routes(),
+        *audit.routes(),
         *bookings.routes(),
         *inbox.routes(),
         *interests.routes(),

@@ -126,3 +126,15 @@ contact_proofs = Table(
     Column("expires_at", DateTime, nullable=False, index=True),
     Column("attempts", Integer, nullable=False),
 )
+
+# Who viewed or exported whose data in the dashboard (bot/accounts/audit.py).
+# The subject names a record (a code, a track) or a masked contact, never a whole one.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("username", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("subject", String(128), nullable=False),
+)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.accounts import audit
 from bot.dashboard.common import require_session
 from bot.keys import CONTENT, INTERESTS
 from bot.interests.store import Interest
@@ -69,6 +70,7 @@ async def track_page(request: web.Request) -> web.Response:
     content = request.app[CONTENT]
     track = _track(request)
     interests = await request.app[INTERESTS].for_track(track.id)
+    await audit.record(request, session, "view_interests", track.id)
     context = {
         "session": session,
         "track": track,
@@ -83,9 +85,10 @@ def _cell(value: str) -> str:
 
 
 async def track_csv(request: web.Request) -> web.Response:
-    await require_session(request)
+    session = await require_session(request)
     content = request.app[CONTENT]
     track = _track(request)
+    await audit.record(request, session, "export_interests", track.id)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(_headers())

@@ -9,6 +9,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from core.contact import normalize_contact
+from bot.accounts import audit
 from bot.dashboard.common import checked_form, require_session
 from bot.personal_data.export import collect
 from bot.accounts.store import Session
@@ -31,6 +32,7 @@ async def export(request: web.Request) -> web.Response:
     if not contact:
         return _render(request, session, "Skriv ett telefonnummer eller en e-post.", status=400)
     data = await collect(request.app, contact)
+    await audit.record(request, session, "export_person", audit.masked_contact(contact))
     # Who exported how much, never whose data: the log must not hold the contact.
     log.info(
         "Person data exported by %s: %d bookings, %d interests, %d tickets",

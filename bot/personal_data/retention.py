@@ -28,8 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.content.model import Retention
 from bot.db.times import to_db
+from bot.accounts.audit import AUDIT_DAYS
 from bot.db.engine import release_deleted
-from bot.db.schema import bookings, contact_proofs, followups, interests, tickets
+from bot.db.schema import audit_log, bookings, contact_proofs, followups, interests, tickets
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ async def purge_service(engine: AsyncEngine, retention: Retention, now: datetime
         gone_followups = await conn.execute(delete(followups).where(followups.c.expires_at < to_db(now)))
         # One-time codes last minutes; an expired one is only a hash, but it has no use either.
         await conn.execute(delete(contact_proofs).where(contact_proofs.c.expires_at < to_db(now)))
+        # Who looked at whose data is kept a year, then it goes too.
+        await conn.execute(delete(audit_log).where(audit_log.c.at < to_db(now - timedelta(days=AUDIT_DAYS))))
     await release_deleted(engine)
     return Purged(
         bookings=gone_bookings.rowcount,

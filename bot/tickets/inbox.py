@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.accounts import audit
 from bot.dashboard.common import checked_form, message_error, require_session
 from bot.keys import CONTENT, MAILER, TICKETS
 from bot.mail import FAILED, NO_MAILER, NOT_EMAIL, SENT, send_answer, wants_email
@@ -160,7 +161,9 @@ def _forbidden(request: web.Request, session: Session) -> web.HTTPException:
 
 async def show(request: web.Request) -> web.Response:
     session = await require_session(request)
-    return await _render(request, session, await _ticket(request, session))
+    ticket = await _ticket(request, session)
+    await audit.record(request, session, "view_ticket", ticket.reference)
+    return await _render(request, session, ticket)
 
 
 async def _changed(request: web.Request, session: Session, reference: str, message: str) -> web.Response:
