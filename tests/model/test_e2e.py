@@ -320,6 +320,60 @@ async def test_erasure_removes_the_conversation_from_the_tracker_store(stack):
     assert left == 0
 
 
+async def test_no_log_the_stack_writes_holds_a_contact_token_code_or_conversation_id(stack):
+    """Booking, the calendar file, a question to a counsellor with an e-mail,
+    a follow-up link and cancelling, then every log file is searched."""
+    phrases = CONTENT.phrases.phrases
+    who = sender()
+    phone, email = "070-555 12 34", "amina.loggtest@example.se"
+    replies = await say_to_rasa(stack, who, "jag vill boka en tid med syv")
+    phone_meeting = next(b for b in buttons_of(replies) if "phone" in b["payload"])
+    replies = await say_to_rasa(stack, who, phone_meeting["payload"])
+    replies = await say_to_rasa(stack, who, buttons_of(replies)[1]["payload"])
+    await say_to_rasa(stack, who, "Amina")
+    await say_to_rasa(stack, who, phone)
+    done = said(await say_to_rasa(stack, who, "ja"))
+    reference = done.split("Din kod är ")[1][:8]
+    calendar_url = re.search(r"https?://\S+calendar\.ics\?token=[\w-]+", done).group(0)
+    token = calendar_url.rsplit("token=", 1)[1]
+    async with aiohttp.ClientSession() as session:
+        async with session.get(calendar_url) as response:
+            assert response.status == 200 and "BEGIN:VCALENDAR" in await response.text()
+        async with session.get(f"{stack.web_url}/chat/answers", params={"conversation": who}) as response:
+            assert response.status in (200, 400, 404)
+
+    replies = await say_to_rasa(stack, who, "kan jag prata med en manniska")
+    replies = await say_to_rasa(stack, who, "hur lang ar utbildningen")
+    replies = await say_to_rasa(stack, who, email)
+    assert phrases["handoff_done"] in said(replies)
+    await say_to_rasa(stack, who, '/start_followup{"followup_code": "e2e-link-0123456"}')
+
+    await say_to_rasa(stack, who, "jag vill avboka min tid")
+    await say_to_rasa(stack, who, reference)
+    await say_to_rasa(stack, who, phone)
+    replies = await say_to_rasa(stack, who, "ja")
+    assert "avbokad" in said(replies).lower() or phrases["cancel_done"].split("{")[0] in said(replies)
+    await asyncio.sleep(1)  # let every process write its lines
+
+    secrets_written = {
+        "phone": re.compile(r"(\+46|0)70[- ]?555[- ]?12[- ]?34|46705551234|%2B46705551234"),
+        "e-mail": re.compile(re.escape(email) + "|" + re.escape(email.replace("@", "%40"))),
+        "calendar token": re.compile(re.escape(token)),
+        "conversation id": re.compile(re.escape(who)),
+        "reference code": re.compile(re.escape(reference), re.IGNORECASE),
+    }
+    # The patterns find what they look for, as a request line would have written it.
+    line = f"DELETE /api/bookings/{reference}?contact=%2B46705551234 GET /x?token={token}&conversation={who} {email}"
+    assert all(pattern.search(line) for pattern in secrets_written.values())
+    logs = [stack.output, *(path for path in stack.var_dir.rglob("*.log") if path.is_file())]
+    assert "/api/bookings/{reference}" in stack.output.read_text(encoding="utf-8"), "the access log was written"
+    for path in logs:
+        text = path.read_bytes().decode("utf-8", "replace")
+        for name, pattern in secrets_written.items():
+            found = pattern.search(text)
+            assert not found, f"{path.name} holds the {name}: ...{text[max(0, found.start() - 120):found.end() + 40]}..."
+
+
 def port_open(url: str) -> bool:
     host, port = url.rsplit("/", 1)[-1].split(":")
     with socket.socket() as s:
