@@ -258,8 +258,11 @@ async def test_parallel_api_bookings_through_nginx_never_double_book(production)
                 "first_name": "Sam",
                 "contact": f"07012300{i:02d}",
             }
-            async with session.post(f"{url}/api/bookings", json=body, timeout=TIMEOUT) as response:
-                return response.status
+            # Twenty people at twenty addresses (one address may make 10 bookings in 10 minutes).
+            connector = aiohttp.TCPConnector(local_addr=(f"127.0.0.{i + 20}", 0))
+            async with aiohttp.ClientSession(connector=connector) as own:
+                async with own.post(f"{url}/api/bookings", json=body, timeout=TIMEOUT) as response:
+                    return response.status
 
         statuses = await asyncio.gather(*(book(i) for i in range(20)))
     assert sorted(statuses) == [201] + [409] * 19, statuses
@@ -269,6 +272,38 @@ async def test_parallel_api_bookings_through_nginx_never_double_book(production)
         starts_utc, slot["counsellor_id"],
     )
     assert rows == [(1,)]
+
+
+async def test_no_log_of_the_profile_holds_a_contact_token_or_code(production):
+    """Book through nginx, fetch the calendar file, look the booking up and
+    cancel it; then search every log the profile wrote, nginx's included."""
+    url = production.public_url
+    contact = "0705559876"
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{url}/api/slots", params={"meeting_type": "phone", "limit": "5"}) as response:
+            slot = (await response.json())["slots"][-1]
+        body = {"counsellor_id": slot["counsellor_id"], "starts_at": slot["starts_at"], "meeting_type": "phone",
+                "first_name": "Loggtest", "contact": contact}
+        async with session.post(f"{url}/api/bookings", json=body, timeout=TIMEOUT) as response:
+            assert response.status == 201, await response.text()
+            booking = await response.json()
+        assert booking["calendar_url"].startswith(url), "links come from VARDVAGEN_PUBLIC_URL"
+        async with session.get(booking["calendar_url"], timeout=TIMEOUT) as response:
+            assert response.status == 200
+        async with session.post(f"{url}/api/bookings/{booking['reference']}/lookup", json={"contact": contact},
+                                timeout=TIMEOUT) as response:
+            assert response.status == 200
+        async with session.delete(f"{url}/api/bookings/{booking['reference']}", json={"contact": contact},
+                                  timeout=TIMEOUT) as response:
+            assert response.status == 204
+    await asyncio.sleep(1)
+    token = booking["calendar_url"].rsplit("token=", 1)[1]
+    logs = [path for path in production.var_dir.rglob("*.log") if path.is_file()]
+    assert any(path.name == "access.log" for path in logs) and len(logs) >= 5, logs
+    for path in logs:
+        text = path.read_bytes().decode("utf-8", "replace")
+        for secret in ("705559876", "%2B46705559876", token, booking["reference"]):
+            assert secret not in text, f"{path.name} holds {secret}"
 
 
 async def test_retention_and_erasure_delete_from_the_postgresql_tracker_store(production):
