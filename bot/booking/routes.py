@@ -98,7 +98,6 @@ def booking_json(booking: Booking, content: Content, request: web.Request) -> Di
 async def create_booking(request: web.Request) -> web.Response:
     content = content_of(request)
     body = await json_object(request)
-    spend_creation(request, "booking")
     meeting_type = _meeting_type(content, body.get("meeting_type"))
     if meeting_type is None:
         raise ApiError(400, "api_bad_meeting_type", content)
@@ -112,6 +111,8 @@ async def create_booking(request: web.Request) -> web.Response:
         raise ApiError(400, "api_bad_time", content)
     store = request.app[STORE]
     key = idempotency_key(request)
+    # Only a valid booking counts against the maker's limit, not a typo.
+    spend_creation(request, "booking")
     if overlaps(slot, await store.busy(slot.starts_at, slot.ends_at)):
         # Busy may mean this very request was made before (a retry).
         earlier = await store.find_by_idempotency_key(key) if key else None

@@ -21,8 +21,9 @@ from core.codes import looks_like_code, normalize_code
 from bot.chat.relay import SENDER_ID
 from core.contact import normalize_contact
 from core.content import Content
-from bot.keys import MAILER, TICKETS
+from bot.keys import MAILER, SETTINGS, TICKETS
 from bot.mail import wants_email
+from core.session_ids import is_signed
 from core.privacy import contains_personnummer, redact_personnummer
 from bot.security import LIMITS, client_address, holds_conversation, lookup_limited, spend, spend_creation
 from bot.tickets.store import NewTicket, Ticket
@@ -108,7 +109,6 @@ def transcript(content: Content, raw: Any) -> List[Dict[str, str]]:
 async def create_ticket(request: web.Request) -> web.Response:
     content = content_of(request)
     body = await json_object(request)
-    spend_creation(request, "ticket")
     conversation = conversation_id(content, body.get("conversation_id"))
     if conversation and not holds_conversation(request, conversation):
         # Only the chat that holds a conversation may hand a question over from it.
@@ -121,6 +121,8 @@ async def create_ticket(request: web.Request) -> web.Response:
         conversation_id=conversation,
         idempotency_key=idempotency_key(request),
     )
+    # Only a valid question counts against the maker's limit, not a typo.
+    spend_creation(request, "ticket")
     ticket, made = await request.app[TICKETS].create(new)
     if made:
         notify.new_ticket(request.app, ticket.reference)
@@ -153,6 +155,9 @@ async def get_ticket(request: web.Request) -> web.Response:
 async def chat_answers(request: web.Request) -> web.Response:
     content = content_of(request)
     sender = conversation_id(content, request.query.get("conversation"), required=True)
+    if not is_signed(sender, request.app[SETTINGS].session_secret or ""):
+        # Only the browser that was given this session id (signed by Rasa's socket) reads its answers.
+        raise ApiError(403, "api_origin_refused", content)
     limits = request.app[LIMITS]
     spend(request, (limits.answers_conversation, sender or ""), (limits.answers_client, client_address(request)))
     answered = await request.app[TICKETS].answered_in_conversation(sender or "")
