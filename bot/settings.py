@@ -71,6 +71,10 @@ class Settings:
     # A secret that keys the hashes of one-time codes and contacts
     # (VARDVAGEN_PROOF_SECRET); without it a new one is made per start.
     proof_secret: Optional[str] = field(default=None, repr=False)
+    # Rasa's socket channel signs the chat's session ids with it
+    # (VARDVAGEN_SESSION_SECRET, core/session_ids.py); /chat/answers shows a
+    # conversation's answers only for an id it signed. Without it: none.
+    session_secret: Optional[str] = field(default=None, repr=False)
 
     @property
     def public_socket_url(self) -> str:
@@ -118,6 +122,7 @@ class Settings:
             actions_token=env.get("VARDVAGEN_ACTIONS_TOKEN") or None,
             sms_outbox=Path(env["VARDVAGEN_SMS_OUTBOX"]) if env.get("VARDVAGEN_SMS_OUTBOX") else None,
             proof_secret=env.get("VARDVAGEN_PROOF_SECRET") or None,
+            session_secret=env.get("VARDVAGEN_SESSION_SECRET") or None,
         )
 
 

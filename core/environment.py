@@ -81,6 +81,10 @@ VARIABLES: Tuple[Variable, ...] = (
              "(endpoints*.yml) and the action server runs actions only for it; the action server sends it to the "
              "service, which limits code look-ups per conversation and lets it erase or hand over its own "
              "conversation. Secret.", "service"),
+    Variable("VARDVAGEN_SESSION_SECRET", "none (the runners make a new one at every start; without it no "
+             "chat answers are shown)", f"{SERVICE}, {RASA}, {RUN}, {PRODUCTION}",
+             "Signs the chat's session ids (Rasa's socket issues them; the service checks them before it shows "
+             "a counsellor's answers). The same on every Rasa and bot service instance. Secret.", "service"),
     Variable("VARDVAGEN_PROOF_SECRET", "none (a new one at every start)", SERVICE,
              "Key of the hashes of one-time codes and contacts. Set it when several instances run. Secret.", "service"),
     Variable("VARDVAGEN_SMTP_HOST", "none (nothing is e-mailed; the dashboard says so)", SERVICE,

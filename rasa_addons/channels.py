@@ -26,6 +26,7 @@ from sanic.request import Request
 from rasa_addons.channel_guard import MessageGuard, Refusal, request_refusal, rest_body_refusal
 from core.content import load_content
 from core.privacy import redact_personnummer
+from core.session_ids import is_signed, new_session_id
 from rasa_addons.patches import close_shared_session, require_installed
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
@@ -186,10 +187,54 @@ def allowed_origins() -> List[str]:
     return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
 
 
+def session_secret() -> str:
+    """VARDVAGEN_SESSION_SECRET: signs the chat's session ids (core/session_ids.py)."""
+    secret = os.environ.get("VARDVAGEN_SESSION_SECRET", "")
+    if len(secret) < 16:
+        raise RuntimeError("VARDVAGEN_SESSION_SECRET is not set (or shorter than 16 characters): the socket channel "
+                           "signs the chat's session ids with it. `make run` and `make production` make one.")
+    return secret
+
+
+def issue_signed_sessions(sio: Any, namespace: Optional[str], user_message_evt: str, secret: str) -> None:
+    """A socket joins only a session the server issued, and speaks only in it.
+
+    Rasa lets the browser name any session id: joining its room, a page would
+    receive another person's answers live, and `user_uttered` with another id
+    would speak in their conversation. Here an id that does not carry our
+    signature is replaced by a new one, and a message naming any other
+    session than its socket's is dropped."""
+    space = namespace or "/"
+    rasa_message = sio.handlers[space][user_message_evt]
+    bound: Dict[str, str] = {}
+
+    async def session_request(sid: str, data: Any) -> None:
+        asked = data.get("session_id") if isinstance(data, dict) else None
+        session_id = asked if is_signed(asked, secret) else new_session_id(secret)
+        bound[sid] = session_id
+        sio.enter_room(sid, session_id, namespace=space)
+        await sio.emit("session_confirm", session_id, room=sid, namespace=space)
+
+    async def user_uttered(sid: str, data: Any) -> Any:
+        if not isinstance(data, dict) or not bound.get(sid) or data.get("session_id") != bound[sid]:
+            log.debug("A socket message for a session it was not given was dropped")
+            return None
+        return await rasa_message(sid, data)
+
+    async def disconnect(sid: str) -> None:
+        bound.pop(sid, None)
+
+    sio.on("session_request", session_request, namespace=space)
+    sio.on(user_message_evt, user_uttered, namespace=space)
+    sio.on("disconnect", disconnect, namespace=space)
+
+
 class RedactingSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[override]
         require_installed(type(self).__name__)
+        secret = session_secret()
         blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
+        issue_signed_sessions(self.sio, self.namespace, self.user_message_evt, secret)
         close_session_at_stop(blueprint)
         stop_while_loading(blueprint)
         origins = allowed_origins()

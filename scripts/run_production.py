@@ -242,9 +242,12 @@ def services(args: argparse.Namespace, model: Path, var_dir: Path, nginx_conf: P
     # Shared by Rasa (it sends it to the action servers, endpoints.production.yml), the
     # action servers (they run actions only for it) and the bot web service; new every start.
     actions_token = os.environ.get("VARDVAGEN_ACTIONS_TOKEN") or secrets.token_urlsafe(32)
+    # Rasa signs the chat's session ids with it, the bot service checks them; the same for all instances.
+    session_secret = os.environ.get("VARDVAGEN_SESSION_SECRET") or secrets.token_urlsafe(32)
     rasa_env = {
         **base,
         "VARDVAGEN_ACTIONS_TOKEN": actions_token,
+        "VARDVAGEN_SESSION_SECRET": session_secret,
         "VARDVAGEN_ACTION_URL": f"{internal}/actions/webhook",
         "VARDVAGEN_TRACKER_HOST": pg.host or "127.0.0.1",
         "VARDVAGEN_TRACKER_PORT": str(pg.port or 5432),
@@ -263,6 +266,7 @@ def services(args: argparse.Namespace, model: Path, var_dir: Path, nginx_conf: P
     web_env = {
         **base,
         "VARDVAGEN_ACTIONS_TOKEN": actions_token,
+        "VARDVAGEN_SESSION_SECRET": session_secret,
         "VARDVAGEN_HOST": host,
         "VARDVAGEN_PORT": str(args.web_port),
         "VARDVAGEN_DATABASE_URL": database_url(args.postgres, args.service_db),

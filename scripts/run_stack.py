@@ -130,6 +130,8 @@ def stack_environment(args: argparse.Namespace, var_dir: Path) -> Dict[str, str]
         # the action server to the bot web service (per-conversation lookup limits); new every start.
         "VARDVAGEN_ACTIONS_TOKEN": os.environ.get("VARDVAGEN_ACTIONS_TOKEN") or secrets.token_urlsafe(32),
         "VARDVAGEN_ACTIONS_HOST": host,
+        # Rasa's socket signs the chat's session ids with it; the bot service checks them. New every start.
+        "VARDVAGEN_SESSION_SECRET": os.environ.get("VARDVAGEN_SESSION_SECRET") or secrets.token_urlsafe(32),
         # No SMS gateway here: one-time codes to phones are written to this file (bot/sms.py).
         "VARDVAGEN_SMS_OUTBOX": os.environ.get("VARDVAGEN_SMS_OUTBOX", str(var_dir / "sms-outbox.jsonl")),
     }

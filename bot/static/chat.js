@@ -64,11 +64,11 @@
     }
   }
 
+  // The server issues the session id (signed, so no page can name another
+  // person's conversation): a new conversation asks with none and takes the
+  // one in session_confirm.
   function newSessionId() {
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    return "web-" + Array.prototype.map.call(bytes, function (b) {
-      return b.toString(16).padStart(2, "0");
-    }).join("");
+    return null;
   }
 
   function loadSaved() {
@@ -338,8 +338,12 @@
     current.on("connect", function () {
       current.emit("session_request", { session_id: sessionId });
     });
-    current.on("session_confirm", function () {
+    current.on("session_confirm", function (issued) {
       if (socket !== current) { return; }
+      if (typeof issued === "string" && issued !== sessionId) {
+        sessionId = issued;
+        save();
+      }
       setStatus("");
       if (!greeted) {
         greeted = true;

@@ -1,6 +1,7 @@
 """The real processes, started as `make run` starts them, over HTTP."""
 
 import asyncio
+import json
 import re
 import signal
 import socket
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Awaitable, List
 
 import aiohttp
+import pytest
 
 from bench.stack import rasa_workers
 from core.content import load_content
@@ -340,7 +342,7 @@ async def test_no_log_the_stack_writes_holds_a_contact_token_code_or_conversatio
         async with session.get(calendar_url) as response:
             assert response.status == 200 and "BEGIN:VCALENDAR" in await response.text()
         async with session.get(f"{stack.web_url}/chat/answers", params={"conversation": who}) as response:
-            assert response.status in (200, 400, 404)
+            assert response.status in (200, 400, 403, 404)
 
     replies = await say_to_rasa(stack, who, "kan jag prata med en manniska")
     replies = await say_to_rasa(stack, who, "hur lang ar utbildningen")
@@ -373,6 +375,88 @@ async def test_no_log_the_stack_writes_holds_a_contact_token_code_or_conversatio
             found = pattern.search(text)
             assert not found, f"{path.name} holds the {name}: ...{text[max(0, found.start() - 120):found.end() + 40]}..."
 
+
+class RawSocket:
+    """socket.io over one WebSocket (Engine.IO 4), as the web chat speaks it."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+
+    @classmethod
+    async def open(cls, session, stack) -> "RawSocket":
+        url = stack.rasa_url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+        ws = await session.ws_connect(url, headers={"Origin": stack.web_url})
+        socket = cls(ws)
+        assert (await socket.packet(5)).startswith("0")  # Engine.IO open
+        await ws.send_str("40")
+        assert (await socket.packet(5)).startswith("40")  # namespace connected
+        return socket
+
+    async def packet(self, seconds: float) -> str:
+        while True:
+            message = await asyncio.wait_for(self.ws.receive_str(), seconds)
+            if message == "2":  # the server's ping
+                await self.ws.send_str("3")
+                continue
+            return message
+
+    async def emit(self, event: str, data) -> None:
+        await self.ws.send_str("42" + json.dumps([event, data]))
+
+    async def drain(self, name: str, quiet: float = 3) -> None:
+        """Read `name` events until none comes for `quiet` seconds."""
+        try:
+            while True:
+                await self.event(name, seconds=quiet)
+        except asyncio.TimeoutError:
+            pass
+
+    async def event(self, name: str, seconds: float = 20):
+        deadline = time.monotonic() + seconds
+        while True:
+            message = await self.packet(max(0.1, deadline - time.monotonic()))
+            if message.startswith("42"):
+                found, data = json.loads(message[2:])[:2]
+                if found == name:
+                    return data
+
+
+async def test_a_socket_gets_a_signed_session_id_and_speaks_only_in_it(stack):
+    async with aiohttp.ClientSession() as session:
+        victim = await RawSocket.open(session, stack)
+        thief = await RawSocket.open(session, stack)
+        await victim.emit("session_request", {"session_id": None})
+        session_id = await victim.event("session_confirm")
+        assert re.fullmatch(r"web-[0-9a-f]{32}-[0-9a-f]{24}", session_id), session_id
+        await victim.emit("user_uttered", {"message": "hej", "session_id": session_id})
+        assert (await victim.event("bot_uttered")).get("text")
+        await victim.drain("bot_uttered")  # the greeting's other messages
+
+        # Another page names an id it made up or forged: it gets an id of its own.
+        forged = session_id[:-1] + ("0" if session_id[-1] != "0" else "1")
+        for named in (forged, "web-victim-12345678", None):
+            await thief.emit("session_request", {"session_id": named})
+            given = await thief.event("session_confirm")
+            assert given not in (session_id, named)
+        # Speaking in the victim's session from another socket is dropped; nobody hears an answer.
+        await thief.emit("user_uttered", {"message": "vad heter du", "session_id": session_id})
+        for socket in (thief, victim):
+            with pytest.raises(asyncio.TimeoutError):
+                await socket.event("bot_uttered", seconds=3)
+
+        # The victim's own browser after a reload takes its signed id back and goes on.
+        reloaded = await RawSocket.open(session, stack)
+        await reloaded.emit("session_request", {"session_id": session_id})
+        assert await reloaded.event("session_confirm") == session_id
+        await reloaded.emit("user_uttered", {"message": "vad gor en underskoterska", "session_id": session_id})
+        assert (await reloaded.event("bot_uttered")).get("text")
+        for socket in (victim, thief, reloaded):
+            await socket.ws.close()
+
+        async with session.get(f"{stack.web_url}/chat/answers", params={"conversation": session_id}) as response:
+            assert response.status == 200
+        async with session.get(f"{stack.web_url}/chat/answers", params={"conversation": forged}) as response:
+            assert response.status == 403
 
 def port_open(url: str) -> bool:
     host, port = url.rsplit("/", 1)[-1].split(":")

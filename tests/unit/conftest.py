@@ -15,12 +15,12 @@ from bot.app import create_app
 from bot.keys import ACCOUNTS
 from bot.settings import Settings
 from tests.unit.dashboard_helpers import PASSWORD
-from tests.unit.ticket_helpers import ACTIONS_TOKEN, Inbox, free_port
+from tests.unit.ticket_helpers import ACTIONS_TOKEN, SESSION_SECRET, Inbox, free_port
 
 
 @pytest.fixture
 def settings(database_url):
-    return Settings(database_url=database_url, actions_token=ACTIONS_TOKEN)
+    return Settings(database_url=database_url, actions_token=ACTIONS_TOKEN, session_secret=SESSION_SECRET)
 
 
 @pytest.fixture

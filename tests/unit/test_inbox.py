@@ -13,7 +13,7 @@ from bot.app import create_app
 from bot.keys import ACCOUNTS, MAILER
 from bot.settings import Settings
 from tests.unit.dashboard_helpers import PASSWORD, STAFF, csrf_of, login
-from tests.unit.ticket_helpers import ask, free_port
+from tests.unit.ticket_helpers import ask, free_port, session
 
 FORMS = ["take", "answer", "close", "email"]
 
@@ -90,7 +90,7 @@ async def test_list_shows_open_and_taken_first_and_hides_closed(client):
 
 
 async def test_take_answer_close_and_the_answer_reaches_the_chat(client):
-    made = await ask(client, "Kan jag jobba natt?", conversation_id="chat-lina-test1",
+    made = await ask(client, "Kan jag jobba natt?", conversation_id=session("chat-lina-test1"),
                      summary={"track": "vardbitrade_sfi", "sfi_level": "sfi_c", "age": "34"},
                      transcript=[{"from": "user", "text": "hej"}, {"from": "bot", "text": "Hej! Vad vill du veta?"}])
     await login(client)
@@ -110,7 +110,7 @@ async def test_take_answer_close_and_the_answer_reaches_the_chat(client):
     text = await answered.text()
     assert answered.status == 200 and "Svaret är sparat." in text and "Många jobbar natt." in text
     assert "Personen gav ingen kontakt." in text
-    answers = await (await client.get("/chat/answers", params={"conversation": "chat-lina-test1"})).json()
+    answers = await (await client.get("/chat/answers", params={"conversation": session("chat-lina-test1")})).json()
     assert answers["answers"][0]["answer"] == "Ja. Många jobbar natt."
     closed = await act(client, made["reference"], "close")
     assert closed.status == 200 and "Frågan är stängd." in await closed.text()

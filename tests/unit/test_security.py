@@ -28,6 +28,7 @@ from bot.security import (
     socket_sources,
 )
 from bot.settings import Settings
+from tests.unit.ticket_helpers import SESSION_SECRET, session
 from bot.followups import store as followups
 from tests.unit.dashboard_helpers import PASSWORD, csrf_of
 from tests.unit.test_privacy import with_check_digit
@@ -65,6 +66,7 @@ def settings(tmp_path):
         database_url=f"sqlite:///{tmp_path / 'service.db'}",
         allowed_origins=(SITE,),
         embed_origins=(EMBEDDER,),
+        session_secret=SESSION_SECRET,
     )
 
 
@@ -311,8 +313,8 @@ async def test_the_chat_relay_is_limited_per_address_too(client):
 
 async def test_polling_for_answers_is_limited_per_conversation(client):
     for _ in range(10):
-        assert (await client.get("/chat/answers", params={"conversation": "web-poller01"})).status == 200
-    await assert_too_many(await client.get("/chat/answers", params={"conversation": "web-poller01"}))
+        assert (await client.get("/chat/answers", params={"conversation": session("web-poller01")})).status == 200
+    await assert_too_many(await client.get("/chat/answers", params={"conversation": session("web-poller01")}))
 
 
 async def test_failed_logins_are_limited_per_user_even_with_the_right_password(app_and_client, clock):

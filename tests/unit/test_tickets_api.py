@@ -12,7 +12,7 @@ from core.content import load_content
 from bot.keys import TICKETS
 from bot.db.engine import sync_url
 from tests.unit.test_privacy import PNR
-from tests.unit.ticket_helpers import ask
+from tests.unit.ticket_helpers import ask, session
 
 PHRASES = load_content().phrases.phrases
 
@@ -127,19 +127,19 @@ async def test_a_question_without_contact_is_fine(client):
 
 async def test_chat_answers_are_only_that_conversations_answered_tickets(client):
     store = client.app[TICKETS]
-    mine = await ask(client, "Fråga ett", conversation_id="chat-mine-1234")
-    await ask(client, "Fråga två", conversation_id="chat-mine-1234")  # not answered yet
-    other = await ask(client, "Annan fråga", conversation_id="chat-other-123")
+    mine = await ask(client, "Fråga ett", conversation_id=session("chat-mine-1234"))
+    await ask(client, "Fråga två", conversation_id=session("chat-mine-1234"))  # not answered yet
+    other = await ask(client, "Annan fråga", conversation_id=session("chat-other-123"))
     for reference, answer in [(mine["reference"], "Ja, det går."), (other["reference"], "Nej.")]:
         ticket = await store.by_reference(reference)
         assert await store.answer(ticket, "lina", answer)
 
-    response = await client.get("/chat/answers", params={"conversation": "chat-mine-1234"})
+    response = await client.get("/chat/answers", params={"conversation": session("chat-mine-1234")})
     assert response.status == 200 and response.headers["Cache-Control"] == "no-store"
     assert await response.json() == {
         "answers": [{"reference": mine["reference"], "question": "Fråga ett", "answer": "Ja, det går."}]
     }
-    nobody = await client.get("/chat/answers", params={"conversation": "chat-nobody-12"})
+    nobody = await client.get("/chat/answers", params={"conversation": session("chat-nobody-12")})
     assert await nobody.json() == {"answers": []}
     read = await (await client.get(f"/api/tickets/{mine['reference']}")).json()
     assert read["status"] == "answered" and read["answer"] == "Ja, det går." and read["answered_at"]
@@ -150,3 +150,13 @@ async def test_chat_answers_needs_a_well_formed_conversation_id(client, query):
     response = await client.get("/chat/answers", params=query)
     assert response.status == 400
     assert (await response.json())["message"] == PHRASES["api_bad_request"]
+
+
+@pytest.mark.parametrize("conversation", ["web-0123456789abcdef", "chat-mine-1234",
+                                          session("chat-mine-1234")[:-1] + "0", session("x").upper()])
+async def test_chat_answers_only_for_a_session_id_the_server_signed(client, conversation):
+    made = await ask(client, "Fråga ett", conversation_id=session("chat-mine-1234"))
+    ticket = await client.app[TICKETS].by_reference(made["reference"])
+    assert await client.app[TICKETS].answer(ticket, "lina", "Ja.")
+    response = await client.get("/chat/answers", params={"conversation": conversation})
+    assert response.status in (400, 403) and "Ja." not in await response.text()

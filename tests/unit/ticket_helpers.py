@@ -1,6 +1,7 @@
 """Shared pieces of the ticket tests: handing a question over through the API,
 and what the local SMTP server (the smtp_server fixture, aiosmtpd) keeps."""
 
+import hashlib
 import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -8,10 +9,20 @@ from typing import List
 
 from actions.service_client import ACTIONS_TOKEN_HEADER, CONVERSATION_HEADER
 from core.conversation import conversation_key
+from core.session_ids import sign
 
 
 # The token tests/unit/conftest.py gives the service (and its ServiceClient).
 ACTIONS_TOKEN = "unit-test-actions-token"
+
+
+# And the secret it signs chat session ids with (as Rasa's socket does).
+SESSION_SECRET = "unit-test-session-secret"
+
+
+def session(name: str) -> str:
+    """A chat session id as Rasa's socket issues it, made from a readable name."""
+    return sign(hashlib.sha256(name.encode()).hexdigest()[:32], SESSION_SECRET)
 
 
 def as_action_server(conversation: str) -> dict:
