@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.http import EARLIEST_YEAR, LATEST_YEAR
 from bot.dashboard.common import checked_form, counsellor_names, require_session
 from bot.keys import CONTENT, STORE
 from bot.accounts.store import Session
@@ -35,6 +36,9 @@ def parse_block(form, tz: ZoneInfo, now: datetime) -> tuple:
         )
     except (TypeError, ValueError):
         raise BlockInputError("Skriv datum och tid, till exempel 2026-12-03 och 13:00.") from None
+    if not (EARLIEST_YEAR <= start.year <= LATEST_YEAR and EARLIEST_YEAR <= end.year <= LATEST_YEAR):
+        # Year 1 or 9999 overflowed when converted to UTC (a 500).
+        raise BlockInputError(f"Välj ett datum mellan år {EARLIEST_YEAR} och {LATEST_YEAR}.")
     if end <= start:
         raise BlockInputError("Sluttiden måste vara efter starttiden.")
     if end <= now:

@@ -285,6 +285,28 @@ async def test_erasure_in_the_chat(service):
     assert await service_client.get_client().find_booking(reference, "+46701234567") is None
 
 
+async def test_erasure_in_the_chat_with_a_code_made_from_someone_elses_number_keeps_their_booking(service):
+    """The attack of issue 17 through the chat: a question handed over with the
+    victim's phone number gives a code; erasing with it removes only that question."""
+    from actions.erasure import ActionEraseMyData
+    from actions.handoff import ActionCreateTicket
+
+    messages, _ = await offered()
+    done, _ = await booked({"meeting_type": "phone", "slot_choice": chosen(messages)["slot_choice"],
+                            "first_name": "Amina", "contact": "+46701234567"})
+    victims = texts(done).split(PHRASES["booking_reference"].split("{")[0])[1][:8]
+    attacker = make_tracker(slots={"handoff_question": "Hej?", "handoff_contact": "+46701234567"})
+    attacker.sender_id = "web-attacker-0001"
+    made, _ = await run(ActionCreateTicket(), attacker)
+    planted = texts(made).split("Din kod är ")[1][:8]
+    erase = {"erase_reference": planted, "erase_contact": "+46701234567", "erase_confirmed": True}
+    tracker = make_tracker(slots=erase)
+    tracker.sender_id = "web-attacker-0001"
+    messages, _ = await run(ActionEraseMyData(), tracker)
+    assert PHRASES["erase_done"].format(bookings=0, interests=0, tickets=1) in texts(messages)
+    assert PHRASES["erase_other_records"].format(phone=CONTENT.municipality.phone) in texts(messages)
+    assert await service_client.get_client().find_booking(victims, "+46701234567") is not None
+
 async def test_guessing_codes_is_slowed_down_and_told_so(service):
     form = ValidateCancelForm()
     tracker = make_tracker(slots={"booking_reference": "ABCDEFGH"})

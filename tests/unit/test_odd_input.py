@@ -51,3 +51,15 @@ async def test_links_come_from_the_public_url_never_from_the_host_header(aiohttp
 def test_production_settings_without_a_public_url_are_refused(tmp_path):
     with pytest.raises(ValueError, match="VARDVAGEN_PUBLIC_URL"):
         create_app(Settings(database_url=f"sqlite:///{tmp_path / 's.db'}", secure_cookies=True))
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_block_in_year_one_or_9999_is_refused_in_swedish(day):
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from bot.booking.blocks import BlockInputError, parse_block
+
+    form = {"start_date": day, "start_time": "00:00", "end_time": "23:59"}
+    with pytest.raises(BlockInputError, match="Välj ett datum"):
+        parse_block(form, ZoneInfo("Pacific/Kiritimati"), datetime.now(timezone.utc))
