@@ -162,7 +162,11 @@ async def tracker_engine(app: web.Application) -> AsyncIterator[None]:
     if url:
         app[TRACKER] = create_engine(url, own_database=False)
     yield
-    for task in list(app[PENDING]):
+    # An erasure the person asked for is finished, not dropped, when the service stops.
+    pending = list(app[PENDING])
+    if pending:
+        await asyncio.wait(pending, timeout=app[SETTINGS].erasure_delay_seconds + 10)
+    for task in pending:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

@@ -191,3 +191,17 @@ async def test_erased_rows_do_not_stay_in_the_sqlite_files(client, database_url)
                 assert name.encode() not in data.read(), f"{suffix or 'database'} file still holds the name"
         except FileNotFoundError:
             pass
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_an_erasure_asked_for_just_before_the_service_stops_is_still_done(aiohttp_client, database_url, outbox):
+    sql(database_url, "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), type_name VARCHAR(255),"
+        " timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)")
+    sql(database_url, "INSERT INTO events (id, sender_id, type_name) VALUES (1, 'chat-me', 'user')")
+    settings = Settings(database_url=database_url, tracker_url=database_url, erasure_delay_seconds=0.5,
+                        actions_token=TOKEN)
+    client = await aiohttp_client(create_app(settings))
+    response = await client.post("/api/erasure", json={"conversation_id": "chat-me"}, headers=as_chat("chat-me"))
+    assert (await response.json())["conversation"] is True
+    await client.close()  # the service stops before the delay has passed
+    assert sql(database_url, "SELECT count(*) FROM events") == [(0,)]
