@@ -447,7 +447,7 @@ async def test_guessing_reference_codes_is_rate_limited(stack):
     _, answer, headers = answers[10]
     assert answer["message"] == PHRASES["too_many_requests"] and int(headers["Retry-After"]) >= 1
     # Also for bookings, while the limit holds.
-    status, _, _ = await get(f"{stack.web_url}/api/bookings/ABCDEFGH", contact="0701234567")
+    status, _, _ = await post(f"{stack.web_url}/api/bookings/ABCDEFGH/lookup", body={"contact": "0701234567"})
     assert status == 429
     # The action server looks codes up from this same address, but for a chat it names the
     # conversation: people in the chat are not blocked by a guesser elsewhere.

@@ -79,6 +79,7 @@ def test_our_channels_refuse_to_start_without_the_patches(monkeypatch):
     async def on_new_message(message):  # pragma: no cover - never called here
         return None
 
+    monkeypatch.setenv("VARDVAGEN_SESSION_SECRET", "a-session-secret-for-this-test")
     monkeypatch.setattr(patches, "_installed", False)  # as in a Rasa started by the bare `rasa` command
     for channel in (RedactingRestInput(), RedactingSocketIOInput()):
         with pytest.raises(RuntimeError, match="python -m rasa_addons"):
@@ -87,6 +88,9 @@ def test_our_channels_refuse_to_start_without_the_patches(monkeypatch):
     RedactingRestInput().blueprint(on_new_message)
     RedactingSocketIOInput().blueprint(on_new_message)
     assert_patched()
+    monkeypatch.delenv("VARDVAGEN_SESSION_SECRET")
+    with pytest.raises(RuntimeError, match="VARDVAGEN_SESSION_SECRET"):
+        RedactingSocketIOInput().blueprint(on_new_message)  # no signing secret: the socket refuses to start
     with pytest.raises(ValidationError):
         RemoteAction("action_example", None)._validate_action_result({"events": [{"event": "slot"}]})
 
