@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -60,6 +61,8 @@ class Production:
     tracker_db_url: str
     redis_prefix: str
     lock_lifetime: int
+    # The profile's actions token (Rasa, the action servers and the bot service share it).
+    actions_token: str
 
     def pids(self) -> Dict[str, int]:
         return json.loads((self.var_dir / "pids.json").read_text(encoding="utf-8"))
@@ -126,7 +129,9 @@ def production(tmp_path_factory) -> Iterator[Production]:
     ]
     log = output.open("w")
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=ROOT, env=QUIET_ENV, stdout=log, stderr=subprocess.STDOUT)
+    actions_token = secrets.token_urlsafe(32)
+    env = {**QUIET_ENV, "VARDVAGEN_ACTIONS_TOKEN": actions_token}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         while READY_LINE not in output.read_text(encoding="utf-8", errors="replace"):
             if process.poll() is not None or time.monotonic() - started > STARTUP_SECONDS + 30:
@@ -148,6 +153,7 @@ def production(tmp_path_factory) -> Iterator[Production]:
             tracker_db_url=database_url(POSTGRES_ADMIN_URL, tracker_db),
             redis_prefix=prefix,
             lock_lifetime=LOCK_LIFETIME,
+            actions_token=actions_token,
         )
     finally:
         if process.poll() is None:

@@ -96,8 +96,13 @@ async def test_an_action_call_of_a_long_conversation_passes_nginx(production):
     body = json.dumps(call)
     assert len(body) > 400 * 1024
     async with aiohttp.ClientSession() as session:
+        # A caller without the actions token is refused, through nginx too.
         async with session.post(f"{production.internal_url}/actions/webhook", data=body,
                                 headers={"Content-Type": "application/json"}, timeout=TIMEOUT) as response:
+            assert response.status == 403
+        headers = {"Content-Type": "application/json", "X-Vardvagen-Actions-Token": production.actions_token}
+        async with session.post(f"{production.internal_url}/actions/webhook", data=body,
+                                headers=headers, timeout=TIMEOUT) as response:
             assert response.status == 200, await response.text()
             answer = await response.json()
     assert [r["text"] for r in answer["responses"]] == [PHRASES["word_which"]]
