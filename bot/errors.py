@@ -17,6 +17,7 @@ from asyncpg.exceptions import PostgresConnectionError
 from asyncpg.exceptions._base import InternalClientError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from bot.access_log import route_pattern
 from bot.keys import CONTENT
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ async def database_down(request: web.Request, handler: Handler) -> web.StreamRes
     except Exception as error:
         if not database_unreachable(error):
             raise
-        log.error("Database unavailable during %s %s: %s", request.method, request.path, type(error).__name__)
+        log.error("Database unavailable during %s %s: %s", request.method, route_pattern(request), type(error).__name__)
         content = request.app[CONTENT]
         text = content.phrases.phrases["service_down"].format(phone=content.municipality.phone)
         headers = {"Retry-After": "30"}

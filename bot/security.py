@@ -30,6 +30,7 @@ from typing import Awaitable, Callable, Iterable, List, Optional, Tuple
 from aiohttp import web
 from yarl import URL
 
+from bot.access_log import route_pattern
 from bot.keys import CONTENT, SETTINGS
 from core.conversation import conversation_key
 from core.ratelimit import Clock, TokenBucket, retry_after_header
@@ -176,7 +177,8 @@ async def json_errors(request: web.Request, handler: Handler) -> web.StreamRespo
         headers = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
         return json_error(request, error.status, key, headers)
     except Exception:  # noqa: BLE001 - log it; the caller gets a clear answer, not a trace
-        log.exception("Unexpected error on %s %s", request.method, request.path)
+        # The route's pattern, never the path: paths carry codes and tokens.
+        log.exception("Unexpected error on %s %s", request.method, route_pattern(request))
         return json_error(request, 500, "api_error")
 
 
@@ -301,7 +303,8 @@ def from_action_server(request: web.Request) -> bool:
     only the action server has. Without a configured token nobody is."""
     token = request.app[SETTINGS].actions_token
     sent = request.headers.get(ACTIONS_TOKEN_HEADER, "")
-    return bool(token) and hmac.compare_digest(sent.encode(), token.encode())
+    # Headers are decoded with surrogateescape: encode the same way, never raise.
+    return bool(token) and hmac.compare_digest(sent.encode("utf-8", "surrogateescape"), token.encode())
 
 
 def lookup_buckets(request: web.Request) -> List[Tuple[TokenBucket, str]]:
@@ -326,7 +329,9 @@ def holds_conversation(request: web.Request, conversation: str) -> bool:
     has the actions token and names the conversation's hash in its header. A
     conversation id alone proves nothing: it is no password."""
     named = request.headers.get(CONVERSATION_HEADER, "")
-    return from_action_server(request) and hmac.compare_digest(named.encode(), conversation_key(conversation).encode())
+    return from_action_server(request) and hmac.compare_digest(
+        named.encode("utf-8", "surrogateescape"), conversation_key(conversation).encode()
+    )
 
 
 def spend_creation(request: web.Request, kind: str) -> None:

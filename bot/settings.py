@@ -91,6 +91,10 @@ class Settings:
         if self.secure_cookies and not self.public_url:
             raise ValueError("VARDVAGEN_PUBLIC_URL must be set when VARDVAGEN_SECURE_COOKIES=1 (production): "
                              "links in e-mails and pages are built from it, never from the request's Host header")
+        if self.secure_cookies and not (self.actions_token and self.session_secret):
+            raise ValueError("VARDVAGEN_ACTIONS_TOKEN and VARDVAGEN_SESSION_SECRET must be set in production "
+                             "(VARDVAGEN_SECURE_COOKIES=1): without them the chat cannot hand questions over, "
+                             "erase its conversation or show a counsellor's answer")
         if self.public_url and not self.public_url.startswith(("https://", "http://")):
             raise ValueError("VARDVAGEN_PUBLIC_URL must start with https:// (or http:// for a test)")
 

@@ -196,7 +196,8 @@ def session_secret() -> str:
     return secret
 
 
-def issue_signed_sessions(sio: Any, namespace: Optional[str], user_message_evt: str, secret: str) -> None:
+def issue_signed_sessions(sio: Any, namespace: Optional[str], user_message_evt: str, secret: str,
+                          metadata_key: str = "metadata") -> None:
     """A socket joins only a session the server issued, and speaks only in it.
 
     Rasa lets the browser name any session id: joining its room, a page would
@@ -216,10 +217,19 @@ def issue_signed_sessions(sio: Any, namespace: Optional[str], user_message_evt: 
         await sio.emit("session_confirm", session_id, room=sid, namespace=space)
 
     async def user_uttered(sid: str, data: Any) -> Any:
-        if not isinstance(data, dict) or not bound.get(sid) or data.get("session_id") != bound[sid]:
+        if not isinstance(data, dict):
+            return None
+        named = data.get("session_id")
+        if not bound.get(sid) and is_signed(named, secret):
+            # A socket that reconnected sends what was typed meanwhile before it asks
+            # for its session again: an id we signed is its own, so bind it now.
+            bound[sid] = named
+            sio.enter_room(sid, named, namespace=space)
+        if not bound.get(sid) or named != bound[sid]:
             log.debug("A socket message for a session it was not given was dropped")
             return None
-        return await rasa_message(sid, data)
+        # The page's free-form metadata is never stored in the tracker.
+        return await rasa_message(sid, {k: v for k, v in data.items() if k != metadata_key})
 
     async def disconnect(sid: str) -> None:
         bound.pop(sid, None)
@@ -234,7 +244,7 @@ class RedactingSocketIOInput(SocketIOInput):
         require_installed(type(self).__name__)
         secret = session_secret()
         blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
-        issue_signed_sessions(self.sio, self.namespace, self.user_message_evt, secret)
+        issue_signed_sessions(self.sio, self.namespace, self.user_message_evt, secret, self.metadata_key)
         close_session_at_stop(blueprint)
         stop_while_loading(blueprint)
         origins = allowed_origins()

@@ -30,6 +30,7 @@ ACTIONS = {
     "view_interests": "Såg intresseanmälningar",
     "export_interests": "Exporterade intresseanmälningar (CSV)",
     "view_bookings": "Såg bokningar",
+    "remove_spam": "Tog bort en fråga som skräp",
 }
 
 

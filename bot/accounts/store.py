@@ -123,8 +123,12 @@ class AccountStore:
         return [(r.username, "admin" if r.is_admin else f"counsellor {r.counsellor_id}", bool(r.disabled)) for r in rows]
 
     async def check_password(self, username: str, password: str) -> Optional[User]:
+        try:
+            name = normalize_username(username)
+        except ValueError:
+            name = ""  # no such user: the dummy hash below keeps the time the same
         async with self.engine.connect() as conn:
-            row = (await conn.execute(select(users).where(users.c.username == normalize_username(username)))).first()
+            row = (await conn.execute(select(users).where(users.c.username == name))).first() if name else None
         try:
             _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):

@@ -13,6 +13,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from core.icalendar import calendar, event_lines
+from bot.http import public_link
 from bot.dashboard.common import checked_form, require_session
 from bot.keys import CONTENT, FEEDS, STORE
 from bot.accounts.store import Session
@@ -21,7 +22,7 @@ PAST_DAYS = 30
 
 
 def feed_url(request: web.Request, token: str) -> str:
-    return str(request.url.with_path(f"/calendar/{token}.ics").with_query(None))
+    return public_link(request, f"/calendar/{token}.ics")
 
 
 async def page_data(request: web.Request, session: Session, url: str = "") -> dict:

@@ -16,6 +16,7 @@ import segno
 from aiohttp import web
 from markupsafe import Markup
 
+from bot.http import public_link
 from bot.dashboard.common import checked_form, message_page, require_session
 from bot.keys import CONTENT, FOLLOWUPS
 from bot.accounts.store import Session
@@ -29,7 +30,7 @@ LEARNER_TEXT = {
 
 def chat_link(request: web.Request, code: str, tablet: bool) -> str:
     query = {"f": code, **({"tablet": "1"} if tablet else {})}
-    return str(request.url.with_path("/chat").with_query(query))
+    return public_link(request, "/chat", **query)
 
 
 def _date(request: web.Request, followup: Followup) -> str:

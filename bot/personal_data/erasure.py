@@ -66,6 +66,14 @@ async def erase_record(engine: AsyncEngine, reference: str, contact: str) -> Era
     return Erased(*counts)
 
 
+async def erase_conversation_tickets(engine: AsyncEngine, conversation: str) -> int:
+    """Questions handed over from a conversation the person erases: their
+    transcripts are copies of it (and one without a contact has no other way out)."""
+    async with engine.begin() as conn:
+        result = await conn.execute(delete(tickets).where(tickets.c.conversation_id == conversation))
+    return result.rowcount
+
+
 async def erase_contact(app: web.Application, contact: str) -> Erased:
     """Everything stored under a contact that the person has proved is theirs."""
     return Erased(
@@ -110,6 +118,8 @@ async def erase(request: web.Request) -> web.Response:
             erased = await erase_record(request.app[STORE].engine, code, contact)
         if not (erased.bookings or erased.interests or erased.tickets):
             raise ApiError(404, "api_not_found", content)
+    if conversation:
+        erased.tickets += await erase_conversation_tickets(request.app[STORE].engine, conversation)
     await release_deleted(request.app[STORE].engine)
     tracker = request.app.get(TRACKER)
     if conversation and tracker is not None:

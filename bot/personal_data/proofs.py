@@ -16,6 +16,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.schema import contact_proofs
@@ -47,28 +48,44 @@ class ProofStore:
             "expires_at": to_db(now + timedelta(minutes=PROOF_MINUTES)),
             "attempts": 0,
         }
-        async with self.engine.begin() as conn:
-            await conn.execute(delete(contact_proofs).where(contact_proofs.c.contact_key == key))
-            await conn.execute(contact_proofs.insert().values(**row))
-        return code
+        # Replace the contact's row: update it, or insert when there is none. Two
+        # requests at once: the one that loses the insert updates instead.
+        for _ in range(2):
+            try:
+                async with self.engine.begin() as conn:
+                    changed = await conn.execute(
+                        update(contact_proofs).where(contact_proofs.c.contact_key == key).values(**row)
+                    )
+                    if changed.rowcount == 0:
+                        await conn.execute(contact_proofs.insert().values(**row))
+                return code
+            except IntegrityError:
+                continue
+        raise RuntimeError("could not store a one-time code")
 
     async def redeem(self, contact: str, code: str, now: datetime) -> bool:
-        """True once for the right code in time; every try counts."""
+        """True once for the right code in time; every try counts, also tries
+        made at the same moment: the count is raised in the database first."""
         key = self.contact_key(contact)
         async with self.engine.begin() as conn:
-            found = (await conn.execute(select(contact_proofs).where(contact_proofs.c.contact_key == key))).first()
-            if found is None:
-                return False
-            if found.expires_at < to_db(now) or found.attempts >= MAX_ATTEMPTS:
-                await conn.execute(delete(contact_proofs).where(contact_proofs.c.contact_key == key))
-                return False
-            if hmac.compare_digest(found.code_hash, self._hash("code", key, code.strip())):
-                await conn.execute(delete(contact_proofs).where(contact_proofs.c.contact_key == key))
-                return True
-            await conn.execute(
-                update(contact_proofs).where(contact_proofs.c.contact_key == key).values(attempts=found.attempts + 1)
+            allowed = await conn.execute(
+                update(contact_proofs)
+                .where(contact_proofs.c.contact_key == key, contact_proofs.c.attempts < MAX_ATTEMPTS,
+                       contact_proofs.c.expires_at >= to_db(now))
+                .values(attempts=contact_proofs.c.attempts + 1)
             )
+        if allowed.rowcount != 1:
             return False
+        wanted = self._hash("code", key, code.strip())
+        async with self.engine.begin() as conn:
+            found = (await conn.execute(select(contact_proofs.c.code_hash).where(contact_proofs.c.contact_key == key))).first()
+            if found is None or not hmac.compare_digest(found.code_hash, wanted):
+                return False
+            # Once: only the request that deletes the row succeeds.
+            used = await conn.execute(
+                delete(contact_proofs).where(contact_proofs.c.contact_key == key, contact_proofs.c.code_hash == wanted)
+            )
+        return used.rowcount == 1
 
     async def purge_expired(self, now: datetime) -> int:
         async with self.engine.begin() as conn:

@@ -43,6 +43,7 @@
   var glossary = null;      // { pattern: RegExp, byForm: {form: word} }
   var socket = null;
   var sessionId = null;
+  var waiting = [];          // messages typed before the server gave the session id
   var history = [];         // what is on screen, kept in sessionStorage in normal mode
   var idleTimer = null;
   var usedSinceReset = false;
@@ -321,6 +322,11 @@
     }
     save();
     if (document.activeElement === document.body || !document.activeElement) { input.focus(); }
+    if (!sessionId) {
+      // The server has not given this conversation its id yet: send on session_confirm.
+      waiting.push(message);
+      return;
+    }
     socket.emit("user_uttered", { message: message, session_id: sessionId });
   }
 
@@ -349,6 +355,9 @@
         greeted = true;
         current.emit("user_uttered", { message: greeting(), session_id: sessionId });
       }
+      waiting.splice(0).forEach(function (message) {
+        current.emit("user_uttered", { message: message, session_id: sessionId });
+      });
     });
     current.on("bot_uttered", function (data) {
       if (socket === current) { onBotMessage(data); }
@@ -407,6 +416,7 @@
     input.value = "";
     history = [];
     shownAnswers = {};
+    waiting.length = 0;
     usedSinceReset = false;
     focusChoicesNext = false;
     sessionId = newSessionId();

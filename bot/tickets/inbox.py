@@ -235,6 +235,7 @@ async def spam(request: web.Request) -> web.Response:
     if not may_handle(session, ticket):
         raise _forbidden(request, session)
     await request.app[TICKETS].remove_spam(ticket)
+    await audit.record(request, session, "remove_spam", ticket.reference)
     log.info("Inbox: a question was removed as spam")
     raise web.HTTPSeeOther("/dashboard/inbox")
 

@@ -17,6 +17,7 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.times import from_db, to_db
+from bot.db.engine import release_deleted
 from bot.db.schema import tickets
 from bot.db.unique import first, insert_unique
 
@@ -136,6 +137,7 @@ class TicketStore:
         """A question a counsellor judged to be spam is deleted, not kept."""
         async with self.engine.begin() as conn:
             result = await conn.execute(delete(tickets).where(tickets.c.reference == seen.reference))
+        await release_deleted(self.engine)
         return result.rowcount == 1
 
     async def _change(self, seen: Ticket, **values) -> bool:

@@ -448,10 +448,21 @@ async def test_a_socket_gets_a_signed_session_id_and_speaks_only_in_it(stack):
         reloaded = await RawSocket.open(session, stack)
         await reloaded.emit("session_request", {"session_id": session_id})
         assert await reloaded.event("session_confirm") == session_id
-        await reloaded.emit("user_uttered", {"message": "vad gor en underskoterska", "session_id": session_id})
+        await reloaded.emit("user_uttered", {"message": "vad gor en underskoterska", "session_id": session_id,
+                                             "metadata": {"secret": "kept-out-3"}})
         assert (await reloaded.event("bot_uttered")).get("text")
-        for socket in (victim, thief, reloaded):
+        await reloaded.drain("bot_uttered")
+        # A socket that reconnected sends what was typed meanwhile before it asks for its session:
+        # an id the server signed is taken.
+        reconnected = await RawSocket.open(session, stack)
+        await reconnected.emit("user_uttered", {"message": "hur mycket tjanar en skotare", "session_id": session_id})
+        assert (await reconnected.event("bot_uttered")).get("text")
+        for socket in (victim, thief, reloaded, reconnected):
             await socket.ws.close()
+        await asyncio.sleep(1)
+        with sqlite3.connect(stack.var_dir / "tracker.db") as db:
+            stored = "\n".join(str(row) for row in db.execute("SELECT * FROM events WHERE sender_id = ?", (session_id,)))
+        assert "underskoterska" in stored and "kept-out-3" not in stored, "the page's metadata is not stored"
 
         async with session.get(f"{stack.web_url}/chat/answers", params={"conversation": session_id}) as response:
             assert response.status == 200

@@ -36,6 +36,11 @@ async def test_an_account_is_a_known_counsellor_or_an_admin(store):
     assert await store.list_users() == [("chef", "admin", False), ("lina", "counsellor lina", False)]
 
 
+@pytest.mark.parametrize("name", ["", "a b", "lina@example.se", "x" * 200])
+async def test_a_name_that_cannot_be_an_account_is_just_a_failed_login(store, name):
+    assert await store.check_password(name, STRONG) is None
+
+
 async def test_names_are_unique_without_regard_to_case(store):
     await store.add_user("Lina", STRONG, "lina")
     with pytest.raises(ValueError, match="exists"):
@@ -103,3 +108,25 @@ def test_the_command_line(tmp_path, database_url):
     assert cli(tmp_path, "enable", "anna").returncode == 0
     assert cli(tmp_path, "reset-password", "anna", password="moln-kaffe-cykel-ekorre").returncode == 0
     assert cli(tmp_path, "list").stdout.split() == ["anna", "counsellor", "lina", "active"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_upgrade_lowers_names_as_logins_do(database_url):
+    from datetime import datetime
+
+    from alembic import command
+    from sqlalchemy import create_engine as sync_engine, text
+
+    from bot.db.engine import alembic_config, sync_url
+
+    command.upgrade(alembic_config(database_url), "0006")
+    engine = sync_engine(sync_url(database_url))
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (username, password_hash, counsellor_id, is_admin, created_at) "
+                          "VALUES ('Åsa', 'x', 'lina', 0, :now)"), {"now": datetime(2026, 1, 1)})
+    engine.dispose()
+    upgrade(database_url)
+    engine = sync_engine(sync_url(database_url))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT username FROM users")).scalar() == "åsa"
+    engine.dispose()

@@ -159,18 +159,24 @@ async def test_one_time_codes_by_mail_and_limits(client, aiohttp_client, databas
 async def test_a_conversation_is_erased_only_for_the_action_server_that_holds_it(client, database_url):
     sql(database_url, "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), type_name VARCHAR(255),"
         " timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)")
-    sql(database_url, "INSERT INTO events (id, sender_id, type_name) VALUES (1, 'chat-me', 'user'), (2, 'chat-other', 'user')")
+    sql(database_url, "INSERT INTO events (id, sender_id, type_name) VALUES (1, 'chat-mine-1', 'user'), (2, 'chat-other', 'user')")
 
     anonymous = await client.post("/api/erasure", json={"conversation_id": "chat-other"})
     assert anonymous.status == 403
     wrong_token = await client.post("/api/erasure", json={"conversation_id": "chat-other"},
                                     headers=as_chat("chat-other", token="guess"))
     assert wrong_token.status == 403
-    another = await client.post("/api/erasure", json={"conversation_id": "chat-other"}, headers=as_chat("chat-me"))
+    another = await client.post("/api/erasure", json={"conversation_id": "chat-other"}, headers=as_chat("chat-mine-1"))
     assert another.status == 403, "the action server may erase only the conversation it speaks for"
 
-    response = await client.post("/api/erasure", json={"conversation_id": "chat-me"}, headers=as_chat("chat-me"))
-    assert await response.json() == {"bookings": 0, "interests": 0, "tickets": 0, "conversation": True}
+    # A question handed over from the conversation, without a contact, is a copy of it: it goes too.
+    made = await client.post("/api/tickets", json={"question": "Hej?", "conversation_id": "chat-mine-1",
+                                                    "transcript": [{"from": "user", "text": "hej"}]},
+                             headers=as_chat("chat-mine-1"))
+    assert made.status == 201
+    response = await client.post("/api/erasure", json={"conversation_id": "chat-mine-1"}, headers=as_chat("chat-mine-1"))
+    assert await response.json() == {"bookings": 0, "interests": 0, "tickets": 1, "conversation": True}
+    assert sql(database_url, "SELECT count(*) FROM tickets") == [(0,)]
     for _ in range(50):
         if sql(database_url, "SELECT sender_id FROM events") == [("chat-other",)]:
             break
@@ -205,3 +211,16 @@ async def test_an_erasure_asked_for_just_before_the_service_stops_is_still_done(
     assert (await response.json())["conversation"] is True
     await client.close()  # the service stops before the delay has passed
     assert sql(database_url, "SELECT count(*) FROM events") == [(0,)]
+
+
+
+async def test_guesses_at_the_same_moment_still_get_five_tries(client, outbox):
+    await client.post("/api/erasure/proof", json={"contact": VICTIM})
+    code = sent_codes(outbox)[0]["text"].split("är ")[1][:6]
+    wrong = str((int(code) + 1) % 1_000_000).zfill(6)
+    answers = await asyncio.gather(*(client.post("/api/erasure", json={"contact": VICTIM, "proof": wrong})
+                                     for _ in range(20)))
+    assert {a.status for a in answers} == {403}
+    assert (await client.post("/api/erasure", json={"contact": VICTIM, "proof": code})).status == 403
+    twice = await asyncio.gather(*(client.post("/api/erasure/proof", json={"contact": "0709876543"}) for _ in range(2)))
+    assert [a.status for a in twice] == [202, 202], "two requests for a code at once are no 500"

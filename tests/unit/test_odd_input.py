@@ -48,9 +48,12 @@ async def test_links_come_from_the_public_url_never_from_the_host_header(aiohttp
     assert "evil.example" not in str(booked)
 
 
-def test_production_settings_without_a_public_url_are_refused(tmp_path):
+def test_production_settings_without_a_public_url_or_secrets_are_refused(tmp_path):
     with pytest.raises(ValueError, match="VARDVAGEN_PUBLIC_URL"):
         create_app(Settings(database_url=f"sqlite:///{tmp_path / 's.db'}", secure_cookies=True))
+    with pytest.raises(ValueError, match="VARDVAGEN_ACTIONS_TOKEN"):
+        create_app(Settings(database_url=f"sqlite:///{tmp_path / 's.db'}", secure_cookies=True,
+                            public_url="https://chat.kommun.example"))
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])

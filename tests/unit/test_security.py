@@ -200,7 +200,7 @@ async def test_answers_with_personal_data_are_not_cached(client):
 
 async def test_hsts_behind_https(aiohttp_client, tmp_path):
     secure = Settings(database_url=f"sqlite:///{tmp_path / 's.db'}", secure_cookies=True,
-                      public_url="https://chat.kommun.example")
+                      public_url="https://chat.kommun.example", actions_token="t" * 32, session_secret="s" * 32)
     client = await aiohttp_client(create_app(secure))
     assert (await client.get("/health")).headers["Strict-Transport-Security"].startswith("max-age=")
 
