@@ -64,7 +64,6 @@ class AskInWords(Action, ABC):
 class _AskLevel(Action, ABC):
     """Ask for one slot with one button per level in content/levels.yml."""
 
-    slot = ""
     question = ""
 
     @property

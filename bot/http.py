@@ -12,7 +12,7 @@ from aiohttp import web
 from yarl import URL
 
 from bot.keys import CONTENT, SETTINGS
-from bot.security import CONVERSATION_HEADER, CONVERSATION_KEY, from_action_server
+from bot.security import chat_conversation
 from core.contact import normalize_contact
 from core.content import Content
 from core.content.model import ANSWER_SCALES
@@ -77,8 +77,8 @@ def idempotency_key(request: web.Request) -> Optional[str]:
         return None
     if contains_personnummer(key) or not key.isprintable():
         raise ApiError(400, "api_bad_request", content_of(request))
-    conversation = request.headers.get(CONVERSATION_HEADER, "")
-    scope = f"chat:{conversation}" if CONVERSATION_KEY.fullmatch(conversation) and from_action_server(request) else "api"
+    conversation = chat_conversation(request)
+    scope = f"chat:{conversation}" if conversation else "api"
     return hashlib.sha256(f"{scope}\x00{key}".encode()).hexdigest()
 
 

@@ -307,6 +307,15 @@ def from_action_server(request: web.Request) -> bool:
     return bool(token) and hmac.compare_digest(sent.encode("utf-8", "surrogateescape"), token.encode())
 
 
+def chat_conversation(request: web.Request) -> Optional[str]:
+    """The hash of the chat conversation the action server speaks for (its
+    header, believed only with the actions token), or None."""
+    conversation = request.headers.get(CONVERSATION_HEADER, "")
+    if CONVERSATION_KEY.fullmatch(conversation) and from_action_server(request):
+        return conversation
+    return None
+
+
 def lookup_buckets(request: web.Request) -> List[Tuple[TokenBucket, str]]:
     """Whose failed lookups a request counts against.
 
@@ -318,8 +327,8 @@ def lookup_buckets(request: web.Request) -> List[Tuple[TokenBucket, str]]:
     conversations together have CHAT_LOOKUP_MISSES_PER_MINUTE. A conversation
     header without the right token is ignored: it buys no fresh allowance."""
     limits = request.app[LIMITS]
-    conversation = request.headers.get(CONVERSATION_HEADER, "")
-    if CONVERSATION_KEY.fullmatch(conversation) and from_action_server(request):
+    conversation = chat_conversation(request)
+    if conversation:
         return [(limits.lookup_misses, f"chat:{conversation}"), (limits.chat_lookup_misses, "chat")]
     return [(limits.lookup_misses, client_address(request))]
 
@@ -337,8 +346,8 @@ def holds_conversation(request: web.Request, conversation: str) -> bool:
 def spend_creation(request: web.Request, kind: str) -> None:
     """Count one new booking, interest or question against its maker, or 429."""
     limits = request.app[LIMITS]
-    conversation = request.headers.get(CONVERSATION_HEADER, "")
-    if CONVERSATION_KEY.fullmatch(conversation) and from_action_server(request):
+    conversation = chat_conversation(request)
+    if conversation:
         spend(request, (limits.creations, f"{kind}:chat:{conversation}"), (limits.chat_creations, kind))
     else:
         spend(request, (limits.creations, f"{kind}:{client_address(request)}"))

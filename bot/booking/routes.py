@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Dict, Optional, Tuple
 from zoneinfo import ZoneInfo
@@ -17,7 +16,7 @@ from core.content import Content
 from bot.http import (EARLIEST_YEAR, LATEST_YEAR, ApiError, aware_datetime, content_of, idempotency_key, json_object,
                       person_fields, public_link, utc_now)
 from bot.keys import STORE
-from core.privacy import contains_personnummer, redact_personnummer
+from core.privacy import redact_personnummer
 from bot.security import lookup_limited, spend_creation
 from bot.booking.store import Booking, BookingGone, NewBooking, SlotTaken
 from core.dates import format_slot

@@ -5,7 +5,7 @@ anyone can make a record with someone else's phone number. So the person
 asks for a code, it is sent to that contact, and only the code sent there
 opens the erasure. A code is 6 digits, lasts PROOF_MINUTES, allows
 MAX_ATTEMPTS tries and works once. Only keyed hashes of the contact and the
-code are stored.
+code are stored; retention deletes expired rows.
 """
 
 from __future__ import annotations
@@ -86,8 +86,3 @@ class ProofStore:
                 delete(contact_proofs).where(contact_proofs.c.contact_key == key, contact_proofs.c.code_hash == wanted)
             )
         return used.rowcount == 1
-
-    async def purge_expired(self, now: datetime) -> int:
-        async with self.engine.begin() as conn:
-            result = await conn.execute(delete(contact_proofs).where(contact_proofs.c.expires_at < to_db(now)))
-        return result.rowcount

@@ -65,13 +65,6 @@
     }
   }
 
-  // The server issues the session id (signed, so no page can name another
-  // person's conversation): a new conversation asks with none and takes the
-  // one in session_confirm.
-  function newSessionId() {
-    return null;
-  }
-
   function loadSaved() {
     if (!store) { return null; }
     try {
@@ -419,7 +412,7 @@
     waiting.length = 0;
     usedSinceReset = false;
     focusChoicesNext = false;
-    sessionId = newSessionId();
+    sessionId = null;  // the server issues a signed one in session_confirm
     save();
     var done = false;
     function next() {
@@ -527,7 +520,7 @@
           history.forEach(render);
           connect(false);
         } else {
-          sessionId = newSessionId();
+          sessionId = null;  // the server issues a signed one in session_confirm
           save();
           connect(true);
         }

@@ -440,9 +440,9 @@ async def test_a_socket_gets_a_signed_session_id_and_speaks_only_in_it(stack):
             assert given not in (session_id, named)
         # Speaking in the victim's session from another socket is dropped; nobody hears an answer.
         await thief.emit("user_uttered", {"message": "vad heter du", "session_id": session_id})
-        for socket in (thief, victim):
+        for listener in (thief, victim):
             with pytest.raises(asyncio.TimeoutError):
-                await socket.event("bot_uttered", seconds=3)
+                await listener.event("bot_uttered", seconds=3)
 
         # The victim's own browser after a reload takes its signed id back and goes on.
         reloaded = await RawSocket.open(session, stack)
@@ -457,8 +457,8 @@ async def test_a_socket_gets_a_signed_session_id_and_speaks_only_in_it(stack):
         reconnected = await RawSocket.open(session, stack)
         await reconnected.emit("user_uttered", {"message": "hur mycket tjanar en skotare", "session_id": session_id})
         assert (await reconnected.event("bot_uttered")).get("text")
-        for socket in (victim, thief, reloaded, reconnected):
-            await socket.ws.close()
+        for opened in (victim, thief, reloaded, reconnected):
+            await opened.ws.close()
         await asyncio.sleep(1)
         with sqlite3.connect(stack.var_dir / "tracker.db") as db:
             stored = "\n".join(str(row) for row in db.execute("SELECT * FROM events WHERE sender_id = ?", (session_id,)))
