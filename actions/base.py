@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 
 from actions.text_match import best_match, normalize
 from core.content import Content, load_content
 from core.content.loader import DEFAULT_DIR
-from core.content.model import Profession, Track, Word
+from core.content.model import Profession, Source, Track, Word
 
 Button = Dict[str, str]
 
@@ -141,3 +143,14 @@ def level_label(scale: str, level_id: Optional[str]) -> Optional[str]:
         if level.id == level_id:
             return level.label
     return None
+
+
+def today() -> date:
+    """Today in the municipality's time zone."""
+    return datetime.now(ZoneInfo(content().booking.timezone)).date()
+
+
+def source_line(sources: Sequence[Source]) -> str:
+    """ "Källa: Skolverket, 2025." Names and years, never a bare URL."""
+    names = list(dict.fromkeys(source.citation() for source in sources))
+    return phrase("source_line", sources="; ".join(names))

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Sequence, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import bullets, button, content, latest_entity, latest_text, lines, phrase
+from actions.base import bullets, button, content, latest_entity, latest_text, lines, phrase, source_line
 from actions.text_match import best_match
 from core.content.model import Topic
 
@@ -23,6 +23,11 @@ def _chosen(tracker: Tracker, topics: Sequence[Topic], extra_ids: Sequence[str] 
     return best_match(latest_text(tracker), names)
 
 
+def shown(topics: Sequence[Topic]) -> List[Topic]:
+    """The topics the municipality shows (a proposed rule can be switched off)."""
+    return [t for t in topics if t.show]
+
+
 def _topic_buttons(intent: str, topics: Sequence[Topic], extra: Sequence[tuple] = ()) -> List[Dict[str, str]]:
     found = [button(t.name, intent, topic=t.id) for t in topics]
     found += [button(title, intent, topic=topic_id) for topic_id, title in extra]
@@ -35,23 +40,24 @@ class ActionExplainEducation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         education = content().education
-        chosen = _chosen(tracker, education.routes, extra_ids=[SFI_TOPIC])
+        routes = shown(education.routes)
+        chosen = _chosen(tracker, routes, extra_ids=[SFI_TOPIC])
         if chosen == SFI_TOPIC:
             dispatcher.utter_message(
-                text=lines(education.sfi.text, bullets(education.sfi.paths)),
+                text=lines(education.sfi.text, bullets(education.sfi.paths), source_line(education.sfi.sources)),
                 buttons=[button(phrase("button_steps"), "ask_steps"), button(phrase("button_menu"), "help")],
             )
         elif chosen:
-            route = next(r for r in education.routes if r.id == chosen)
-            others = [r for r in education.routes if r.id != chosen]
+            route = next(r for r in routes if r.id == chosen)
+            others = [r for r in routes if r.id != chosen]
             dispatcher.utter_message(
-                text=lines(route.name, route.text),
+                text=lines(route.name, route.text, source_line(route.sources)),
                 buttons=_topic_buttons("ask_education", others)[:3] + [button(phrase("button_menu"), "help")],
             )
         else:
             dispatcher.utter_message(
                 text=phrase("education_intro"),
-                buttons=_topic_buttons("ask_education", education.routes, extra=[(SFI_TOPIC, "SFI")]),
+                buttons=_topic_buttons("ask_education", routes, extra=[(SFI_TOPIC, "SFI")]),
             )
         return []
 
@@ -61,13 +67,13 @@ class ActionExplainStudySupport(Action):
         return "action_explain_study_support"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        support = content().education.study_support
+        support = shown(content().education.study_support)
         chosen = _chosen(tracker, support)
         if chosen:
             topic = next(t for t in support if t.id == chosen)
             others = [t for t in support if t.id != chosen]
             dispatcher.utter_message(
-                text=lines(topic.name, topic.text),
+                text=lines(topic.name, topic.text, source_line(topic.sources)),
                 buttons=_topic_buttons("ask_study_support", others) + [button(phrase("button_menu"), "help")],
             )
         else:

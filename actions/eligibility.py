@@ -14,15 +14,14 @@ from rasa_sdk.types import DomainDict
 from actions.base import answer_from, bullets, button, content, level_label, lines, phrase
 from actions.eligibility_rules import (
     Gap,
-    Person,
     has_care_experience,
     parse_age,
     parse_education,
     parse_experience,
     parse_language,
-    steps_to_take,
     track_gaps,
 )
+from core.path import Person, PathItem, personal_path
 
 SLOTS = ("sfi_level", "education", "experience", "age")
 
@@ -154,18 +153,34 @@ def gap_text(gap: Gap) -> str:
     return phrase("gap_age", age=gap.required)
 
 
+# The first things to do are told in full; the rest as a list.
+SHOWN_IN_FULL = 3
+
+
+def item_title(item: PathItem) -> str:
+    if item.step is not None:
+        return phrase("path_step_title", number=item.step.number, title=item.title)
+    return item.title
+
+
 def next_steps_text(person: Person) -> str:
+    """What the person must do first, in order, and why (core/path.py, content/steps.yml)."""
     data = content()
-    todo = steps_to_take(data.steps.steps, person, data.levels)
-    skipped = [s.number for s in data.steps.steps if s not in todo]
+    labels = {level.id: level.label for level in data.levels.language_levels}
+    path = personal_path(data, person, labels)
     parts = []
-    if skipped:
-        parts.append(phrase("skipped_steps", numbers=", ".join(str(n) for n in skipped)))
-    if todo:
-        first = todo[0]
-        parts += [phrase("next_step", number=first.number, title=first.title), first.text]
-    if len(todo) > 1:
-        parts.append(phrase("then_step", number=todo[1].number, title=todo[1].title))
+    if path.skipped:
+        parts.append(phrase("skipped_steps", numbers=", ".join(str(n) for n in path.skipped)))
+    parts.append(phrase("path_first"))
+    for number, item in enumerate(path.items[:SHOWN_IN_FULL], start=1):
+        parts.append(phrase("path_item", number=number, title=item_title(item)))
+        if item.text and (number == 1 or item.kind == "route"):
+            parts.append(item.text)
+        parts.extend(item.notes)
+        parts.append(phrase("path_why", why=item.why))
+    rest = path.items[SHOWN_IN_FULL:]
+    if rest:
+        parts += [phrase("path_then"), bullets(item_title(item) for item in rest)]
     return lines(*parts)
 
 

@@ -1,4 +1,4 @@
-"""Who can start which job track, and which of the nine steps a person needs.
+"""Who can start which job track, and parsing of the walk-through's typed answers.
 
 Pure functions over the content, so they can be tested without Rasa.
 """
@@ -10,29 +10,14 @@ from dataclasses import dataclass
 from typing import List, Optional, Sequence
 
 from actions.text_match import normalize
-from core.content.model import Level, Levels, Step, Track
-
-
-@dataclass(frozen=True)
-class Person:
-    language: Optional[str] = None  # language level id
-    education: Optional[str] = None  # education level id
-    experience: Optional[str] = None  # experience level id
-    age: Optional[int] = None
+from core.content.model import Level, Levels, Track
+from core.path import Person, rank
 
 
 @dataclass(frozen=True)
 class Gap:
     kind: str  # "language", "age" or "education"
     required: str  # level id, or the age as text
-
-
-def rank(levels: Sequence[Level], level_id: Optional[str]) -> int:
-    """Position on the scale; -1 when unknown."""
-    for index, level in enumerate(levels):
-        if level.id == level_id:
-            return index
-    return -1
 
 
 def track_gaps(track: Track, person: Person, levels: Levels) -> List[Gap]:
@@ -45,24 +30,6 @@ def track_gaps(track: Track, person: Person, levels: Levels) -> List[Gap]:
     if pre.min_education and rank(levels.education_levels, person.education) < rank(levels.education_levels, pre.min_education):
         gaps.append(Gap("education", pre.min_education))
     return gaps
-
-
-def may_skip(step: Step, person: Person, levels: Levels) -> bool:
-    scales = {
-        "language": (levels.language_levels, person.language),
-        "education": (levels.education_levels, person.education),
-        "experience": (levels.experience_levels, person.experience),
-    }
-    for condition in step.skip_if:
-        for scale, (scale_levels, has) in scales.items():
-            needed = getattr(condition, scale)
-            if needed is not None and rank(scale_levels, has) >= rank(scale_levels, needed) >= 0:
-                return True
-    return False
-
-
-def steps_to_take(steps: Sequence[Step], person: Person, levels: Levels) -> List[Step]:
-    return [step for step in steps if not may_skip(step, person, levels)]
 
 
 def has_care_experience(person: Person, levels: Levels) -> bool:

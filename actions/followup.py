@@ -20,9 +20,8 @@ from actions.education import ActionExplainStudySupport
 from actions.profession import tell_salary
 from actions.service_client import ServiceUnavailable, get_client
 from actions.steps import ActionExplainSteps
-from actions.tracks import explain_track, join_or
+from actions.tracks import explain_track, starts_text
 from core.content.model import Track
-from core.dates import format_date
 
 
 def track_by_id(track_id: Optional[str]) -> Optional[Track]:
@@ -44,8 +43,7 @@ async def answer_topic(topic: Optional[str], track: Optional[Track], dispatcher:
     if track and topic in (None, "prerequisites"):
         return explain_track(dispatcher, track)
     if track and topic == "start_dates":
-        dates = join_or([format_date(d) for d in track.start_dates])
-        dispatcher.utter_message(text=phrase("track_starts", dates=dates), buttons=track_buttons(track))
+        dispatcher.utter_message(text=starts_text(track), buttons=track_buttons(track))
         return []
     if track and topic == "interest":
         dispatcher.utter_message(text=phrase("followup_interest", track=track.name), buttons=track_buttons(track))

@@ -8,9 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import bullets, button, content, find_profession, lines, phrase
+from actions.base import bullets, button, content, find_profession, lines, phrase, source_line
 from core.content.model import Profession
-from core.dates import format_date
 
 # The question waiting for a job name ("Vilket jobb?"), as an intent name.
 PENDING = "pending_question"
@@ -63,7 +62,7 @@ def explain_profession(dispatcher: CollectingDispatcher, profession: Profession)
 def tell_salary(dispatcher: CollectingDispatcher, profession: Profession) -> List[Dict[Text, Any]]:
     pay = profession.pay
     dispatcher.utter_message(
-        text=lines(pay.text, phrase("pay_source", source=pay.source, date=format_date(pay.date))),
+        text=lines(pay.text, source_line([pay.source])),
         buttons=follow_up_buttons(profession, skip="ask_salary"),
     )
     return answered(profession)

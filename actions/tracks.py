@@ -17,6 +17,7 @@ from actions.base import (
     level_label,
     lines,
     phrase,
+    today,
     tracks_for,
 )
 from actions.profession import answered, follow_up_buttons
@@ -43,6 +44,18 @@ def requirement_lines(track: Track) -> List[str]:
     return found + list(pre.other)
 
 
+def starts_text(track: Track) -> str:
+    """The next start one can apply for and the last day to apply; never a past date."""
+    starts = track.open_starts(today())
+    if not starts:
+        return phrase("track_no_open_start", name=track.contact.name, phone=track.contact.phone)
+    first, later = starts[0], starts[1:]
+    return lines(
+        phrase("track_next_start", date=format_date(first.date), apply_by=format_date(first.apply_by)),
+        phrase("track_later_starts", dates=join_or([format_date(s.date) for s in later])) if later else None,
+    )
+
+
 def track_buttons() -> List[Dict[str, str]]:
     return [button(t.name, "ask_requirements", track=t.id) for t in content().tracks.tracks]
 
@@ -53,11 +66,10 @@ def explain_track(dispatcher: CollectingDispatcher, track: Track) -> List[Dict[T
     )
     if track.priority:
         dispatcher.utter_message(text=lines(phrase("track_priority"), bullets(track.priority)))
-    dates = join_or([format_date(d) for d in track.start_dates])
     dispatcher.utter_message(
         text=lines(
             phrase("track_facts", weeks=track.length_weeks, places=track.places),
-            phrase("track_starts", dates=dates),
+            starts_text(track),
             phrase("track_content"),
             bullets(track.content),
             phrase("track_contact", name=track.contact.name, phone=track.contact.phone, email=track.contact.email),

@@ -111,10 +111,49 @@ def _cross_references(content: model.Content) -> Iterator[str]:
             if kind not in types:
                 yield f"{where}.meeting_types: unknown meeting type '{kind}' (known: {sorted(types)})"
 
-    scales = {"language": language, "education": education, "experience": experience}
+    yield from _condition_levels(content, language, education, experience)
+    yield from rule_problems(content)
+
+
+def _conditions(content: model.Content) -> Iterator[Tuple[str, model.Condition]]:
     for i, step in enumerate(content.steps.steps):
         for j, condition in enumerate(step.skip_if):
-            for scale, allowed in scales.items():
-                value = getattr(condition, scale)
-                if value is not None and value not in allowed:
-                    yield f"steps.yml: steps[{i}].skip_if[{j}].{scale}: unknown level '{value}' (see levels.yml)"
+            yield f"steps[{i}].skip_if[{j}]", condition
+        for j, shorter in enumerate(step.shorter_if):
+            yield f"steps[{i}].shorter_if[{j}].when", shorter.when
+    for i, route in enumerate(content.steps.routes):
+        yield f"routes[{i}].when", route.when
+
+
+def _condition_levels(content: model.Content, language: set, education: set, experience: set) -> Iterator[str]:
+    scales = {"language": language, "language_below": language, "education": education, "experience": experience}
+    for where, condition in _conditions(content):
+        for field, allowed in scales.items():
+            value = getattr(condition, field)
+            if value is not None and value not in allowed:
+                yield f"steps.yml: {where}.{field}: unknown level '{value}' (see levels.yml)"
+
+
+def rule_problems(content: model.Content) -> Iterator[str]:
+    """Rules in steps.yml that the path would not follow, said so the editor can fix them."""
+    language = {level.id for level in content.levels.language_levels}
+    numbers = {step.number for step in content.steps.steps}
+    if content.steps.language_gate.fallback_level not in language:
+        yield "steps.yml: language_gate.fallback_level: unknown level (see levels.yml)"
+    for i, step in enumerate(content.steps.steps):
+        where = f"steps.yml: steps[{i}]"
+        if step.kind in model.NEEDS_SWEDISH and step.skip_if:
+            yield f"{where}.skip_if: a {step.kind} step is never skipped; use shorter_if"
+        if step.kind == "language":
+            for j, condition in enumerate(step.skip_if):
+                others = [f for f in ("education", "experience", "min_age", "max_age") if getattr(condition, f) is not None]
+                if condition.language is None or others:
+                    yield f"{where}.skip_if[{j}]: a language step is skipped only by a condition on language alone"
+    for i, route in enumerate(content.steps.routes):
+        for number in route.hide_steps:
+            if number not in numbers:
+                yield f"steps.yml: routes[{i}].hide_steps: there is no step {number}"
+        shown_to_adults = route.when.max_age is None or route.when.max_age >= 18
+        hides_education = any(s.number in route.hide_steps for s in content.steps.steps if s.kind == "education")
+        if shown_to_adults and hides_education:
+            yield f"steps.yml: routes[{i}].hide_steps: only a route for under 18s may hide an education step"

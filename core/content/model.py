@@ -33,6 +33,9 @@ class Guidance(Strict):
 
 class Municipality(Strict):
     name: str
+    # A fact whose source was checked longer ago than this is reported by the
+    # content check (python -m core.content).
+    review_months: int = Field(default=12, ge=1, le=60)
     phone: str
     email: str
     website: HttpUrl
@@ -80,12 +83,32 @@ class Levels(Strict):
         return levels
 
 
+class Source(Strict):
+    """Where a fact comes from and when someone last read it there.
+
+    The bot names it as "Källa: Skolverket, 2025" (name and year), never as a
+    bare URL; the URL is for the people who check the content.
+    """
+
+    name: str  # the organisation: "Skolverket", "Socialstyrelsen"
+    url: HttpUrl
+    year: int = Field(ge=1990, le=2100)  # the year of the page or the rule
+    checked: date  # when the fact was last read at the source
+
+    def citation(self) -> str:
+        return f"{self.name}, {self.year}"
+
+
+# How sure a fact is. A "proposed" rule is not decided: the content says so,
+# and the municipality chooses with `show` whether the bot mentions it.
+FACT_STATUSES = ("in_force", "decided", "proposed")
+
+
 class Pay(Strict):
     min: int = Field(gt=0)
     max: Optional[int] = Field(default=None, gt=0)  # None: no known upper end
     text: str
-    source: HttpUrl
-    date: date
+    source: Source
 
     @validator("max")
     def max_not_below_min(cls, value: Optional[int], values: dict) -> Optional[int]:
@@ -107,7 +130,7 @@ class Profession(Strict):
     language: str
     how_to: List[str] = Field(min_items=1)
     protected_title: Optional[str] = None
-    sources: List[HttpUrl] = Field(min_items=1)
+    sources: List[Source] = Field(min_items=1)
 
 
 class Professions(Strict):
@@ -119,22 +142,88 @@ class Professions(Strict):
         return items
 
 
-class SkipCondition(Strict):
+class Condition(Strict):
+    """Answers the person must have given, ALL of them: each level "or higher"
+    on its scale in levels.yml, ages inclusive."""
+
     experience: Optional[str] = None
     education: Optional[str] = None
     language: Optional[str] = None
+    language_below: Optional[str] = None  # Swedish lower than this level
+    min_age: Optional[int] = Field(default=None, ge=0, le=120)
+    max_age: Optional[int] = Field(default=None, ge=0, le=120)
+
+
+# What kind of step it is decides what may skip it (core/path.py):
+# orientation: any answer; language: only a condition on Swedish;
+# education and work: nothing. Education and work also wait for Swedish.
+STEP_KINDS = ("orientation", "language", "education", "work")
+NEEDS_SWEDISH = ("education", "work")
+
+
+class Shortening(Strict):
+    """A note that a step can be shorter for someone, e.g. through validering."""
+
+    when: Condition
+    text: str
 
 
 class Step(Strict):
     number: int = Field(ge=1)
     title: str
+    kind: str
     text: str
-    skip_if: List[SkipCondition] = []
+    why: str  # one sentence: why this step matters
+    skip_if: List[Condition] = []  # any one of them
+    shorter_if: List[Shortening] = []
+
+    @validator("kind")
+    def known_kind(cls, value: str) -> str:
+        if value not in STEP_KINDS:
+            raise ValueError(f"unknown kind '{value}' (known: {', '.join(STEP_KINDS)})")
+        return value
+
+
+class LanguageGate(Strict):
+    """Swedish first: no education or work step before the person's Swedish
+    reaches the entry level of a track open to their age."""
+
+    # Used when no track is open to the person's age.
+    fallback_level: str
+    title: str  # {level}: the level to reach
+    why: str  # {level}, {current}
+
+
+class RouteItem(Strict):
+    title: str
+    text: str
+    why: str
+
+
+class Route(Strict):
+    """Things to do for some people, e.g. a nurse trained abroad or a 16-year-old."""
+
+    id: str
+    when: Condition
+    # before_language: can be done at once; after_language: once Swedish is good enough.
+    position: str = "before_language"
+    items: List[RouteItem] = Field(min_items=1)
+    hide_steps: List[int] = []  # steps that are not the way for these people
+    sources: List[Source] = Field(min_items=1)
+
+    @validator("position")
+    def known_position(cls, value: str) -> str:
+        if value not in ("before_language", "after_language"):
+            raise ValueError("position must be before_language or after_language")
+        return value
 
 
 class Steps(Strict):
     intro: str
+    sources: List[Source] = Field(min_items=1)
+    language_gate: LanguageGate
     steps: List[Step] = Field(min_items=1)
+    routes: List[Route] = []
 
     @validator("steps")
     def numbered_in_order(cls, steps: List[Step]) -> List[Step]:
@@ -151,6 +240,17 @@ class Prerequisites(Strict):
     other: List[str] = []
 
 
+class Start(Strict):
+    date: date
+    apply_by: date  # the last day to apply
+
+    @validator("apply_by")
+    def before_start(cls, value: date, values: dict) -> date:
+        if "date" in values and value > values["date"]:
+            raise ValueError("apply_by is after the start date")
+        return value
+
+
 class Track(Strict):
     id: str
     name: str
@@ -159,11 +259,22 @@ class Track(Strict):
     summary: str
     length_weeks: int = Field(gt=0)
     places: int = Field(gt=0)
-    start_dates: List[date] = Field(min_items=1)
+    starts: List[Start] = Field(min_items=1)
     prerequisites: Prerequisites
     priority: List[str] = []
     content: List[str] = Field(min_items=1)
     contact: Contact
+    sources: List[Source] = Field(min_items=1)
+
+    @validator("starts")
+    def starts_in_order(cls, starts: List[Start]) -> List[Start]:
+        if [s.date for s in starts] != sorted(s.date for s in starts):
+            raise ValueError("list the starts in date order")
+        return starts
+
+    def open_starts(self, today: date) -> List[Start]:
+        """Starts one can still apply for: never a past date."""
+        return [start for start in self.starts if start.apply_by >= today]
 
 
 class Tracks(Strict):
@@ -179,13 +290,21 @@ class Topic(Strict):
     id: str
     name: str
     text: str
-    sources: List[HttpUrl] = []
+    sources: List[Source] = Field(min_items=1)
+    status: str = "in_force"
+    show: bool = True  # the municipality can hide a topic, e.g. a proposed rule
+
+    @validator("status")
+    def known_status(cls, value: str) -> str:
+        if value not in FACT_STATUSES:
+            raise ValueError(f"unknown status '{value}' (known: {', '.join(FACT_STATUSES)})")
+        return value
 
 
 class Sfi(Strict):
     text: str
     paths: List[str] = []
-    sources: List[HttpUrl] = []
+    sources: List[Source] = Field(min_items=1)
 
 
 class Education(Strict):
@@ -265,8 +384,17 @@ class Booking(Strict):
     places: List[Place] = Field(min_items=1)
     meeting_types: List[MeetingType] = Field(min_items=1)
     interpreter: str
+    # Buttons for an interpreter's language; people may also type another one.
+    interpreter_languages: List[str] = Field(default=[], max_items=12)
     what_to_bring: List[str] = []
     counsellors: List[Counsellor] = Field(min_items=1)
+
+    @validator("interpreter_languages", each_item=True)
+    def language_name(cls, value: str) -> str:
+        # Letters, spaces and hyphens only: the name is a button and is stored with the booking.
+        if not (1 <= len(value) <= 40) or not all(ch.isalpha() or ch in " -" for ch in value):
+            raise ValueError(f"'{value}' is not a language name (letters only, at most 40)")
+        return value
 
     @validator("timezone")
     def known_timezone(cls, value: str) -> str:

@@ -1,6 +1,9 @@
 """Actions about jobs, tracks, education and words, run against the real content."""
 
 import json
+from datetime import timedelta
+
+import pytest
 
 from actions.base import content
 from actions.education import ActionExplainEducation, ActionExplainStudySupport
@@ -46,7 +49,8 @@ async def test_salary_uses_job_from_earlier_in_conversation():
     messages, _ = await run(ActionTellSalary(), tracker)
     pay = profession("skotare").pay
     assert pay.text in texts(messages)
-    assert str(pay.source) in texts(messages)
+    assert f"Källa: {pay.source.name}, {pay.source.year}." in texts(messages)
+    assert "http" not in texts(messages), "a source is named, never a bare URL"
 
 
 async def test_salary_without_any_job_asks_which():
@@ -70,7 +74,8 @@ async def test_track_requirements_list_language_age_and_other():
     for item in vb.prerequisites.other + vb.priority:
         assert item in said
     assert vb.contact.phone in said
-    assert f"{format_date(vb.start_dates[0])} eller {format_date(vb.start_dates[1])}" in said
+    first = vb.starts[0]
+    assert f"Nästa start är {format_date(first.date)}. Sök senast {format_date(first.apply_by)}." in said
     assert slot_events(events)["track"] == "vardbitrade_sfi"
     assert '/register_interest{"track": "vardbitrade_sfi"}' in payloads(messages)
 
@@ -138,3 +143,19 @@ async def test_inform_with_level_offers_walk_through():
     tracker = make_tracker("sfi c", entities=[entity("sfi_level", "sfi_c")])
     messages, _ = await run(ActionHandleInform(), tracker)
     assert "/check_eligibility" in payloads(messages)
+
+
+@pytest.mark.parametrize("days_after_first_deadline", [1, 400])
+async def test_a_past_start_is_never_offered(monkeypatch, days_after_first_deadline):
+    vb = track("vardbitrade_sfi")
+    later = vb.starts[0].apply_by + timedelta(days=days_after_first_deadline)
+    monkeypatch.setattr("actions.tracks.today", lambda: later)
+    tracker = make_tracker("krav for vardbitrade med sfi", entities=[entity("track", "vardbitrade_sfi")])
+    said = texts((await run(ActionTrackRequirements(), tracker))[0])
+    assert format_date(vb.starts[0].date) not in said
+    still_open = [start for start in vb.starts if start.apply_by >= later]
+    if still_open:
+        assert f"Nästa start är {format_date(still_open[0].date)}" in said
+    else:
+        assert content().phrases.phrases["track_no_open_start"].split(".")[0] in said
+        assert vb.contact.phone in said

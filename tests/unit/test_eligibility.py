@@ -6,15 +6,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import content
 from actions.eligibility import ActionAskAge, ActionAskSfiLevel, ActionEligibilityResult, ValidateEligibilityForm
 from actions.eligibility_rules import (
-    Person,
     parse_age,
     parse_education,
     parse_experience,
     parse_language,
     parse_level,
-    steps_to_take,
     track_gaps,
 )
+from core.path import Person, personal_path
 from actions.steps import ActionExplainSteps
 from tests.unit.action_helpers import entity, make_tracker, payloads, run, texts
 
@@ -41,12 +40,16 @@ def test_higher_level_counts_as_enough():
     assert track_gaps(track("vardbitrade_sfi"), Person("sva_grund", "none", "none", 40), levels()) == []
 
 
-def test_steps_experience_and_education_skip_the_early_steps():
-    steps = content().steps.steps
-    beginner = [s.number for s in steps_to_take(steps, Person("sfi_a", "none", "none", 30), levels())]
-    assert beginner == list(range(1, 10))
-    trained = [s.number for s in steps_to_take(steps, Person("svenska", "vard_utbildning", "year", 30), levels())]
-    assert trained[0] == 7 and trained[-1] == 9
+def step_numbers(person):
+    return [item.step.number for item in personal_path(content(), person).items if item.step]
+
+
+def test_experience_and_education_skip_only_the_early_steps():
+    assert step_numbers(Person("sfi_a", "none", "none", 30)) == list(range(1, 10))
+    trained = personal_path(content(), Person("svenska", "vard_utbildning", "year", 30))
+    assert trained.skipped == [1, 2, 3, 4]
+    assert trained.items[0].title == "Visa vad du har läst.", "validering comes first"
+    assert [item.step.number for item in trained.items if item.step] == [5, 6, 7, 8, 9]
 
 
 @pytest.mark.parametrize(
@@ -137,7 +140,9 @@ async def test_result_says_who_can_apply_and_the_next_step():
     usk = track("underskoterska_kombination")
     assert f"{usk.name}: Du behöver först" in said
     assert "SFI D" in said and "20 år" in said
-    assert "Ditt nästa steg är steg 1:" in said
+    assert "Gör så här, i den här ordningen:" in said
+    assert "1. Välj mellan gymnasiet och ett jobbspår." in said, "an 18-year-old's own route first"
+    assert "Steg 1: Lär dig om yrket" in said
     assert "/book_appointment" in payloads(messages) and "/register_interest" in payloads(messages)
 
 
@@ -155,7 +160,7 @@ async def test_result_mentions_priority_for_care_experience():
     said = texts(messages)
     assert said.count("Du kan söka.") == len(content().tracks.tracks)
     assert "gå före" in said
-    assert "Ditt nästa steg är steg" in said
+    assert "Gör så här, i den här ordningen:" in said
 
 
 async def test_steps_without_answers_offer_the_walk_through():
@@ -181,4 +186,6 @@ async def test_steps_for_a_named_job_tell_how_to_become_it():
 async def test_steps_with_answers_give_the_personal_next_step():
     slots = {"sfi_level": "svenska", "education": "vard_utbildning", "experience": "year", "age": "40"}
     messages, _ = await run(ActionExplainSteps(), make_tracker("nasta steg", slots=slots))
-    assert "Ditt nästa steg är steg 7:" in texts(messages)
+    said = texts(messages)
+    assert "1. Visa vad du har läst." in said and "validering" in said
+    assert "Steg 5: Yrkesutbildning" in said, "a care education shortens the training, never replaces it"
