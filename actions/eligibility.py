@@ -11,7 +11,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import answer_from, bullets, button, content, level_label, lines, phrase
+from actions.base import answer_from, bullets, button, content, level_label, lines, phrase, source_line
 from actions.eligibility_rules import (
     Gap,
     has_care_experience,
@@ -181,6 +181,9 @@ def next_steps_text(person: Person) -> str:
     rest = path.items[SHOWN_IN_FULL:]
     if rest:
         parts += [phrase("path_then"), bullets(item_title(item) for item in rest)]
+    cited = [source for item in path.items[:SHOWN_IN_FULL] for source in item.sources]
+    if cited:
+        parts.append(source_line(cited))
     return lines(*parts)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-from core.content.model import NEEDS_SWEDISH, Condition, Content, Level, Levels, Step, Track
+from core.content.model import NEEDS_SWEDISH, Condition, Content, Level, Levels, Source, Step, Track
 
 # Where each kind of step goes in the path, around the Swedish it needs.
 BEFORE_GATE = ("orientation",)
@@ -37,6 +37,7 @@ class PathItem:
     why: str
     step: Optional[Step] = None
     notes: Tuple[str, ...] = ()  # why a step can be shorter for this person
+    sources: Tuple[Source, ...] = ()  # where a route's advice comes from
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def personal_path(content: Content, person: Person, label: Optional[Dict[str, st
         for route in routes:
             if route.position == position:
                 for item in route.items:
-                    yield PathItem("route", item.title, item.text, item.why)
+                    yield PathItem("route", item.title, item.text, item.why, sources=tuple(route.sources))
 
     def step_items(kinds: Sequence[str]) -> Iterator[PathItem]:
         for step in todo:
