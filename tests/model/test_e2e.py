@@ -77,9 +77,26 @@ async def test_eligibility_walk_through_ends_with_a_personal_next_step(stack):
     result = said(replies)
     assert "Vårdbiträde med SFI: Du kan söka." in result
     assert "Du behöver först" in result
-    assert "Ditt nästa steg är steg 1:" in result
+    assert "Gör så här, i den här ordningen:" in result and "Steg 1: Lär dig om yrket" in result
+    assert "Komvux" in result, "an 18-19-year-old hears when Komvux opens"
     buttons = [b["payload"] for r in replies for b in r.get("buttons") or []]
     assert "/book_appointment" in buttons and "/register_interest" in buttons
+
+
+async def test_a_nurse_from_abroad_with_sfi_a_gets_socialstyrelsen_and_swedish_first(stack):
+    """The walk-through from issue 18, typed as a person would."""
+    who = sender()
+    await say_to_rasa(stack, who, "kan jag börja jobba i vården")
+    await say_to_rasa(stack, who, "sfi a")
+    replies = await say_to_rasa(stack, who, "jag är sjuksköterska från Syrien")
+    assert CONTENT.phrases.phrases["ask_experience"] in said(replies)
+    await say_to_rasa(stack, who, "3 år")
+    result = said(await say_to_rasa(stack, who, "35"))
+    first = result.split("Sedan kommer det här:")[0]
+    assert "Socialstyrelsen" in first and "legitimation" in first and "validering" in first
+    assert "Läs tills du klarar SFI C" in first
+    assert "Steg 7" not in first and "steg 7" not in result, "never a job step before the Swedish"
+    assert "Källa: Socialstyrelsen" in result and "http" not in result
 
 
 async def test_unknown_question_gets_an_honest_answer_and_the_menu(stack):
