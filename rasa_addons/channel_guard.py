@@ -5,6 +5,9 @@ reply instead. Pure Python (no Rasa import), used by rasa_addons/channels.py.
 - a flood from one sender (a token bucket per sender id, shared by Rasa's
   worker processes when VARDVAGEN_RASA_SHARED_DB names their file);
 - a REST request whose body is not a JSON object with a text sender and message.
+
+And what is taken out of a message that may go on (`clean_incoming`, the rule
+of core/privacy.py), with the notes the person gets about it.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from typing import Any, List, Optional
+from typing import Any, Awaitable, Callable, List, Optional, Tuple
 
-from core.privacy import contains_personnummer
+from core.privacy import Cleaned, clean_message, contact_matters, contains_personnummer
 from core.ratelimit import Clock, TokenBucket
 from rasa_addons.shared_ratelimit import SharedTokenBucket
 
@@ -26,6 +29,11 @@ MAX_SENDER_LENGTH = 128
 # faster; a script that floods gets a short reply, not NLU.
 SENDER_BURST = 20
 SENDER_WINDOW_SECONDS = 20.0
+
+
+# The slots in which a form asks for a phone number or e-mail (domain.yml):
+# booking and interest, cancelling, erasure, a question for a counsellor.
+CONTACT_SLOTS = frozenset({"contact", "booking_contact", "erase_contact", "handoff_contact"})
 
 
 @dataclass(frozen=True)
@@ -92,3 +100,25 @@ def rest_body_refusal(raw: bytes) -> Optional[Refusal]:
     if not isinstance(body.get("message"), str):
         return Refusal("input_invalid")
     return None
+
+
+def asks_for_contact(active_loop: Optional[str], requested_slot: Any) -> bool:
+    """The conversation's form is waiting for a contact."""
+    return bool(active_loop) and requested_slot in CONTACT_SLOTS
+
+
+async def clean_incoming(text: str, contact_asked: Callable[[], Awaitable[bool]]) -> Tuple[Cleaned, List[str]]:
+    """The message as Rasa may see it, and the phrase keys of the notes to send.
+
+    `contact_asked` (a tracker read) is called only for a message whose
+    cleaning depends on it: one with a phone number in a long run of digits."""
+    contact = await contact_asked() if contact_matters(text) else False
+    cleaned = clean_message(text, contact_expected=contact)
+    notes = []
+    if cleaned.personnummer:
+        notes.append("personnummer_removed")
+    elif cleaned.mentions_personnummer:
+        notes.append("personnummer_warning")
+    if cleaned.long_numbers:
+        notes.append("long_number_hidden")
+    return cleaned, notes

@@ -1,11 +1,11 @@
-"""Rasa input channels that guard Rasa: they remove personnummer, refuse
-empty, too long or malformed messages and floods from one sender, all
-before Rasa parses, stores or logs a message.
+"""Rasa input channels that guard Rasa: they remove personnummer and mask
+long numbers, refuse empty, too long or malformed messages and floods from
+one sender, all before Rasa parses, stores or logs a message.
 
 Used in credentials.yml in place of `rest` and `socketio`. A refused message
-gets a short Swedish reply instead of reaching NLU; a personnummer is cleaned
-from the text and the person is told not to write it. Imported only by the
-Rasa process.
+gets a short Swedish reply instead of reaching NLU; a personnummer or a long
+number is cleaned from the text (core/privacy.py) and the person is told
+not to write it. Imported only by the Rasa process.
 """
 
 from __future__ import annotations
@@ -23,9 +23,15 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import response
 from sanic.request import Request
 
-from rasa_addons.channel_guard import MessageGuard, Refusal, request_refusal, rest_body_refusal
+from rasa_addons.channel_guard import (
+    MessageGuard,
+    Refusal,
+    asks_for_contact,
+    clean_incoming,
+    request_refusal,
+    rest_body_refusal,
+)
 from core.content import load_content
-from core.privacy import redact_personnummer
 from core.session_ids import is_signed, new_session_id
 from rasa_addons.patches import close_shared_session, require_installed
 
@@ -38,10 +44,6 @@ SILENT_COMMANDS = ("/restart", "/session_start")
 @lru_cache(maxsize=1)
 def phrases() -> Dict[str, str]:
     return load_content().phrases.phrases
-
-
-def warning() -> str:
-    return phrases()["personnummer_removed"]
 
 
 def refusal_text(refusal: Refusal) -> str:
@@ -72,16 +74,45 @@ class CountingOutput(OutputChannel):
         await self.inner.send_text_message(recipient_id, text, **kwargs)
 
 
-def guarded(on_new_message: OnNewMessage, guard: MessageGuard) -> OnNewMessage:
+class Conversations:
+    """Whether the bot has just asked a conversation for a contact, read from
+    Rasa's tracker store. The agent lives on the Sanic app, which a channel's
+    handler is not given: a listener keeps the app when the server starts."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    def attach(self, blueprint: Any) -> None:
+        @blueprint.listener("before_server_start")
+        async def keep_app(app: Any, loop: Any) -> None:
+            self.app = app
+
+    async def contact_asked(self, sender_id: str) -> bool:
+        agent = getattr(getattr(self.app, "ctx", None), "agent", None)
+        store = getattr(agent, "tracker_store", None)
+        if store is None:
+            return False  # unknown: the number is masked, never kept by mistake
+        try:
+            tracker = await store.retrieve(sender_id)
+        except Exception as error:  # noqa: BLE001 - masking is the safe answer
+            log.warning("Reading a conversation for its asked contact failed: %s", type(error).__name__)
+            return False
+        return tracker is not None and asks_for_contact(tracker.active_loop_name, tracker.get_slot("requested_slot"))
+
+
+def guarded(on_new_message: OnNewMessage, guard: MessageGuard,
+            conversations: Optional[Conversations] = None) -> OnNewMessage:
+    conversations = conversations or Conversations()
+
     async def handle(message: UserMessage) -> Any:
         refusal = guard.check(message.sender_id, message.text)
         if refusal is not None:
             await message.output_channel.send_text_message(message.sender_id, refusal_text(refusal))
             return None
-        cleaned, found = redact_personnummer(message.text)
-        if found:
-            message.text = cleaned
-            await message.output_channel.send_text_message(message.sender_id, warning())
+        cleaned, notes = await clean_incoming(message.text, lambda: conversations.contact_asked(message.sender_id))
+        message.text = cleaned.text
+        for key in notes:
+            await message.output_channel.send_text_message(message.sender_id, phrases()[key])
         counting = CountingOutput(message.output_channel)
         message.output_channel = counting
         try:
@@ -131,7 +162,9 @@ class RedactingRestInput(RestInput):
     def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[override]
         # Rasa started without `python -m rasa_addons` would run unpatched: refuse to start.
         require_installed(type(self).__name__)
-        blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
+        conversations = Conversations()
+        blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env(), conversations))
+        conversations.attach(blueprint)
         close_session_at_stop(blueprint)
         stop_while_loading(blueprint)
 
@@ -243,7 +276,9 @@ class RedactingSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: OnNewMessage):  # type: ignore[override]
         require_installed(type(self).__name__)
         secret = session_secret()
-        blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env()))
+        conversations = Conversations()
+        blueprint = super().blueprint(guarded(on_new_message, MessageGuard.from_env(), conversations))
+        conversations.attach(blueprint)
         issue_signed_sessions(self.sio, self.namespace, self.user_message_evt, secret, self.metadata_key)
         close_session_at_stop(blueprint)
         stop_while_loading(blueprint)

@@ -2,11 +2,14 @@
 
 import json
 import multiprocessing
+from pathlib import Path
 
 import pytest
+import yaml
 
 from rasa_addons.channel_guard import (
-    MAX_MESSAGE_LENGTH, SENDER_BURST, SENDER_WINDOW_SECONDS, MessageGuard, rest_body_refusal,
+    CONTACT_SLOTS, MAX_MESSAGE_LENGTH, SENDER_BURST, SENDER_WINDOW_SECONDS, MessageGuard, asks_for_contact,
+    clean_incoming, rest_body_refusal,
 )
 from core.content import load_content
 from rasa_addons.shared_ratelimit import SharedTokenBucket
@@ -145,3 +148,62 @@ def test_only_json_from_no_origin_or_an_allowed_site_reaches_rasa():
         assert request_refusal(content_type, None, allowed).phrase_key == "api_bad_content_type"
     assert request_refusal("application/json", "https://evil.example", allowed).phrase_key == "api_origin_refused"
     assert request_refusal("application/json", "null", []).phrase_key == "api_origin_refused"
+
+
+# ---- what is taken out of a message before NLU, and the notes about it -----------
+
+
+class Asked:
+    """A stand-in for the tracker read: counts how often it is asked."""
+
+    def __init__(self, answer: bool) -> None:
+        self.answer, self.calls = answer, 0
+
+    async def __call__(self) -> bool:
+        self.calls += 1
+        return self.answer
+
+
+@pytest.mark.parametrize(
+    "text, asked, kept, notes",
+    [
+        ("hej, jag vill boka en tid", False, "hej, jag vill boka en tid", []),
+        ("2026-12-07 kl 14:00, kod 123456", False, "2026-12-07 kl 14:00, kod 123456", []),
+        ("19850101-1234", False, "[borttaget]", ["personnummer_removed"]),
+        ("mitt personnummer är 851231-4562", False, "mitt personnummer är [borttaget]", ["personnummer_removed"]),
+        ("mitt personnummer börjar med 85", False, "mitt personnummer börjar med 85", ["personnummer_warning"]),
+        ("kortet 4111 1111 1111 1111", False, "kortet [dolt nummer]", ["long_number_hidden"]),
+        ("0701234567", True, "0701234567", []),
+        ("0701234567", False, "[dolt nummer]", ["long_number_hidden"]),
+        ("pnr 8501011234 tel 070-123 45 67", True, "pnr [borttaget] tel 070-123 45 67", ["personnummer_removed"]),
+    ],
+)
+async def test_clean_incoming_removes_masks_and_names_the_notes(text, asked, kept, notes):
+    cleaned, said = await clean_incoming(text, Asked(asked))
+    assert cleaned.text == kept and said == notes
+    for key in said:
+        assert PHRASES[key]
+
+
+@pytest.mark.parametrize("text", ["hej", "19850101-1234", "4111 1111 1111 1111", "personnummer 85", "2026-12-07"])
+async def test_the_tracker_is_read_only_for_a_phone_number(text):
+    asked = Asked(True)
+    await clean_incoming(text, asked)
+    assert asked.calls == 0
+    await clean_incoming(f"{text}, tel 070-123 45 67", asked)
+    assert asked.calls == 1
+
+
+def test_the_notes_are_short_and_do_not_claim_a_removal_that_did_not_happen():
+    assert "tagit bort" in PHRASES["personnummer_removed"]
+    assert "tagit bort" not in PHRASES["personnummer_warning"]
+    assert "personnummer" in PHRASES["personnummer_warning"]
+    assert "kortnummer" in PHRASES["long_number_hidden"] and "kontonummer" in PHRASES["long_number_hidden"]
+
+
+def test_contact_slots_are_the_domains_contact_questions():
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+    asked = {slot for form in domain["forms"].values() for slot in form["required_slots"] if "contact" in slot}
+    assert asked == set(CONTACT_SLOTS)
+    assert asks_for_contact("booking_form", "contact") and asks_for_contact("handoff_form", "handoff_contact")
+    assert not asks_for_contact(None, "contact") and not asks_for_contact("booking_form", "first_name")
