@@ -15,6 +15,7 @@ from bot.dashboard.common import checked_form, counsellor_names, require_session
 from bot.keys import CONTENT, STORE
 from bot.accounts.store import Session
 from core.dates import format_slot
+from core.privacy import clean_message
 
 LONGEST_BLOCK = timedelta(days=92)
 
@@ -98,7 +99,9 @@ async def add(request: web.Request) -> web.Response:
     except BlockInputError as error:
         return await _render(request, session, str(error), status=400)
     store = request.app[STORE]
-    await store.add_block(counsellor_id, start, end, str(form.get("note") or "")[:200])
+    # A note is free text: no personnummer or card number is kept (a phone number may be).
+    note = clean_message(str(form.get("note") or "")[:200], contact_expected=True).text
+    await store.add_block(counsellor_id, start, end, note)
     booked = await store.between(counsellor_id, start, end)
     message = "Tiden är blockerad."
     if booked:

@@ -16,7 +16,7 @@ from core.content import Content
 from bot.http import (EARLIEST_YEAR, LATEST_YEAR, ApiError, aware_datetime, content_of, idempotency_key, json_object,
                       person_fields, public_link, utc_now)
 from bot.keys import STORE
-from core.privacy import redact_personnummer
+from core.privacy import clean_message
 from bot.security import lookup_limited, spend_creation
 from bot.booking.store import Booking, BookingGone, NewBooking, SlotTaken
 from core.dates import format_slot
@@ -145,12 +145,12 @@ async def create_booking(request: web.Request) -> web.Response:
 
 
 def _interpreter(content: Content, raw: Any) -> Optional[str]:
-    """A language for an interpreter: short free text, so personnummer are removed."""
+    """A language for an interpreter: short free text, so the privacy rule applies."""
     if raw in (None, ""):
         return None
     if not isinstance(raw, str):
         raise ApiError(400, "api_bad_request", content)
-    text = redact_personnummer(" ".join(raw.split()))[0]
+    text = clean_message(" ".join(raw.split())).text
     return "".join(ch for ch in text if ch.isprintable())[:64] or None
 
 

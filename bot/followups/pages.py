@@ -21,6 +21,7 @@ from bot.dashboard.common import checked_form, message_page, require_session
 from bot.keys import CONTENT, FOLLOWUPS
 from bot.accounts.store import Session
 from bot.followups.store import Followup
+from core.privacy import clean_message
 
 MAX_LABEL = 80
 LEARNER_TEXT = {
@@ -98,7 +99,7 @@ async def create(request: web.Request) -> web.Response:
     tracks, topics = _names(content)
     track_id = str(form.get("track_id") or "") or None
     topic = str(form.get("topic") or "") or None
-    label = " ".join(str(form.get("label") or "").split()) or None
+    label = clean_message(" ".join(str(form.get("label") or "").split())).text or None
     if (track_id and track_id not in tracks) or (topic and topic not in topics):
         return await _render(request, session, message="Välj ett jobbspår och ett ämne i listorna.", status=400)
     if label and len(label) > MAX_LABEL:

@@ -3,15 +3,32 @@
 Used for a person's request to see their data (GDPR art. 15); erasure
 deletes by the same contact. Conversations are not included: Rasa keeps
 them under a random id, not under a phone number or e-mail.
+
+Free text goes through the privacy rule (core/privacy.py) once more on its
+way out, so a row stored before the rule was as strict leaves without a
+personnummer or card number too.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
 from bot.keys import INTERESTS, STORE, TICKETS
+from core.privacy import clean_message
+
+
+def _text(value: Optional[str], *, contact_expected: bool = False) -> Optional[str]:
+    return None if value is None else clean_message(value, contact_expected=contact_expected).text
+
+
+def _transcript(turns: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    return [
+        {**turn, "text": _text(turn.get("text"), contact_expected=turn.get("from") == "bot")}
+        if isinstance(turn.get("text"), str) else turn
+        for turn in turns
+    ]
 
 
 async def collect(app: web.Application, contact: str) -> Dict[str, Any]:
@@ -29,7 +46,7 @@ async def collect(app: web.Application, contact: str) -> Dict[str, Any]:
                 "counsellor_id": b.counsellor_id,
                 "first_name": b.first_name,
                 "contact": b.contact,
-                "interpreter": b.interpreter,
+                "interpreter": _text(b.interpreter),
             }
             for b in bookings
         ],
@@ -47,12 +64,12 @@ async def collect(app: web.Application, contact: str) -> Dict[str, Any]:
         "tickets": [
             {
                 "reference": t.reference,
-                "question": t.question,
+                "question": _text(t.question),
                 "contact": t.contact,
                 "summary": t.summary,
-                "transcript": t.transcript,
+                "transcript": _transcript(t.transcript),
                 "status": t.status,
-                "answer": t.answer,
+                "answer": _text(t.answer, contact_expected=True),
                 "asked_at": t.created_at.isoformat(),
                 "answered_at": t.answered_at.isoformat() if t.answered_at else None,
             }

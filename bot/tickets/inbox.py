@@ -20,6 +20,7 @@ from bot.keys import CONTENT, MAILER, TICKETS
 from bot.mail import FAILED, NO_MAILER, NOT_EMAIL, SENT, send_answer, wants_email
 from bot.accounts.store import Session
 from bot.tickets.store import ANSWERED, CLOSED, INBOX_PAGE, OPEN, TAKEN, Ticket
+from core.privacy import clean_message
 
 MAX_ANSWER = 4000
 STATUS_LABELS = {OPEN: "Ny", TAKEN: "Tagen", ANSWERED: "Besvarad", CLOSED: "Stängd"}
@@ -192,7 +193,8 @@ async def answer(request: web.Request) -> web.Response:
     ticket = await _ticket(request, session)
     if not may_handle(session, ticket):
         raise _forbidden(request, session)
-    text = str(form.get("answer") or "").strip()
+    # A counsellor may give a phone number; a personnummer or card number is not kept.
+    text = clean_message(str(form.get("answer") or ""), contact_expected=True).text.strip()
     if not 1 <= len(text) <= MAX_ANSWER:
         return await _render(request, session, ticket, f"Skriv ett svar. Det får ha högst {MAX_ANSWER} tecken.", 400)
     store = request.app[TICKETS]

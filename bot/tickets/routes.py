@@ -3,8 +3,8 @@
 POST /api/tickets makes a ticket; GET /api/tickets/{reference} shows its
 status and answer to whoever has the code (a person may give no contact);
 GET /chat/answers lets the web chat show answers in the same conversation.
-Personnummer and control characters are removed here again, whatever the
-caller did.
+Personnummer, long numbers (core/privacy.py) and control characters are
+removed here again, whatever the caller did.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from core.content import Content
 from bot.keys import MAILER, SETTINGS, TICKETS
 from bot.mail import wants_email
 from core.session_ids import is_signed
-from core.privacy import contains_personnummer, redact_personnummer
+from core.privacy import clean_message, contains_personnummer
 from bot.security import LIMITS, client_address, holds_conversation, lookup_limited, spend, spend_creation
 from bot.tickets.store import NewTicket, Ticket
 
@@ -36,10 +36,11 @@ SPEAKERS = ("user", "bot")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
-def clean_text(text: str) -> str:
-    """Without control characters (a line break stays) and without personnummer."""
+def clean_text(text: str, *, contact_expected: bool = False) -> str:
+    """Without control characters (a line break stays), personnummer and long
+    numbers; with `contact_expected`, a phone number stays (core/privacy.py)."""
     kept = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) != "Cc")
-    return redact_personnummer(_BIDI.sub("", kept))[0].strip()
+    return clean_message(_BIDI.sub("", kept), contact_expected=contact_expected).text.strip()
 
 
 def _question(content: Content, raw: Any) -> str:
@@ -100,7 +101,9 @@ def transcript(content: Content, raw: Any) -> List[Dict[str, str]]:
     for item in raw[-MAX_TRANSCRIPT_ITEMS:]:
         if not isinstance(item, dict) or item.get("from") not in SPEAKERS or not isinstance(item.get("text"), str):
             raise ApiError(400, "api_bad_request", content)
-        text = clean_text(item["text"][: MAX_TRANSCRIPT_TEXT + 20])[:MAX_TRANSCRIPT_TEXT]
+        # The bot's own turns may give the municipality's phone number.
+        text = clean_text(item["text"][: MAX_TRANSCRIPT_TEXT + 20], contact_expected=item["from"] == "bot")
+        text = text[:MAX_TRANSCRIPT_TEXT]
         if text:
             turns.append({"from": item["from"], "text": text})
     return turns
