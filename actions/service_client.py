@@ -12,6 +12,7 @@ server's address, which every chat user shares (bot/security.py).
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import os
@@ -97,7 +98,10 @@ class ServiceClient:
         keyed with the actions token, so nobody who knows a conversation's id
         can rebuild it; the service also keeps it within the conversation."""
         material = "\x00".join((conversation or "", *what)).encode("utf-8", "surrogatepass")
-        key = hmac.new((self._token or "").encode(), material, hashlib.sha256).hexdigest()[:40]
+        digest = hmac.new((self._token or "").encode(), material, hashlib.sha256).digest()
+        # Base32, not hex: the service refuses a key with a personnummer's shape
+        # (ten digits in a row), which hex makes in about 1 key of 400.
+        key = base64.b32encode(digest).decode("ascii").rstrip("=").lower()[:40]
         return {"Idempotency-Key": key, **self._for(conversation)}
 
     async def book(self, booking: Dict[str, Any], conversation: str, *what: str) -> Tuple[int, Dict[str, Any]]:
