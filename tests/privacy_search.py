@@ -45,6 +45,21 @@ def long_number_forms(number: str, group: int = 4) -> List[str]:
     return sorted({digits, " ".join(groups), "-".join(groups), number})
 
 
+# What the privacy tests type: the issue's two numbers (both with a wrong
+# check digit), a valid personnummer and a card number.
+ISSUE_NUMBERS = ("19850101-1234", "851231-4562")
+VALID = with_check_digit("900315123")
+CARD = "4111 1111 1111 1111"
+TYPED = (f"Mitt personnummer är {ISSUE_NUMBERS[0]} eller {ISSUE_NUMBERS[1]} eller {VALID[:6]}-{VALID[6:]}. "
+         f"Kort: {CARD}.")
+# Each of them as a person may type it, one message each.
+TYPED_ALONE = (*ISSUE_NUMBERS, "8501011234", "198512314562", f"mitt personnummer är {VALID[:6]}+{VALID[6:]}",
+               f"19{VALID}", f"{VALID[:6]} {VALID[6:]}")
+# Every written form of every number above: what must be found nowhere.
+NEEDLES = tuple([form for number in (*ISSUE_NUMBERS, VALID) for form in personnummer_forms(number)]
+                + long_number_forms(CARD))
+
+
 def sqlite_files(*roots: Path) -> List[Path]:
     """Every SQLite database file under the folders, found by its header."""
     found = []

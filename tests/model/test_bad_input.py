@@ -17,6 +17,7 @@ import re
 import sqlite3
 import uuid
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import aiohttp
@@ -24,8 +25,10 @@ import pytest
 
 from rasa_addons.channel_guard import MAX_MESSAGE_LENGTH
 from core.content import load_content
-from tests.unit.test_privacy import with_check_digit
+from tests.privacy_search import CARD, TYPED, TYPED_ALONE, personnummer_forms, table_count, where_found, with_check_digit
+from tests.privacy_search import NEEDLES as PRIVACY_NEEDLES
 
+ROOT = Path(__file__).resolve().parents[2]
 CONTENT = load_content()
 PHRASES = CONTENT.phrases.phrases
 PNR = with_check_digit("850709123")
@@ -418,19 +421,50 @@ async def test_markup_or_emoji_for_a_contact_books_nothing_and_stores_no_contact
 # ---- afterwards: nothing stored wrongly, no crash --------------------------------
 
 
+# What the privacy test types, in every written form, and this module's PNR.
+NEEDLES = (*PRIVACY_NEEDLES, *personnummer_forms(PNR))
+
+
 async def test_no_personnummer_in_any_table_and_no_traceback(stack):
     # Its own bad input first, so it checks something when it runs alone.
     rest = f"{stack.rasa_url}/webhooks/rest/webhook"
     for message in (REST_MESSAGES["personnummer"], PNR_FORMS[1], REST_MESSAGES["sql_name"]):
         status, _, _ = await post(rest, body={"sender": sender(), "message": message})
         assert status == 200
+    # A conversation that types each number, in every form, and a card number.
+    who = sender()
+    for message in TYPED_ALONE:
+        status, replies, _ = await post(rest, body={"sender": who, "message": message})
+        assert status == 200 and PHRASES["personnummer_removed"] in "\n".join(texts(replies)), (message, replies)
+    status, replies, _ = await post(rest, body={"sender": who, "message": f"mitt kort är {CARD}"})
+    assert PHRASES["long_number_hidden"] in "\n".join(texts(replies)), replies
+    assert PHRASES["personnummer_removed"] not in "\n".join(texts(replies)), replies
+    # The chat page's relay, and a question handed over from the chat.
+    status, answer, _ = await post(f"{stack.web_url}/chat/message", body={"sender": sender(), "message": TYPED})
+    assert status == 200 and PHRASES["personnummer_removed"] in "\n".join(texts(answer["messages"])), answer
+    who = sender()
+    _, replies, _ = await post(rest, body={"sender": who, "message": "kan jag prata med en manniska"})
+    assert PHRASES["ask_handoff_question"] in "\n".join(texts(replies)), replies
+    _, replies, _ = await post(rest, body={"sender": who, "message": TYPED})
+    assert PHRASES["ask_handoff_contact"] in "\n".join(texts(replies)), replies
+    no_contact = next(b["payload"] for r in replies for b in r.get("buttons") or []
+                      if b["title"] == PHRASES["button_no_contact"])
+    _, replies, _ = await post(rest, body={"sender": who, "message": no_contact})
+    assert PHRASES["handoff_done"] in "\n".join(texts(replies)), replies
+    # A question straight to the API, with the numbers in its transcript too.
     status, _, _ = await post(f"{stack.web_url}/api/tickets", body={"question": f"Mitt personnummer är {PNR_FORMS[1]}."})
     assert status == 201
+    status, _, _ = await post(f"{stack.web_url}/api/tickets",
+                              body={"question": TYPED, "transcript": [{"from": "user", "text": TYPED}]})
+    assert status == 201
     await asyncio.sleep(2)  # the last turns are saved
-    for db in ("service.db", "tracker.db"):
-        stored = every_row(stack.var_dir / db)
-        for form in PNR_FORMS:
-            assert form not in stored, f"{form} in {db}"
+    # Every table of every SQLite file and every byte of every file the stack wrote.
+    roots = [stack.var_dir, ROOT / "results"]
+    assert where_found(NEEDLES, roots=roots) == []
+    assert table_count(roots=roots) >= 5, "the search read the tracker store and the service's tables"
+    with sqlite3.connect(stack.var_dir / "service.db") as db:
+        questions = [q for (q,) in db.execute("SELECT question FROM tickets")]
+    assert sum("[borttaget]" in q and "[dolt nummer]" in q for q in questions) >= 2, questions
     assert "DROP TABLE" not in every_row(stack.var_dir / "service.db")
     assert table_rows(stack.var_dir / "service.db", "bookings") == []
     log = stack.output.read_text(encoding="utf-8", errors="replace")

@@ -25,6 +25,7 @@ import aiohttp
 import psycopg2
 
 from core.content import load_content
+from tests.privacy_search import CARD, NEEDLES, TYPED, TYPED_ALONE, table_count, where_found
 from tests.production.conftest import POSTGRES_ADMIN_URL
 
 CONTENT = load_content()
@@ -310,6 +311,37 @@ async def test_no_log_of_the_profile_holds_a_contact_token_or_code(production):
         text = path.read_bytes().decode("utf-8", "replace")
         for secret in ("705559876", "%2B46705559876", token, booking["reference"]):
             assert secret not in text, f"{path.name} holds {secret}"
+
+
+async def test_no_personnummer_or_card_number_in_any_table_or_file(production):
+    """Type the numbers through nginx into the chat, hand a question over
+    from the chat and through the API; then search every table of both
+    PostgreSQL databases and every byte of every file the profile wrote."""
+    url = production.public_url
+    who = sender("privacy")
+    async with aiohttp.ClientSession() as session:
+        for text in TYPED_ALONE:
+            replies = await say(session, url, who, text)
+            assert PHRASES["personnummer_removed"] in said(replies), (text, replies)
+        replies = await say(session, url, who, f"mitt kort är {CARD}")
+        assert PHRASES["long_number_hidden"] in said(replies), replies
+        who = sender("privacy")
+        replies = await say(session, url, who, "kan jag prata med en manniska")
+        assert PHRASES["ask_handoff_question"] in said(replies), replies
+        replies = await say(session, url, who, TYPED)
+        assert PHRASES["ask_handoff_contact"] in said(replies), replies
+        no_contact = next(b for b in buttons_of(replies) if b["title"] == PHRASES["button_no_contact"])
+        replies = await say(session, url, who, no_contact["payload"])
+        assert PHRASES["handoff_done"] in said(replies), replies
+        async with session.post(f"{url}/api/tickets", json={"question": TYPED, "transcript": [{"from": "user", "text": TYPED}]},
+                                timeout=TIMEOUT) as response:
+            assert response.status == 201, await response.text()
+    await asyncio.sleep(2)  # the last turns are saved
+    databases = [production.service_db_url, production.tracker_db_url]
+    assert where_found(NEEDLES, roots=[production.var_dir], database_urls=databases) == []
+    assert table_count(database_urls=databases) >= 5, "the search read both databases"
+    questions = [q for (q,) in production.query(production.service_db_url, "SELECT question FROM tickets")]
+    assert sum("[borttaget]" in q and "[dolt nummer]" in q for q in questions) >= 2, questions
 
 
 async def test_retention_and_erasure_delete_from_the_postgresql_tracker_store(production):

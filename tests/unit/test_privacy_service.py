@@ -10,14 +10,10 @@ from sqlalchemy import create_engine, text
 
 from bot.db.engine import sync_url
 from core.privacy import NUMBER_MASK, REPLACEMENT
-from tests.privacy_search import long_number_forms, personnummer_forms, where_found, with_check_digit
+from tests.privacy_search import CARD, ISSUE_NUMBERS as ISSUE, NEEDLES, TYPED, where_found
 from tests.unit.dashboard_helpers import STAFF, csrf_of, login
 from tests.unit.ticket_helpers import ask
 
-VALID = with_check_digit("900315123")
-ISSUE = ("19850101-1234", "851231-4562")  # both with a wrong check digit
-CARD = "4111 1111 1111 1111"
-NEEDLES = [form for n in (*ISSUE, VALID) for form in personnummer_forms(n)] + long_number_forms(CARD)
 
 
 @pytest.fixture
@@ -25,17 +21,13 @@ def staff():
     return STAFF
 
 
-def typed() -> str:
-    return f"Mitt pnr är {ISSUE[0]}, eller {ISSUE[1]}, nej {VALID[:6]}-{VALID[6:]}. Kortet: {CARD}."
-
-
 async def test_a_question_and_its_transcript_keep_none_of_the_numbers(client, database_url):
-    made = await ask(client, typed(), contact="070-123 45 67",
-                     transcript=[{"from": "user", "text": typed()}, {"from": "bot", "text": "Ring 08-123 456 78."}])
+    made = await ask(client, TYPED, contact="070-123 45 67",
+                     transcript=[{"from": "user", "text": TYPED}, {"from": "bot", "text": "Ring 08-123 456 78."}])
     assert where_found(NEEDLES, database_urls=[database_url]) == []
     shown = await (await client.get(f"/api/tickets/{made['reference']}")).json()
-    assert shown["question"] == (f"Mitt pnr är {REPLACEMENT}, eller {REPLACEMENT}, nej {REPLACEMENT}. "
-                                 f"Kortet: {NUMBER_MASK}.")
+    assert shown["question"] == (f"Mitt personnummer är {REPLACEMENT} eller {REPLACEMENT} eller {REPLACEMENT}. "
+                                 f"Kort: {NUMBER_MASK}.")
     engine = create_engine(sync_url(database_url))
     with engine.connect() as conn:
         contact, transcript = conn.execute(text("SELECT contact, transcript FROM tickets")).one()
@@ -83,3 +75,17 @@ async def test_an_export_shows_no_personnummer_from_an_older_row(client, databas
     assert made["reference"] in body
     assert [n for n in NEEDLES if n in body] == []
     assert REPLACEMENT in body and NUMBER_MASK in body
+
+
+async def test_the_search_finds_a_number_in_a_table_and_in_a_file(client, database_url, tmp_path):
+    # The other tests rely on where_found() == []: it must find what is there.
+    engine = create_engine(sync_url(database_url))
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_log (at, username, action, subject) VALUES (CURRENT_TIMESTAMP, 'x', 'y', :s)"),
+                     {"s": f"z {ISSUE[1]}"})
+    engine.dispose()
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "some.log").write_bytes(f"line {CARD.replace(' ', '')}\n".encode())
+    found = where_found(NEEDLES, roots=[tmp_path / "logs"], database_urls=[database_url])
+    assert any(where.endswith("audit_log") and needle == ISSUE[1] for where, needle in found), found
+    assert any(where.endswith("some.log") and needle == "4111111111111111" for where, needle in found), found
