@@ -11,8 +11,8 @@ dashboard notes) and wherever stored text goes out (exports):
   checked: a mistyped number is still a person's number.
 - **A phone number is not a personnummer:** ten digits in a row without
   century or separator that start with 0 ("0701234567") are read as a phone
-  number. The limit: the personnummer of someone born 2000-2009 typed that
-  way is taken for a phone number too.
+  number. The limit: the personnummer of someone born 2001-2009 typed that
+  way is taken for a phone number too, and kept where a contact is asked for.
 - **Long numbers are masked** (`[dolt nummer]`): more than 8 digits in a run,
   single spaces or dashes allowed between groups (card, bank and phone
   numbers). A date (2026-12-07: 8 digits), a time, a one-time code and a
