@@ -46,7 +46,8 @@ async def send_notices(mailer: Mailer, recipients: Tuple[str, ...], subject: str
             await mailer.send(recipient, subject, body)
             sent += 1
         except MailError as error:
-            log.warning("Notice of new ticket %s could not be sent: %s", reference, error)
+            # Neither the code nor the error text (it may name an address) is logged.
+            log.warning("Notice of a new ticket could not be sent: %s", type(error).__name__)
     return sent
 
 
