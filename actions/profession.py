@@ -9,7 +9,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import bullets, button, content, find_profession, lines, phrase, source_line
-from core.content.model import Profession
+from core.content.model import Notice, Profession
+from core.dates import format_amount, format_date
 
 # The question waiting for a job name ("Vilket jobb?"), as an intent name.
 PENDING = "pending_question"
@@ -43,6 +44,20 @@ def follow_up_buttons(profession: Profession, skip: str) -> List[Dict[str, str]]
     return found
 
 
+def notice_text(notice: Notice) -> str:
+    """A rule told with the job: a proposal says so, and every notice names its source."""
+    return lines(
+        notice.text,
+        phrase("notice_proposed") if notice.status == "proposed" else None,
+        source_line(notice.sources),
+    )
+
+
+def language_demand(profession: Profession) -> str:
+    """The job's need for Swedish, and the rules about it the municipality shows."""
+    return lines(profession.language, *(notice_text(n) for n in profession.notices if n.show))
+
+
 def explain_profession(dispatcher: CollectingDispatcher, profession: Profession) -> List[Dict[Text, Any]]:
     dispatcher.utter_message(
         text=lines(profession.summary, phrase("profession_tasks", name=profession.name), bullets(profession.tasks))
@@ -51,7 +66,7 @@ def explain_profession(dispatcher: CollectingDispatcher, profession: Profession)
         text=lines(
             phrase("profession_workplaces", places=", ".join(profession.workplaces)),
             profession.physical,
-            profession.language,
+            language_demand(profession),
             phrase("profession_more"),
         ),
         buttons=follow_up_buttons(profession, skip="ask_profession"),
@@ -61,8 +76,13 @@ def explain_profession(dispatcher: CollectingDispatcher, profession: Profession)
 
 def tell_salary(dispatcher: CollectingDispatcher, profession: Profession) -> List[Dict[Text, Any]]:
     pay = profession.pay
+    local = (
+        phrase("pay_local", amount=format_amount(pay.local.amount), date=format_date(pay.local.since))
+        if pay.local
+        else None
+    )
     dispatcher.utter_message(
-        text=lines(pay.text, source_line([pay.source])),
+        text=lines(pay.text, source_line([pay.source]), local),
         buttons=follow_up_buttons(profession, skip="ask_salary"),
     )
     return answered(profession)

@@ -104,16 +104,46 @@ class Source(Strict):
 FACT_STATUSES = ("in_force", "decided", "proposed")
 
 
+class LocalPay(Strict):
+    """The municipality's own lowest monthly pay for a job, from a date."""
+
+    amount: int = Field(gt=0)  # kronor a month, before tax
+    since: date
+
+
 class Pay(Strict):
-    min: int = Field(gt=0)
+    # None: no checked national figure, the text tells whom to ask instead.
+    min: Optional[int] = Field(default=None, gt=0)
     max: Optional[int] = Field(default=None, gt=0)  # None: no known upper end
     text: str
     source: Source
+    local: Optional[LocalPay] = None  # the bot adds it after the text
 
     @validator("max")
     def max_not_below_min(cls, value: Optional[int], values: dict) -> Optional[int]:
-        if value is not None and "min" in values and value < values["min"]:
+        if value is None:
+            return value
+        if values.get("min") is None:
+            raise ValueError("max without min: give both figures or neither")
+        if value < values["min"]:
             raise ValueError("max is lower than min")
+        return value
+
+
+class Notice(Strict):
+    """A rule about a job that the bot tells with the job, e.g. a new
+    language rule. A proposed rule is said to be a proposal; the
+    municipality can switch a notice off with `show: false`."""
+
+    text: str
+    status: str = "in_force"
+    show: bool = True
+    sources: List[Source] = Field(min_items=1)
+
+    @validator("status")
+    def known_status(cls, value: str) -> str:
+        if value not in FACT_STATUSES:
+            raise ValueError(f"unknown status '{value}' (known: {', '.join(FACT_STATUSES)})")
         return value
 
 
@@ -130,6 +160,7 @@ class Profession(Strict):
     language: str
     how_to: List[str] = Field(min_items=1)
     protected_title: Optional[str] = None
+    notices: List[Notice] = []  # told with the language demand
     sources: List[Source] = Field(min_items=1)
 
 

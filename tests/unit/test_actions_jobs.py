@@ -1,7 +1,7 @@
 """Actions about jobs, tracks, education and words, run against the real content."""
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -10,6 +10,7 @@ from actions.education import ActionExplainEducation, ActionExplainStudySupport
 from actions.inform import ActionHandleInform
 from actions.profession import ActionExplainProfession, ActionTellSalary, ActionTellWorkingHours
 from actions.tracks import ActionTrackRequirements
+from core.content.model import LocalPay
 from core.dates import format_date
 from tests.unit.action_helpers import entity, make_tracker, payloads, run, slot_events, texts
 
@@ -111,10 +112,31 @@ async def test_education_overview_offers_every_route():
     assert topics == {r.id for r in content().education.routes} | {"sfi"}
 
 
+def study_support(topic_id):
+    return next(s for s in content().education.study_support if s.id == topic_id)
+
+
 async def test_study_support_by_name():
+    messages, _ = await run(ActionExplainStudySupport(), make_tracker("kan jag fa pengar fran csn"))
+    csn = study_support("csn")
+    assert csn.text in texts(messages)
+    assert "Källa: CSN, 2014; Uppsala kommun, 2026." in texts(messages)
+
+
+async def test_a_hidden_study_support_is_neither_offered_nor_told():
+    hidden = study_support("studiestartsstod")
+    assert not hidden.show, "a proposed rule is off until the municipality checks it"
     messages, _ = await run(ActionExplainStudySupport(), make_tracker("kan jag fa studiestartsstod"))
-    support = next(s for s in content().education.study_support if s.id == "studiestartsstod")
-    assert support.text in texts(messages)
+    assert hidden.text not in texts(messages)
+    assert not any("studiestartsstod" in p for p in payloads(messages))
+
+
+async def test_a_shown_proposed_study_support_says_it_is_a_proposal(monkeypatch):
+    topic = study_support("studiestartsstod")
+    monkeypatch.setattr(topic, "show", True)
+    tracker = make_tracker('/ask_study_support{"topic": "studiestartsstod"}', entities=[entity("topic", "studiestartsstod")])
+    messages, _ = await run(ActionExplainStudySupport(), tracker)
+    assert topic.text in texts(messages) and "föreslagit" in topic.text
 
 
 async def test_inform_with_bare_job_explains_it():
@@ -159,3 +181,48 @@ async def test_a_past_start_is_never_offered(monkeypatch, days_after_first_deadl
     else:
         assert content().phrases.phrases["track_no_open_start"].split(".")[0] in said
         assert vb.contact.phone in said
+
+
+def language_notice(pid):
+    return profession(pid).notices[0]
+
+
+@pytest.mark.parametrize("pid", ["underskoterska", "vardbitrade"])
+async def test_proposed_language_rule_is_told_with_the_language_demand(pid):
+    messages, _ = await run(ActionExplainProfession(), make_tracker("om jobbet", entities=[entity("profession", pid)]))
+    said = texts(messages)
+    notice = language_notice(pid)
+    assert notice.status == "proposed" and notice.show
+    assert f"{profession(pid).language}\n{notice.text}" in said, "told right after the job's language demand"
+    assert content().phrases.phrases["notice_proposed"] in said
+    assert "Källa: Regeringen, 2026; Riksdagen, 2026." in said
+    assert "http" not in said
+
+
+async def test_language_rule_switched_off_is_not_told(monkeypatch):
+    notice = language_notice("vardbitrade")
+    monkeypatch.setattr(notice, "show", False)
+    messages, _ = await run(ActionExplainProfession(), make_tracker("om jobbet", entities=[entity("profession", "vardbitrade")]))
+    said = texts(messages)
+    assert profession("vardbitrade").language in said
+    assert notice.text not in said and "Regeringen" not in said
+
+
+async def test_language_rule_in_force_is_not_called_a_proposal(monkeypatch):
+    notice = language_notice("underskoterska")
+    monkeypatch.setattr(notice, "status", "in_force")
+    messages, _ = await run(ActionExplainProfession(), make_tracker("om jobbet", entities=[entity("profession", "underskoterska")]))
+    said = texts(messages)
+    assert notice.text in said
+    assert content().phrases.phrases["notice_proposed"] not in said
+
+
+async def test_pay_without_a_checked_figure_says_whom_to_ask_and_adds_a_local_one(monkeypatch):
+    pay = profession("vardbitrade").pay
+    assert pay.min is None and "Fråga arbetsgivaren" in pay.text
+    tracker = make_tracker("lon", entities=[entity("profession", "vardbitrade")])
+    said = texts((await run(ActionTellSalary(), tracker))[0])
+    assert pay.text in said and "kr i månaden" not in said
+    monkeypatch.setattr(pay, "local", LocalPay(amount=24000, since=date(2026, 4, 1)))
+    said = texts((await run(ActionTellSalary(), tracker))[0])
+    assert "Hos oss är den lägsta lönen 24 000 kr i månaden före skatt. Det gäller från 1 april 2026." in said

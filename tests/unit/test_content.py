@@ -128,3 +128,22 @@ def test_handoff_notice_says_what_why_how_long_and_how_to_delete():
 def test_unknown_follow_up_topic_names_file_and_field(content_copy):
     edit(content_copy / "followup.yml", lambda d: d["topics"][1].update(id="weather"))
     assert "followup.yml: topics[1].id: unknown topic 'weather'" in problems_for(content_copy)
+
+
+def test_facts_not_checked_are_not_stated():
+    content = load_content()
+    said = " ".join(strings(content.dict()))
+    # Not confirmed at a source on 2026-12-06 (see docs/content.md).
+    assert "22 500" not in said and "5 åren" not in said
+    assert "ka.se/2023" not in said, "a barnskötare article is no source for vårdbiträde pay"
+    support = {t.id: t for t in content.education.study_support}
+    assert support["studiestartsstod"].status == "proposed" and not support["studiestartsstod"].show
+    assert "föreslagit" in support["studiestartsstod"].text
+
+
+def test_notice_with_unknown_status_and_max_pay_without_min_are_reported(content_copy: Path):
+    edit(content_copy / "professions.yml", lambda d: d["professions"][0]["notices"][0].update(status="rumour"))
+    edit(content_copy / "professions.yml", lambda d: d["professions"][1]["pay"].update(max=30000))
+    message = problems_for(content_copy)
+    assert "professions.yml: professions[0].notices[0].status: unknown status 'rumour'" in message
+    assert "professions.yml: professions[1].pay.max: max without min" in message
