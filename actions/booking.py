@@ -1,6 +1,7 @@
-"""Booking a meeting with a counsellor: a form that asks how to meet, which
-time, first name and contact, shows what is stored and a summary, then books
-through the bot web service."""
+"""Booking a meeting with a counsellor: a form that asks how to meet, whether
+an interpreter is wanted and in which language, which time, first name and
+contact, shows what is stored and a summary, then books through the bot web
+service."""
 
 from __future__ import annotations
 
@@ -14,14 +15,18 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import answer_from, bullets, button, content, lines, phrase
+from actions.base import answer_from, bullets, button, content, latest_intent, lines, phrase
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, TooManyTries, get_client
-from actions.text_match import best_match
-from actions.typed_values import contact_in, requested_contact
+from actions.text_match import best_match, normalize
+from actions.typed_values import contact_in, requested_contact, typed_answer, typed_language
 from core.dates import parse_day
 
-FORM_SLOTS = ("meeting_type", "slot_choice", "first_name", "contact", "booking_confirmed")
+FORM_SLOTS = ("meeting_type", "interpreter_wanted", "interpreter_language", "slot_choice", "first_name", "contact",
+              "booking_confirmed")
+INTERPRETER_SLOTS = ("interpreter_wanted", "interpreter_language")
+# Values of the interpreter_wanted buttons.
+YES, NO = "yes", "no"
 # Not asked; they steer which times are shown next.
 PAGING_SLOTS = ("slots_after", "slots_from_day")
 # Set when this booking replaces an earlier one (a change of time).
@@ -66,10 +71,80 @@ class ActionAskMeetingType(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         booking = content().booking
         dispatcher.utter_message(
-            text=lines(phrase("ask_meeting_type"), booking.interpreter),
+            text=phrase("ask_meeting_type"),
             buttons=[button(t.label, "inform", meeting_type=t.id) for t in booking.meeting_types] + [cancel_button()],
         )
         return []
+
+
+class ActionAskInterpreterWanted(Action):
+    """What an interpreter is (content/booking.yml), then yes or no."""
+
+    def name(self) -> Text:
+        return "action_ask_interpreter_wanted"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        dispatcher.utter_message(
+            text=lines(content().booking.interpreter, phrase("ask_interpreter_wanted")),
+            buttons=[
+                button(phrase("button_yes"), "inform", interpreter_wanted=YES),
+                button(phrase("button_interpreter_no"), "inform", interpreter_wanted=NO),
+                cancel_button(),
+            ],
+        )
+        return []
+
+
+class ActionAskInterpreterLanguage(Action):
+    """One button per language in content/booking.yml; another may be typed."""
+
+    def name(self) -> Text:
+        return "action_ask_interpreter_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        languages = content().booking.interpreter_languages
+        dispatcher.utter_message(
+            text=phrase("ask_interpreter_language"),
+            buttons=[button(name, "inform", interpreter_language=name) for name in languages] + [cancel_button()],
+        )
+        return []
+
+
+# Typed answers to "Vill du ha en tolk?", compared after normalize().
+_NO_WORDS = {"nej", "na", "nae", "no", "nope"}
+_NO_PHRASES = ("behovs inte", "behover inte", "ingen tolk", "vill inte", "inte tolk", "nej tack")
+_YES_WORDS = {"ja", "japp", "jepp", "jo", "garna", "yes", "absolut", "visst"}
+_YES_PHRASES = ("vill ha", "behover en", "behover tolk")
+
+
+def wants_interpreter(text: str, intent: Optional[str]) -> Optional[bool]:
+    """True, False, or None when the answer says neither."""
+    norm = normalize(text)
+    words = norm.split()
+    if not words:
+        return None
+    padded = f" {norm} "
+    if words[0] in _NO_WORDS or any(f" {p} " in padded for p in _NO_PHRASES):
+        return False
+    if words[0] in _YES_WORDS or any(f" {p} " in padded for p in _YES_PHRASES):
+        return True
+    # A short "okej" or "inte nu" that NLU read as yes or no.
+    if len(words) <= 4 and intent in ("affirm", "deny"):
+        return intent == "affirm"
+    return None
+
+
+def listed_language(text: str) -> Optional[str]:
+    """A language of the buttons, named in the text (also misspelled)."""
+    languages = content().booking.interpreter_languages
+    if text in languages:
+        return text
+    return best_match(text, ((name, [name]) for name in languages))
+
+
+def interpreter_language(tracker: Tracker) -> Optional[str]:
+    """The language asked for, or None when no interpreter is wanted."""
+    return tracker.get_slot("interpreter_language") if tracker.get_slot("interpreter_wanted") is True else None
 
 
 class ActionAskSlotChoice(Action):
@@ -136,12 +211,17 @@ class ActionAskBookingConfirmed(Action):
                     name=tracker.get_slot("first_name"),
                     contact=tracker.get_slot("contact"),
                 ),
+                interpreter_summary(interpreter_language(tracker)),
                 phrase("change_summary", label=tracker.get_slot("change_label")) if tracker.get_slot("change_reference") else "",
                 phrase("ask_booking_confirmed"),
             ),
             buttons=[button(phrase("button_book_yes"), "affirm"), button(phrase("button_no"), "deny")],
         )
         return []
+
+
+def interpreter_summary(language: Optional[str]) -> str:
+    return phrase("summary_interpreter", language=language) if language else phrase("summary_no_interpreter")
 
 
 class PersonFormValidation(FormValidationAction, ABC):
@@ -173,6 +253,59 @@ class PersonFormValidation(FormValidationAction, ABC):
 class ValidateBookingForm(PersonFormValidation):
     def name(self) -> Text:
         return "validate_booking_form"
+
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        # The language is asked only when an interpreter is wanted.
+        if tracker.get_slot("interpreter_wanted") is True:
+            return domain_slots
+        return [slot for slot in domain_slots if slot != "interpreter_language"]
+
+    async def extract_interpreter_wanted(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        # "arabiska" typed at once may be read as a word to explain: still an answer.
+        text = typed_answer(tracker, "interpreter_wanted")
+        if text and listed_language(text) and wants_interpreter(text, None) is not False:
+            return {"interpreter_wanted": text}
+        return {}
+
+    async def validate_interpreter_wanted(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        if isinstance(value, bool):
+            # Filled before the form started (a change of time, a time taken meanwhile).
+            return {"interpreter_wanted": value}
+        answer = answer_from(tracker, "interpreter_wanted", value)
+        if answer in (YES, NO):
+            return {"interpreter_wanted": answer == YES, "interpreter_language": None}
+        wanted = wants_interpreter(answer, latest_intent(tracker))
+        language = listed_language(answer) if wanted is not False else None
+        if language:
+            # "Ja, arabiska" or just "arabiska" answers both questions.
+            return {"interpreter_wanted": True, "interpreter_language": language}
+        if wanted is None:
+            # An unrelated message must not fill the slot (rasa-sdk#437).
+            dispatcher.utter_message(text=phrase("answer_not_understood"))
+        return {"interpreter_wanted": wanted, "interpreter_language": None}
+
+    async def extract_interpreter_language(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        # A language name means little to NLU: "kurdiska" may be read as a word to
+        # explain, which from_text skips. Taken unless it is a question that ends
+        # the form (imported here: actions.questions imports this module).
+        from actions.questions import ANSWERS
+
+        text = typed_answer(tracker, "interpreter_language")
+        if not text:
+            return {}
+        language = listed_language(text)
+        if language is None and latest_intent(tracker) not in ANSWERS:
+            language = typed_language(text)
+        return {"interpreter_language": language} if language else {}
+
+    async def validate_interpreter_language(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        answer = answer_from(tracker, "interpreter_language", value)
+        language = listed_language(answer) or typed_language(answer)
+        if language is None:
+            dispatcher.utter_message(text=phrase("interpreter_language_invalid"))
+        return {"interpreter_language": language}
 
     async def validate_meeting_type(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         answer = answer_from(tracker, "meeting_type", value)
@@ -229,6 +362,8 @@ class ActionBookMeeting(Action):
             "meeting_type": tracker.get_slot("meeting_type"),
             "first_name": tracker.get_slot("first_name"),
             "contact": tracker.get_slot("contact"),
+            # Cleaned and stored by the service (bot/booking/routes.py _interpreter).
+            "interpreter": interpreter_language(tracker),
         }
         changing = tracker.get_slot("change_reference")
         if changing:
@@ -253,6 +388,8 @@ class ActionBookMeeting(Action):
             text=lines(
                 phrase("change_done" if changing else "booking_done", label=answer["label"]),
                 answer["meeting_text"],
+                phrase("booking_interpreter", language=answer["interpreter"]) if answer.get("interpreter")
+                else phrase("booking_no_interpreter"),
                 phrase("booking_reference", reference=answer["reference"]),
                 phrase("booking_calendar", url=answer["calendar_url"]),
                 phrase("booking_bring"),

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import button, content, phrase
-from actions.booking import reset, service_down
+from actions.booking import INTERPRETER_SLOTS, reset, service_down
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, get_client
 from actions.typed_values import contact_in, requested_code, requested_contact
@@ -77,8 +77,10 @@ class ValidateCancelForm(FormValidationAction):
             dispatcher.utter_message(text=phrase("booking_not_found", phone=content().municipality.phone))
             # Ask for both again: either may be wrong.
             return {"booking_reference": None, "booking_contact": None}
-        # The first name is kept for a change of time (actions/questions.py), so it is not asked again.
-        return {"booking_contact": contact, "cancel_label": booking["label"], "first_name": booking.get("first_name")}
+        # The first name and the interpreter are kept for a change of time
+        # (actions/questions.py), so they are not asked again.
+        return {"booking_contact": contact, "cancel_label": booking["label"], "first_name": booking.get("first_name"),
+                "interpreter_wanted": bool(booking.get("interpreter")), "interpreter_language": booking.get("interpreter")}
 
 
 class ActionCancelBooking(Action):
@@ -86,7 +88,7 @@ class ActionCancelBooking(Action):
         return "action_cancel_booking"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        done = reset(*FORM_SLOTS, "first_name")
+        done = reset(*FORM_SLOTS, "first_name", *INTERPRETER_SLOTS)
         label = tracker.get_slot("cancel_label")
         if not tracker.get_slot("cancel_confirmed"):
             dispatcher.utter_message(text=phrase("cancel_not_done"), buttons=[button(phrase("button_menu"), "help")])

@@ -34,7 +34,7 @@ FORM_FOR = {
 # (The walk-through's answers stay: other forms reuse them.)
 UNFINISHED = {
     "booking_form": (*booking.FORM_SLOTS, *booking.PAGING_SLOTS, *booking.CHANGE_SLOTS, "slot_label"),
-    "cancel_form": (*cancel.FORM_SLOTS, "first_name"),
+    "cancel_form": (*cancel.FORM_SLOTS, "first_name", *booking.INTERPRETER_SLOTS),
     "erase_form": erasure.FORM_SLOTS,
     "interest_form": interest.FORM_SLOTS,
     "handoff_form": handoff.FORM_SLOTS,
@@ -52,7 +52,7 @@ def ended_form(tracker: Tracker) -> str:
 
 def change_of_time(tracker: Tracker) -> List[Dict[Text, Any]]:
     """'Byt till en annan tid' at the end of cancelling: book a new time that
-    replaces the found booking; the person's name and contact are known."""
+    replaces the found booking; the person's name, contact and interpreter are known."""
     if not (tracker.get_slot("cancel_label") and tracker.get_slot("booking_reference")):
         return []
     return [
@@ -61,6 +61,7 @@ def change_of_time(tracker: Tracker) -> List[Dict[Text, Any]]:
         SlotSet("change_label", tracker.get_slot("cancel_label")),
         SlotSet("contact", tracker.get_slot("booking_contact")),
         SlotSet("first_name", tracker.get_slot("first_name")),
+        *(SlotSet(name, tracker.get_slot(name)) for name in booking.INTERPRETER_SLOTS),
     ]
 
 

@@ -9,6 +9,10 @@ People write a contact in a sentence too ("mitt nummer är 070-123 45 67"),
 and a wrong one is still an answer to the question ("mitt nummer är 123" was
 read as "delete my data" and ended the booking): a message with digits or an
 @ is taken as a try, and the form's validation says what is wrong with it.
+
+A language for an interpreter ("kurdiska") is one word NLU has never seen: it
+may be read as a word to explain. Asked for a language, a word that looks like
+one is taken; the booking form checks it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from rasa_sdk import Tracker
 
 from core.codes import looks_like_code, normalize_code
 from core.contact import normalize_contact, normalize_email, normalize_phone
+from core.text import normalize
 
 CODE_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z2-9]{8}(?![A-Za-z0-9])")
 EMAIL_IN_TEXT = re.compile(r"[^\s@<>\"',;:()]+@[^\s@<>\"',;:()]+")
@@ -45,7 +50,8 @@ def typed_code(text: str) -> Optional[str]:
     return code if looks_like_code(code) else code_in(text)
 
 
-def _asked_for(tracker: Tracker, slot: str) -> Optional[str]:
+def typed_answer(tracker: Tracker, slot: str) -> Optional[str]:
+    """The text typed when the form asked for `slot` (not yet filled), else None."""
     if tracker.get_slot("requested_slot") != slot or tracker.get_slot(slot) is not None:
         return None
     text = (tracker.latest_message.get("text") or "").strip()
@@ -54,7 +60,7 @@ def _asked_for(tracker: Tracker, slot: str) -> Optional[str]:
 
 def requested_code(tracker: Tracker, slot: str) -> Optional[str]:
     """The code typed when the form asked for `slot`, alone or in a sentence."""
-    text = _asked_for(tracker, slot)
+    text = typed_answer(tracker, slot)
     return typed_code(text) if text else None
 
 
@@ -82,7 +88,39 @@ def contact_attempt(text: str) -> bool:
 def requested_contact(tracker: Tracker, slot: str) -> Optional[str]:
     """The contact typed when the form asked for `slot`, normalised; a try that
     is no contact as it was typed, for the form's validation to refuse."""
-    text = _asked_for(tracker, slot)
+    text = typed_answer(tracker, slot)
     if not text:
         return None
     return contact_in(text) or (text if contact_attempt(text) else None)
+
+
+# Words around a language name ("jag vill ha en tolk på arabiska"), left out.
+_AROUND_LANGUAGE = {
+    "jag", "vill", "ha", "en", "tolk", "tolken", "pa", "som", "talar", "pratar", "kan", "sprak", "spraket",
+    "det", "ar", "mitt", "modersmal", "ja", "garna", "tack", "till", "tolkning", "och",
+}
+# Short answers that are no language, however they look.
+_NOT_A_LANGUAGE = {
+    "nej", "vet", "inte", "kanske", "hej", "ok", "okej", "avbryt", "meny", "hjalp", "sluta", "stopp", "tillbaka",
+    "ingen", "inget", "annat", "annan", "vad", "varfor", "hur", "nar", "var", "vem", "bra", "fel", "tid", "boka",
+    "no", "yes", "help", "stop", "menu", "cancel", "svar", "fraga",
+}
+LANGUAGE_MAX = 40
+
+
+def typed_language(text: str) -> Optional[str]:
+    """A language name typed as an answer: one or two words of letters (a
+    hyphen allowed), at most 40 characters, in lower case. None for anything
+    else: a question, digits, a sentence, "vet inte"."""
+    text = (text or "").strip().rstrip(".!")
+    if not text or len(text) > 80 or text.startswith("/") or "?" in text:
+        return None
+    kept = [word.strip(",") for word in text.split() if normalize(word) not in _AROUND_LANGUAGE]
+    if not 1 <= len(kept) <= 2:
+        return None
+    for word in kept:
+        letters = word.replace("-", "")
+        if len(letters) < 3 or not letters.isalpha() or normalize(word) in _NOT_A_LANGUAGE:
+            return None
+    name = " ".join(kept).lower()
+    return name if len(name) <= LANGUAGE_MAX else None

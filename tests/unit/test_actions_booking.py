@@ -8,6 +8,8 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.service_client as service_client
 from actions.booking import (
     ActionAskBookingConfirmed,
+    ActionAskInterpreterLanguage,
+    ActionAskInterpreterWanted,
     ActionAskMeetingType,
     ActionAskSlotChoice,
     ActionBookMeeting,
@@ -35,7 +37,129 @@ def chosen(messages, index=0):
 async def test_meeting_types_are_buttons_with_a_way_out():
     messages, _ = await run(ActionAskMeetingType(), make_tracker())
     assert payloads(messages) == [f'/inform{{"meeting_type": "{t.id}"}}' for t in CONTENT.booking.meeting_types] + ["/help"]
-    assert CONTENT.booking.interpreter in texts(messages)
+
+
+async def test_the_interpreter_question_says_what_a_tolk_is_and_has_yes_no_and_a_way_out():
+    messages, _ = await run(ActionAskInterpreterWanted(), make_tracker())
+    said = texts(messages)
+    assert CONTENT.booking.interpreter in said and PHRASES["ask_interpreter_wanted"] in said
+    assert payloads(messages) == ['/inform{"interpreter_wanted": "yes"}', '/inform{"interpreter_wanted": "no"}', "/help"]
+    titles = [b["title"] for m in messages for b in m.get("buttons") or []]
+    assert titles == [PHRASES["button_yes"], PHRASES["button_interpreter_no"], PHRASES["button_cancel"]]
+
+
+async def test_the_languages_of_the_content_are_buttons_with_a_way_out():
+    messages, _ = await run(ActionAskInterpreterLanguage(), make_tracker())
+    assert texts(messages) == PHRASES["ask_interpreter_language"]
+    languages = CONTENT.booking.interpreter_languages
+    assert "arabiska" in languages and len(languages) >= 5
+    assert payloads(messages) == [f'/inform{{"interpreter_language": "{name}"}}' for name in languages] + ["/help"]
+
+
+async def wanted(value, text="/inform", intent="inform", entities=()):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(text, intent=intent, entities=entities, slots={"requested_slot": "interpreter_wanted"})
+    result = await ValidateBookingForm().validate_interpreter_wanted(value, dispatcher, tracker, {})
+    return result, texts(dispatcher.messages)
+
+
+@pytest.mark.parametrize("answer, intent, expected", [
+    ("ja", "affirm", {"interpreter_wanted": True, "interpreter_language": None}),
+    ("Ja tack", "affirm", {"interpreter_wanted": True, "interpreter_language": None}),
+    ("jag vill ha en tolk", "inform", {"interpreter_wanted": True, "interpreter_language": None}),
+    ("nej", "deny", {"interpreter_wanted": False, "interpreter_language": None}),
+    ("Nej, det behövs inte", "deny", {"interpreter_wanted": False, "interpreter_language": None}),
+    ("det behovs inte", "out_of_scope", {"interpreter_wanted": False, "interpreter_language": None}),
+    ("nej, jag pratar arabiska", "deny", {"interpreter_wanted": False, "interpreter_language": None}),
+    # One answer to both questions.
+    ("ja, arabiska", "affirm", {"interpreter_wanted": True, "interpreter_language": "arabiska"}),
+    ("somaliska", "explain_word", {"interpreter_wanted": True, "interpreter_language": "somaliska"}),
+])
+async def test_a_typed_yes_or_no_is_understood(answer, intent, expected):
+    result, said = await wanted(answer, text=answer, intent=intent)
+    assert result == expected and said == ""
+
+
+async def test_the_yes_and_no_buttons():
+    yes, _ = await wanted("/inform", entities=[entity("interpreter_wanted", "yes")])
+    no, _ = await wanted("/inform", entities=[entity("interpreter_wanted", "no")])
+    assert yes == {"interpreter_wanted": True, "interpreter_language": None}
+    assert no == {"interpreter_wanted": False, "interpreter_language": None}
+
+
+@pytest.mark.parametrize("answer", ["kanske", "vad kostar det", "12345", "hej"])
+async def test_an_unrelated_answer_does_not_fill_the_interpreter_question(answer):
+    result, said = await wanted(answer, text=answer, intent="out_of_scope")
+    assert result == {"interpreter_wanted": None, "interpreter_language": None}
+    assert said == PHRASES["answer_not_understood"]
+
+
+async def test_an_answer_given_before_the_form_started_is_kept():
+    # A change of time or a time taken meanwhile starts the form with the answer known.
+    for value in (True, False):
+        result, said = await wanted(value, text="/book_appointment", intent="book_appointment")
+        assert result == {"interpreter_wanted": value} and said == ""
+
+
+async def test_the_language_is_asked_only_when_an_interpreter_is_wanted():
+    form, slots = ValidateBookingForm(), ["meeting_type", "interpreter_wanted", "interpreter_language", "slot_choice"]
+    for value in (None, False, "ja"):
+        required = await form.required_slots(slots, CollectingDispatcher(), make_tracker(slots={"interpreter_wanted": value}), {})
+        assert required == ["meeting_type", "interpreter_wanted", "slot_choice"]
+    required = await form.required_slots(slots, CollectingDispatcher(), make_tracker(slots={"interpreter_wanted": True}), {})
+    assert required == slots
+
+
+async def language(value, text=None, entities=()):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(value if text is None else text, entities=entities)
+    result = await ValidateBookingForm().validate_interpreter_language(value, dispatcher, tracker, {})
+    return result["interpreter_language"], texts(dispatcher.messages)
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("arabiska", "arabiska"), ("Arabiska", "arabiska"), ("arabsika", "arabiska"), ("tolk på dari", "dari"),
+    # Not a button: any language may be typed.
+    ("kurdiska", "kurdiska"), ("Jag pratar Kurdiska sorani", "kurdiska sorani"), ("pashto.", "pashto"),
+    ("bosniska-kroatiska", "bosniska-kroatiska"),
+])
+async def test_a_language_is_a_button_or_typed(answer, expected):
+    assert await language(answer) == (expected, "")
+
+
+async def test_a_language_button():
+    assert await language("/inform", entities=[entity("interpreter_language", "tigrinja")]) == ("tigrinja", "")
+
+
+@pytest.mark.parametrize("answer", [
+    "jag vet inte", "vad kostar det?", "123", "kurd1ska", "a" * 41, "det är ett språk som talas i norra delen av landet",
+    "avbryt", "nej", "<b>", "x",
+])
+async def test_a_typed_language_that_is_no_language_is_asked_again(answer):
+    assert await language(answer) == (None, PHRASES["interpreter_language_invalid"])
+
+
+def asked_language(text, intent):
+    return make_tracker(text, intent=intent, slots={"requested_slot": "interpreter_language", "interpreter_wanted": True})
+
+
+async def test_a_typed_language_is_taken_whatever_nlu_made_of_it_but_not_a_question():
+    form = ValidateBookingForm()
+    extract = form.extract_interpreter_language
+    assert await extract(CollectingDispatcher(), asked_language("kurdiska", "explain_word"), {}) == {
+        "interpreter_language": "kurdiska"}
+    assert await extract(CollectingDispatcher(), asked_language("arabiska", "ask_salary"), {}) == {
+        "interpreter_language": "arabiska"}
+    # A question that ends the form stays a question (data/rules/booking.yml).
+    assert await extract(CollectingDispatcher(), asked_language("lön", "ask_salary"), {}) == {}
+    assert await extract(CollectingDispatcher(), asked_language("meny", "help"), {}) == {}
+    assert await extract(CollectingDispatcher(), asked_language("/help", "help"), {}) == {}
+    # Only when the language was asked for.
+    other = make_tracker("kurdiska", intent="explain_word", slots={"requested_slot": "first_name"})
+    assert await extract(CollectingDispatcher(), other, {}) == {}
+    typed_at_once = make_tracker("arabiska", intent="explain_word", slots={"requested_slot": "interpreter_wanted"})
+    assert await form.extract_interpreter_wanted(CollectingDispatcher(), typed_at_once, {}) == {
+        "interpreter_wanted": "arabiska"}
 
 
 async def test_five_free_times_then_more_and_cancel(service):
@@ -101,6 +225,19 @@ async def test_summary_shows_privacy_and_asks_yes_or_no():
     said = texts(messages)
     assert "30 dagar" in said and "tisdag 1 december kl. 13.00" in said and "Video" in said
     assert payloads(messages) == ["/affirm", "/deny"]
+    assert PHRASES["summary_no_interpreter"] in said and "språket" in said  # what is stored, the language too
+
+
+async def test_summary_says_whether_an_interpreter_was_asked_for():
+    slots = {"meeting_type": "video", "slot_label": "tisdag 1 december kl. 13.00", "first_name": "Amina", "contact": "+46701234567"}
+    wanted, _ = await run(ActionAskBookingConfirmed(), make_tracker(
+        slots={**slots, "interpreter_wanted": True, "interpreter_language": "arabiska"}))
+    assert PHRASES["summary_interpreter"].format(language="arabiska") in texts(wanted)
+    assert PHRASES["summary_no_interpreter"] not in texts(wanted)
+    # A language left from an earlier answer counts only with a yes.
+    not_wanted, _ = await run(ActionAskBookingConfirmed(), make_tracker(
+        slots={**slots, "interpreter_wanted": False, "interpreter_language": "arabiska"}))
+    assert PHRASES["summary_no_interpreter"] in texts(not_wanted) and "arabiska" not in texts(not_wanted)
 
 
 async def booked(slots, sender="test-user"):
@@ -126,6 +263,51 @@ async def test_booking_gives_code_calendar_and_what_to_bring_and_is_not_repeated
     assert reference in texts(again)
     found = await service_client.get_client().find_booking(reference, "+46701234567")
     assert found and found["label"] == chosen(messages)["slot_label"]
+
+
+async def test_the_interpreter_is_sent_stored_and_told_in_the_confirmation(service):
+    from bot.keys import STORE
+
+    messages, _ = await offered()
+    slots = {"meeting_type": "phone", "slot_choice": chosen(messages)["slot_choice"], "first_name": "Amina",
+             "contact": "+46701234567", "interpreter_wanted": True, "interpreter_language": "arabiska"}
+    done, events = await booked(slots)
+    said = texts(done)
+    assert PHRASES["booking_interpreter"].format(language="arabiska") in said
+    reference = said.split(PHRASES["booking_reference"].split("{")[0])[1][:8]
+    found = await service_client.get_client().find_booking(reference, "+46701234567")
+    assert found["interpreter"] == "arabiska"
+    stored = await service.app[STORE].find(reference, "+46701234567")
+    assert stored.interpreter == "arabiska"
+    assert slot_events(events)["interpreter_wanted"] is None and slot_events(events)["interpreter_language"] is None
+
+
+async def test_no_interpreter_is_stored_as_none_and_told(service):
+    messages, _ = await offered()
+    slots = {"meeting_type": "phone", "slot_choice": chosen(messages)["slot_choice"], "first_name": "Amina",
+             "contact": "+46701234567", "interpreter_wanted": False, "interpreter_language": "arabiska"}
+    done, _ = await booked(slots)
+    said = texts(done)
+    assert PHRASES["booking_no_interpreter"] in said and "arabiska" not in said
+    reference = said.split(PHRASES["booking_reference"].split("{")[0])[1][:8]
+    assert (await service_client.get_client().find_booking(reference, "+46701234567"))["interpreter"] is None
+
+
+async def test_the_booking_request_carries_the_interpreter(monkeypatch):
+    sent = {}
+
+    class Recorder:
+        async def book(self, request, conversation, *what):
+            sent.update(request)
+            return 500, {}
+
+    monkeypatch.setattr("actions.booking.get_client", lambda: Recorder())
+    slots = {"meeting_type": "phone", "slot_choice": "lina|2030-01-07T08:00:00+00:00", "first_name": "Amina",
+             "contact": "+46701234567", "interpreter_wanted": True, "interpreter_language": "kurdiska"}
+    await booked(slots)
+    assert sent["interpreter"] == "kurdiska"
+    await booked({**slots, "interpreter_wanted": False})
+    assert sent["interpreter"] is None
 
 
 async def test_a_time_taken_meanwhile_asks_for_a_new_time(service):
@@ -169,8 +351,10 @@ async def test_cancel_with_code_and_contact_frees_the_time(service):
     assert result == {"booking_reference": None, "booking_contact": None}
     result = await form.validate_booking_contact("070 123 45 67", CollectingDispatcher(), make_tracker(slots=code), {})
     assert result["booking_contact"] == "+46701234567" and result["cancel_label"] == chosen(messages)["slot_label"]
+    assert result["interpreter_wanted"] is False and result["interpreter_language"] is None
     slots = {**code, **result, "cancel_confirmed": True}
-    cancelled, _ = await run(ActionCancelBooking(), make_tracker(slots=slots))
+    cancelled, events = await run(ActionCancelBooking(), make_tracker(slots=slots))
+    assert all(slot_events(events)[name] is None for name in ("first_name", "interpreter_wanted", "interpreter_language"))
     assert PHRASES["cancel_done"].format(label=result["cancel_label"]) in texts(cancelled)
     assert "/book_appointment" in payloads(cancelled)
     again, _ = await offered()
@@ -187,11 +371,12 @@ async def test_change_of_time_books_the_new_time_and_frees_the_old(service):
     messages, _ = await offered()
     old_choice, new_choice = chosen(messages, 0), chosen(messages, 1)
     done, _ = await booked({"meeting_type": "phone", "slot_choice": old_choice["slot_choice"], "first_name": "Amina",
-                            "contact": "+46701234567"})
+                            "contact": "+46701234567", "interpreter_wanted": True, "interpreter_language": "arabiska"})
     reference = texts(done).split(PHRASES["booking_reference"].split("{")[0])[1][:8]
     found = await ValidateCancelForm().validate_booking_contact(
         "0701234567", CollectingDispatcher(), make_tracker(slots={"booking_reference": reference}), {})
     assert found["first_name"] == "Amina"
+    assert found["interpreter_wanted"] is True and found["interpreter_language"] == "arabiska"
     # "Byt till en annan tid" is a button on the cancel question.
     ask = CollectingDispatcher()
     from actions.cancel import ActionAskCancelConfirmed
@@ -206,14 +391,17 @@ async def test_change_of_time_books_the_new_time_and_frees_the_old(service):
     change = slot_events(events)
     assert change["change_reference"] == reference and change["change_label"] == old_choice["slot_label"]
     assert change["first_name"] == "Amina" and change["contact"] == "+46701234567"  # not asked again
+    assert change["interpreter_wanted"] is True and change["interpreter_language"] == "arabiska"
     assert change["booking_reference"] is None and change["cancel_label"] is None
 
     new_slots = {**{k: v for k, v in change.items() if v is not None}, "meeting_type": "phone",
                  "slot_choice": new_choice["slot_choice"], "slot_label": new_choice["slot_label"]}
     summary, _ = await run(ActionAskBookingConfirmed(), make_tracker(slots=new_slots))
     assert PHRASES["change_summary"].format(label=old_choice["slot_label"]) in texts(summary)
+    assert PHRASES["summary_interpreter"].format(language="arabiska") in texts(summary)
     changed, events = await booked(new_slots)
     assert PHRASES["change_done"].format(label=new_choice["slot_label"]) in texts(changed)
+    assert PHRASES["booking_interpreter"].format(language="arabiska") in texts(changed)
     assert slot_events(events)["change_reference"] is None
     assert await service_client.get_client().find_booking(reference, "+46701234567") is None
     again, _ = await offered()

@@ -8,7 +8,7 @@ from actions.erasure import ValidateEraseForm
 from actions.handoff import ValidateAnswerForm
 from actions.booking import ValidateBookingForm
 from actions.interest import ValidateInterestForm
-from actions.typed_values import contact_in, requested_code, requested_contact
+from actions.typed_values import contact_in, requested_code, requested_contact, typed_language
 from core.content import load_content
 from tests.unit.action_helpers import make_tracker
 
@@ -86,3 +86,13 @@ async def test_the_forms_extract_typed_values():
     assert await answer.extract_ticket_reference(dispatcher, asked("ticket_reference", "8nd6e9dg", "affirm"), {}) == {
         "ticket_reference": "8ND6E9DG"}
     assert await cancel.extract_booking_reference(dispatcher, asked("booking_reference", "hur blir man skötare"), {}) == {}
+
+
+def test_a_typed_language_is_one_or_two_words_of_letters():
+    assert typed_language("Kurdiska") == "kurdiska"
+    assert typed_language("jag vill ha en tolk på kurmanji") == "kurmanji"
+    assert typed_language("kurdiska sorani") == "kurdiska sorani"
+    assert typed_language("bosniska-kroatiska") == "bosniska-kroatiska"
+    for text in ("", "/inform", "vad kostar det?", "123", "kurd1ska", "vet inte", "avbryt", "meny", "nej", "ab",
+                 "a" * 41, "tre ord här", "<b>"):
+        assert typed_language(text) is None, text
