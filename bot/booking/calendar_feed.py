@@ -1,8 +1,9 @@
 """A calendar subscription (.ics feed) per counsellor, behind a secret token.
 
 The feed holds the counsellor's booked meetings with first name, kind of
-meeting and code, but no phone number or e-mail: calendar programs copy
-feeds to other services, so contact details stay in the dashboard.
+meeting, code and the interpreter's language, but no phone number or e-mail:
+calendar programs copy feeds to other services, so contact details stay in
+the dashboard.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.http import public_link
 from bot.dashboard.common import checked_form, require_session
 from bot.keys import CONTENT, FEEDS, STORE
 from bot.accounts.store import Session
+from bot.booking.pages import interpreter_label
 
 PAST_DAYS = 30
 
@@ -63,9 +65,11 @@ async def feed(request: web.Request) -> web.Response:
             uid=f"{b.reference}@vardvagen",
             starts_at=b.starts_at,
             minutes=b.minutes,
-            summary=f"Vägledning: {b.first_name} ({kinds.get(b.meeting_type, b.meeting_type)})",
+            # The interpreter in the title too: the counsellor books one before the meeting.
+            summary=f"Vägledning: {b.first_name} ({kinds.get(b.meeting_type, b.meeting_type)}"
+                    + (f", tolk: {b.interpreter})" if b.interpreter else ")"),
             location=kinds.get(b.meeting_type, b.meeting_type),
-            description=f"Kod {b.reference}" + (f". Tolk: {b.interpreter}" if b.interpreter else ""),
+            description=f"Kod {b.reference}. {interpreter_label(b.interpreter)}",
         )
         for b in bookings
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Iterable, List
+from typing import Iterable, List, Optional
 from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
@@ -13,6 +13,11 @@ from bot.accounts import audit
 from bot.dashboard.common import counsellor_names, require_session
 from bot.keys import CONTENT, STORE
 from core.dates import format_slot
+
+
+def interpreter_label(language: Optional[str]) -> str:
+    """What a counsellor reads about the interpreter: also the calendar feed's."""
+    return f"Tolk: {language}" if language else "Ingen tolk"
 
 
 def booking_rows(bookings: Iterable, content) -> List[dict]:
@@ -27,7 +32,7 @@ def booking_rows(bookings: Iterable, content) -> List[dict]:
             "kind": kinds.get(b.meeting_type, b.meeting_type),
             "first_name": b.first_name,
             "contact": b.contact,
-            "interpreter": b.interpreter or "",
+            "interpreter": interpreter_label(b.interpreter),
             "reference": b.reference,
         }
         for b in bookings

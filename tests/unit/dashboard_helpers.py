@@ -29,10 +29,10 @@ async def login(client, username="lina", password=PASSWORD):
     )
 
 
-async def book(client, meeting_type="on_site", index=0, contact="0701234567"):
+async def book(client, meeting_type="on_site", index=0, contact="0701234567", interpreter=None):
     slot = (await (await client.get("/api/slots", params={"meeting_type": meeting_type})).json())["slots"][index]
     body = {"counsellor_id": slot["counsellor_id"], "starts_at": slot["starts_at"], "meeting_type": meeting_type,
-            "first_name": "Amina", "contact": contact}
+            "first_name": "Amina", "contact": contact, "interpreter": interpreter}
     response = await client.post("/api/bookings", json=body)
     assert response.status == 201
     return {**slot, "reference": (await response.json())["reference"]}

@@ -51,6 +51,15 @@ async def test_counsellor_sees_own_bookings_and_logs_out_with_csrf(client):
     assert (await client.get("/dashboard", allow_redirects=False)).status == 302
 
 
+async def test_the_booking_list_says_whether_an_interpreter_is_wanted_and_which_language(client):
+    await book(client, interpreter="arabiska")
+    await book(client, index=1)
+    await login(client)
+    page = await (await client.get("/dashboard")).text()
+    assert "<th>Tolk</th>" in page
+    assert "<td>Tolk: arabiska</td>" in page and "<td>Ingen tolk</td>" in page
+
+
 async def test_a_counsellor_does_not_see_anothers_bookings(client):
     slot = await book(client)  # Lina's
     await login(client, username="omar")

@@ -168,6 +168,41 @@ async def test_calendar_feed_behind_a_secret_token(client):
     assert (await client.get("/calendar/" + "A" * 43 + ".ics")).status == 404
 
 
+def unfolded(ics: str) -> list:
+    """The feed's content lines, folded lines joined again (RFC 5545 3.1)."""
+    assert all(len(line.encode("utf-8")) <= 75 for line in ics.split("\r\n"))
+    return ics.replace("\r\n ", "").split("\r\n")
+
+
+async def feed_of(client, username="lina") -> list:
+    await login(client, username)
+    page = await (await client.get("/dashboard/calendar")).text()
+    made = await (await client.post("/dashboard/calendar", data={"csrf_token": csrf_of(page)})).text()
+    path = re.search(r'value="http[^"]+(/calendar/[^"]+\.ics)"', made).group(1)
+    return unfolded(await (await client.get(path)).text())
+
+
+async def test_calendar_feed_says_whether_an_interpreter_is_wanted(client):
+    with_interpreter = await book(client, interpreter="arabiska")
+    without = await book(client, index=1)
+    lines = await feed_of(client)
+    events = "\n".join(lines).split("BEGIN:VEVENT")[1:]
+    wanted = next(e for e in events if with_interpreter["reference"] in e)
+    assert "SUMMARY:Vägledning: Amina (På plats\\, tolk: arabiska)" in wanted
+    assert f"DESCRIPTION:Kod {with_interpreter['reference']}. Tolk: arabiska" in wanted
+    other = next(e for e in events if without["reference"] in e)
+    assert "SUMMARY:Vägledning: Amina (På plats)" in other
+    assert f"DESCRIPTION:Kod {without['reference']}. Ingen tolk" in other
+
+
+async def test_a_typed_interpreter_language_is_escaped_and_folded_in_the_feed(client):
+    # Typed in the chat or sent to the API: commas, semicolons and a backslash are text.
+    booked = await book(client, interpreter="kurdiska, sorani; \\ eller arabiska med en lång förklaring")
+    line = next(line for line in await feed_of(client) if line.startswith("DESCRIPTION:"))
+    assert line == (f"DESCRIPTION:Kod {booked['reference']}. Tolk: kurdiska\\, sorani\\; \\\\ eller arabiska "
+                    "med en lång förklaring")
+
+
 async def test_a_counsellors_feed_has_only_their_meetings(client):
     lina_booking = await book(client)  # on site: Lina
     await login(client, "omar")
