@@ -170,10 +170,11 @@ def next_steps_text(person: Person) -> str:
     path = personal_path(data, person, labels)
     parts = []
     if path.skipped:
-        parts.append(phrase("skipped_steps", numbers=", ".join(str(n) for n in path.skipped)))
+        titles = [step.title.lower() for step in data.steps.steps if step.number in path.skipped]
+        parts.append(phrase("skipped_steps", titles=", ".join(titles)))
     parts.append(phrase("path_first"))
     for number, item in enumerate(path.items[:SHOWN_IN_FULL], start=1):
-        parts.append(phrase("path_item", number=number, title=item_title(item)))
+        parts.append(phrase(f"path_item_{number}", title=item_title(item)))
         if item.text and (number == 1 or item.kind == "route"):
             parts.append(item.text)
         parts.extend(item.notes)

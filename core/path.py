@@ -17,9 +17,6 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from core.content.model import NEEDS_SWEDISH, Condition, Content, Level, Levels, Source, Step, Track
 
-# Where each kind of step goes in the path, around the Swedish it needs.
-BEFORE_GATE = ("orientation",)
-
 
 @dataclass(frozen=True)
 class Person:
@@ -67,9 +64,13 @@ def holds(condition: Condition, person: Person, levels: Levels) -> bool:
         needed = getattr(condition, field)
         if needed is not None and not rank(scale, has) >= rank(scale, needed) >= 0:
             return False
-    if condition.language_below is not None:
-        below = rank(levels.language_levels, condition.language_below)
-        if person.language is None or rank(levels.language_levels, person.language) >= below:
+    below = {
+        "language_below": (levels.language_levels, person.language),
+        "education_below": (levels.education_levels, person.education),
+    }
+    for field, (scale, has) in below.items():
+        limit = getattr(condition, field)
+        if limit is not None and (has is None or rank(scale, has) >= rank(scale, limit)):
             return False
     if condition.min_age is not None and (person.age is None or person.age < condition.min_age):
         return False
@@ -129,10 +130,14 @@ def personal_path(content: Content, person: Person, label: Optional[Dict[str, st
                 notes = tuple(s.text for s in step.shorter_if if holds(s.when, person, levels))
                 yield PathItem("step", step.title, step.text, step.why, step=step, notes=notes)
 
-    items = [*route_items("before_language"), *step_items(BEFORE_GATE)]
+    # Swedish starts at once; orientation steps go on at the same time.
+    items = list(route_items("before_language"))
     if below:
         level = names.get(gate, gate)
         language = steps_content.language_gate
-        items.append(PathItem("language", language.title.format(level=level), "", language.why.format(level=level)))
-    items += [*step_items(("language",)), *route_items("after_language"), *step_items(NEEDS_SWEDISH)]
+        has_track = bool(tracks_open_to(content.tracks.tracks, person.age))
+        why = language.why.format(level=level) if has_track else language.why_no_track
+        items.append(PathItem("language", language.title.format(level=level), "", why))
+    items += [*step_items(("orientation",)), *step_items(("language",)), *route_items("after_language"),
+              *step_items(NEEDS_SWEDISH)]
     return Path(items=items, skipped=skipped, gate_level=gate, below_gate=below)

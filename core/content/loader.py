@@ -126,7 +126,8 @@ def _conditions(content: model.Content) -> Iterator[Tuple[str, model.Condition]]
 
 
 def _condition_levels(content: model.Content, language: set, education: set, experience: set) -> Iterator[str]:
-    scales = {"language": language, "language_below": language, "education": education, "experience": experience}
+    scales = {"language": language, "language_below": language, "education": education,
+              "education_below": education, "experience": experience}
     for where, condition in _conditions(content):
         for field, allowed in scales.items():
             value = getattr(condition, field)

@@ -181,6 +181,7 @@ class Condition(Strict):
     education: Optional[str] = None
     language: Optional[str] = None
     language_below: Optional[str] = None  # Swedish lower than this level
+    education_below: Optional[str] = None  # education lower than this level
     min_age: Optional[int] = Field(default=None, ge=0, le=120)
     max_age: Optional[int] = Field(default=None, ge=0, le=120)
 
@@ -222,7 +223,8 @@ class LanguageGate(Strict):
     # Used when no track is open to the person's age.
     fallback_level: str
     title: str  # {level}: the level to reach
-    why: str  # {level}, {current}
+    why: str  # {level}
+    why_no_track: str  # when no track is open to the person's age
 
 
 class RouteItem(Strict):

@@ -78,7 +78,7 @@ async def test_eligibility_walk_through_ends_with_a_personal_next_step(stack):
     result = said(replies)
     assert "Vårdbiträde med SFI: Du kan söka." in result
     assert "Du behöver först" in result
-    assert "Gör så här, i den här ordningen:" in result and "Steg 1: Lär dig om yrket" in result
+    assert "Det här ska du göra, i den här ordningen:" in result and "Steg 1: Lär dig om yrket" in result
     assert "Komvux" in result, "an 18-19-year-old hears when Komvux opens"
     buttons = [b["payload"] for r in replies for b in r.get("buttons") or []]
     assert "/book_appointment" in buttons and "/register_interest" in buttons
@@ -93,9 +93,9 @@ async def test_a_nurse_from_abroad_with_sfi_a_gets_socialstyrelsen_and_swedish_f
     assert CONTENT.phrases.phrases["ask_experience"] in said(replies)
     await say_to_rasa(stack, who, "3 år")
     result = said(await say_to_rasa(stack, who, "35"))
-    first = result.split("Sedan kommer det här:")[0]
+    first = result.split("Senare kommer det här:")[0]
     assert "Socialstyrelsen" in first and "legitimation" in first and "validering" in first
-    assert "Läs tills du klarar SFI C" in first
+    assert "läs tills du klarar SFI C" in first
     assert "Steg 7" not in first and "steg 7" not in result, "never a job step before the Swedish"
     assert "Källa: Socialstyrelsen" in result and "http" not in result
 

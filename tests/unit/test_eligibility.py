@@ -140,8 +140,8 @@ async def test_result_says_who_can_apply_and_the_next_step():
     usk = track("underskoterska_kombination")
     assert f"{usk.name}: Du behöver först" in said
     assert "SFI D" in said and "20 år" in said
-    assert "Gör så här, i den här ordningen:" in said
-    assert "1. Välj mellan gymnasiet och ett jobbspår." in said, "an 18-year-old's own route first"
+    assert "Det här ska du göra, i den här ordningen:" in said
+    assert "Först: Välj mellan gymnasiet och ett jobbspår." in said, "an 18-year-old's own route first"
     assert "Steg 1: Lär dig om yrket" in said
     assert "/book_appointment" in payloads(messages) and "/register_interest" in payloads(messages)
 
@@ -160,7 +160,7 @@ async def test_result_mentions_priority_for_care_experience():
     said = texts(messages)
     assert said.count("Du kan söka.") == len(content().tracks.tracks)
     assert "gå före" in said
-    assert "Gör så här, i den här ordningen:" in said
+    assert "Det här ska du göra, i den här ordningen:" in said
 
 
 async def test_steps_without_answers_offer_the_walk_through():
@@ -187,5 +187,6 @@ async def test_steps_with_answers_give_the_personal_next_step():
     slots = {"sfi_level": "svenska", "education": "vard_utbildning", "experience": "year", "age": "40"}
     messages, _ = await run(ActionExplainSteps(), make_tracker("nasta steg", slots=slots))
     said = texts(messages)
-    assert "1. Visa vad du har läst." in said and "validering" in said
+    assert "Först: Visa vad du har läst." in said and "validering" in said
+    assert "Sedan: Sök beviset för undersköterska." in said
     assert "Steg 5: Yrkesutbildning" in said, "a care education shortens the training, never replaces it"

@@ -125,19 +125,23 @@ def test_the_path_is_never_wrong_in_the_dangerous_direction(person):
         for words in ("gymnasiet", "Komvux", "jobbspår"):
             assert words in text, words
 
-    # 6. A year of work fills gaps but never replaces the education.
-    if person.experience == "year" and person.age >= 18:
+    # 6. A year of work makes the education shorter but never replaces it.
+    if person.experience == "year" and person.age >= 18 and not has_care_education:
         step5 = next(item for item in items if item.step and item.step.number == EDUCATION_STEPS[0])
-        assert any("luckor" in note and "ändå" in note for note in step5.notes)
+        assert any("kortare" in note and "ändå" in note for note in step5.notes)
+
+    # 7. A care education (not a licence) leads to Socialstyrelsen's bevis for undersköterska.
+    if has_care_education and person.education != "vard_legitimation" and person.age >= 18:
+        assert "beviset för undersköterska" in text
 
 
 def test_the_nurse_from_the_issue_gets_socialstyrelsen_and_validering_not_step_7():
     from actions.eligibility import next_steps_text
 
     said = next_steps_text(Person("sfi_a", "vard_legitimation", "year", 35))
-    first = said.split("Sedan")[0]
-    assert "Socialstyrelsen" in first and "validering" in first
-    assert "Läs tills du klarar SFI C" in first
+    first = said.split("Senare kommer")[0]
+    assert "Socialstyrelsen" in first and "legitimation" in first and "validering" in first
+    assert "läs tills du klarar SFI C" in first
     assert "Steg 7" not in first and "steg 7" not in said.split("\n")[0]
 
 
