@@ -44,7 +44,8 @@ PROJECT_CONVERSATIONS = [
     ["kan jag bli underskoterska", "sfi d", "{button:education}", "{button:experience}", "34"],
     ["vad betyder apl", "vad ar validering", "hej da"],
     ["hur blir man skotare", "vad kravs for vardbitrade med sfi", "nar borjar det"],
-    ["jag vill boka en tid", "{button:phone}", "{button:slot_label}", "Amina", "0701234567", "ja",
+    ["jag vill boka en tid", "{button:phone}", '{button:"interpreter_wanted": "no"}', "{button:slot_label}", "Amina",
+     "0701234567", "ja",
      "{expect:Din kod är}"],
     ["vilka tider jobbar man", "csn", "tack"],
 ]

@@ -376,6 +376,8 @@ async def booking_form_until_contact(stack, who: str, past_day: str) -> None:
     _, replies, _ = await post(rest, body={"sender": who, "message": "jag vill boka en tid"})
     phone = next(b["payload"] for r in replies for b in r.get("buttons") or [] if "phone" in b["payload"])
     _, replies, _ = await post(rest, body={"sender": who, "message": phone})
+    assert PHRASES["ask_interpreter_wanted"] in "\n".join(texts(replies)), replies
+    _, replies, _ = await post(rest, body={"sender": who, "message": '/inform{"interpreter_wanted": "no"}'})
     assert PHRASES["ask_slot_choice"] in "\n".join(texts(replies)), replies
     _, replies, _ = await post(rest, body={"sender": who, "message": past_day})
     said = "\n".join(texts(replies))

@@ -6,6 +6,7 @@ import re
 import signal
 import socket
 import sqlite3
+import subprocess
 import time
 import uuid
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from bench.stack import rasa_workers
 from core.content import load_content
+from tests.model.conftest import BIN, QUIET_ENV, ROOT
 from tests.privacy_search import personnummer_forms, table_count, where_found, with_check_digit
 from scripts.run_stack import DEFAULT_RASA_WORKERS
 
@@ -179,12 +181,23 @@ def buttons_of(replies: List[dict]) -> List[dict]:
     return [b for r in replies for b in r.get("buttons") or []]
 
 
-async def book_in_chat(stack, who: str):
-    """Book a phone meeting through the chat; returns the chosen time's button and the code."""
+async def book_in_chat(stack, who: str, interpreter: str = ""):
+    """Book a phone meeting through the chat, with an interpreter in that
+    language or none; returns the chosen time's button and the code."""
+    phrases = CONTENT.phrases.phrases
     replies = await say_to_rasa(stack, who, "jag vill boka en tid med syv")
     assert CONTENT.phrases.phrases["ask_meeting_type"] in said(replies)
     phone = next(b for b in buttons_of(replies) if "phone" in b["payload"])
     replies = await say_to_rasa(stack, who, phone["payload"])
+    assert phrases["ask_interpreter_wanted"] in said(replies), said(replies)
+    if interpreter:
+        replies = await say_to_rasa(stack, who, "ja")  # typed, not the button
+        assert phrases["ask_interpreter_language"] in said(replies), said(replies)
+        language = next(b for b in buttons_of(replies) if b["title"] == interpreter)
+        replies = await say_to_rasa(stack, who, language["payload"])
+    else:
+        no = next(b for b in buttons_of(replies) if b["title"] == phrases["button_interpreter_no"])
+        replies = await say_to_rasa(stack, who, no["payload"])
     times = buttons_of(replies)
     assert CONTENT.phrases.phrases["ask_slot_choice"] in said(replies) and len(times) == 7
     chosen = times[0]
@@ -194,10 +207,57 @@ async def book_in_chat(stack, who: str):
     assert CONTENT.phrases.phrases["ask_contact"] in said(replies)
     replies = await say_to_rasa(stack, who, "070-123 45 67")
     assert chosen["title"] in said(replies) and "Amina" in said(replies)
+    told = phrases["summary_interpreter"].format(language=interpreter) if interpreter else phrases["summary_no_interpreter"]
+    assert told in said(replies)
     replies = await say_to_rasa(stack, who, "ja")
     done = said(replies)
     assert f"Klart! Du har en tid {chosen['title']}." in done
+    told = phrases["booking_interpreter"].format(language=interpreter) if interpreter else phrases["booking_no_interpreter"]
+    assert told in done
     return chosen, done.split("Din kod är ")[1][:8]
+
+
+COUNSELLOR_PASSWORD = "rätt-häst-batteri-häftklammer"
+
+
+async def test_an_interpreter_asked_for_in_the_chat_is_stored_and_shown_to_the_counsellor(stack):
+    who = sender()
+    _, reference = await book_in_chat(stack, who, interpreter="arabiska")
+    with sqlite3.connect(stack.var_dir / "service.db") as db:
+        counsellor_id, interpreter = db.execute(
+            "SELECT counsellor_id, interpreter FROM bookings WHERE reference = ?", (reference,)).fetchone()
+    assert interpreter == "arabiska"
+
+    # The counsellor of the booking gets an account with the CLI, as in operations.md.
+    env = {**QUIET_ENV, "VARDVAGEN_DATABASE_URL": f"sqlite:///{stack.var_dir / 'service.db'}"}
+    made = subprocess.run([str(BIN / "python"), "-m", "bot.accounts.cli", "add", counsellor_id, "--counsellor",
+                           counsellor_id], input=COUNSELLOR_PASSWORD + "\n", capture_output=True, text=True,
+                          cwd=ROOT, env=env)
+    assert made.returncode == 0, made.stderr
+
+    def csrf_of(html: str) -> str:
+        return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+    web = stack.web_url
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        form = await (await session.get(f"{web}/dashboard/login")).text()
+        login = await session.post(f"{web}/dashboard/login", allow_redirects=False, data={
+            "username": counsellor_id, "password": COUNSELLOR_PASSWORD, "csrf_token": csrf_of(form)})
+        assert login.status == 302
+        bookings = await (await session.get(f"{web}/dashboard")).text()
+        row = next(line for line in bookings.splitlines() if reference in line)
+        assert "<td>Tolk: arabiska</td>" in row
+        page = await (await session.get(f"{web}/dashboard/calendar")).text()
+        link = await (await session.post(f"{web}/dashboard/calendar", data={"csrf_token": csrf_of(page)})).text()
+        url = re.search(r'value="(http[^"]+\.ics)"', link).group(1)
+        feed = await (await session.get(web + url[url.index("/calendar/"):])).text()
+    event = next(e for e in feed.replace("\r\n ", "").split("BEGIN:VEVENT") if reference in e)
+    assert f"DESCRIPTION:Kod {reference}. Tolk: arabiska" in event
+    assert "\\, tolk: arabiska)" in event  # in the title too: SUMMARY:Vägledning: Amina (Telefon\, tolk: arabiska)
+    # Cancelled again: the other tests count the bookings of this stack.
+    async with aiohttp.ClientSession() as session:
+        async with session.delete(f"{web}/api/bookings/{reference}", json={"contact": "+46701234567"}) as response:
+            assert response.status == 204
 
 
 async def test_booking_and_cancelling_in_the_chat(stack):
@@ -333,6 +393,7 @@ async def test_no_log_the_stack_writes_holds_a_contact_token_code_or_conversatio
     replies = await say_to_rasa(stack, who, "jag vill boka en tid med syv")
     phone_meeting = next(b for b in buttons_of(replies) if "phone" in b["payload"])
     replies = await say_to_rasa(stack, who, phone_meeting["payload"])
+    replies = await say_to_rasa(stack, who, '/inform{"interpreter_wanted": "no"}')
     replies = await say_to_rasa(stack, who, buttons_of(replies)[1]["payload"])
     await say_to_rasa(stack, who, "Amina")
     await say_to_rasa(stack, who, phone)

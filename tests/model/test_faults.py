@@ -136,6 +136,7 @@ async def choose_a_time(parts: Processes, who: str) -> dict:
     """Start a phone booking and pick the first time offered; returns its button."""
     replies = await say(parts, who, "jag vill boka en tid")
     replies = await say(parts, who, button(replies, "phone"))
+    replies = await say(parts, who, button(replies, '"interpreter_wanted": "no"'))
     chosen = next(b for r in replies for b in r.get("buttons") or [] if "slot_choice" in b["payload"])
     replies = await say(parts, who, chosen["payload"])
     assert PHRASES["ask_first_name"] in said(replies)
@@ -156,6 +157,7 @@ def stopped(parts: Processes, name: str) -> Iterator[None]:
 async def book_until_confirmation(parts: Processes, who: str) -> List[dict]:
     replies = await say(parts, who, "jag vill boka en tid")
     replies = await say(parts, who, button(replies, "phone"))
+    replies = await say(parts, who, button(replies, '"interpreter_wanted": "no"'))
     replies = await say(parts, who, button(replies, "slot_choice"))
     await say(parts, who, "Amina")
     replies = await say(parts, who, "0701234567")
@@ -167,8 +169,11 @@ async def test_bot_service_stopped_mid_booking(parts: Processes, database: Priva
     who = "fault-service-1"
     replies = await say(parts, who, "jag vill boka en tid")
     assert PHRASES["ask_meeting_type"] in said(replies)
+    replies = await say(parts, who, button(replies, "phone"))
+    assert PHRASES["ask_interpreter_wanted"] in said(replies)
     with stopped(parts, "bot web service"):
-        replies = await say(parts, who, button(replies, "phone"))
+        # The next question lists free times from the service.
+        replies = await say(parts, who, button(replies, '"interpreter_wanted": "no"'))
         assert PHRASES["booking_service_down"].format(phone=PHONE) in said(replies)
     assert bookings(database) == 0
     # Back again: the same conversation books.

@@ -255,6 +255,10 @@ def test_booking_through_the_embedded_widget(context, stack, municipal_site):
     wait_for_bot_text(chat, PHRASES["ask_meeting_type"])
     phone = next(t.label for t in CONTENT.booking.meeting_types if t.id == "phone")
     choose(chat, phone)
+    wait_for_bot_text(chat, PHRASES["ask_interpreter_wanted"])
+    choose(chat, PHRASES["button_yes"])
+    wait_for_bot_text(chat, PHRASES["ask_interpreter_language"])
+    choose(chat, "arabiska")
     wait_for_bot_text(chat, PHRASES["ask_slot_choice"])
     first_time = chat.locator(".choices .choice").first
     label = first_time.locator("span:not(.icon)").inner_text()
@@ -267,11 +271,13 @@ def test_booking_through_the_embedded_widget(context, stack, municipal_site):
     choose(chat, PHRASES["button_book_yes"])
     wait_for_bot_text(chat, PHRASES["booking_done"].format(label=label))
     wait_for_bot_text(chat, "Din kod är ")
+    wait_for_bot_text(chat, PHRASES["booking_interpreter"].format(language="arabiska"))
     done = "\n".join(bot_texts(chat))
     reference = re.search(r"Din kod är ([A-Z0-9]{8})", done).group(1)
     with sqlite3.connect(stack.var_dir / "service.db") as db:
-        rows = db.execute("SELECT first_name, contact FROM bookings WHERE reference = ?", (reference,)).fetchall()
-    assert rows == [("Amina", "+46701234567")]
+        rows = db.execute("SELECT first_name, contact, interpreter FROM bookings WHERE reference = ?",
+                          (reference,)).fetchall()
+    assert rows == [("Amina", "+46701234567", "arabiska")]
 
     # "Stäng chatten" closes the panel and gives focus back to the launcher.
     chat.locator("#close").click()
@@ -307,6 +313,8 @@ def start_tablet_conversation(context, stack, query: str):
     say(page, "jag vill boka en tid med syv")
     wait_for_bot_text(page, PHRASES["ask_meeting_type"])
     choose(page, next(t.label for t in CONTENT.booking.meeting_types if t.id == "phone"))
+    wait_for_bot_text(page, PHRASES["ask_interpreter_wanted"])
+    choose(page, PHRASES["button_interpreter_no"])
     wait_for_bot_text(page, PHRASES["ask_slot_choice"])
     return page, old_sender, tracker_senders(stack)
 

@@ -207,6 +207,8 @@ async def prepare_booking(session: aiohttp.ClientSession, base: str, who: str, c
     assert PHRASES["ask_meeting_type"] in said(replies), said(replies)
     phone = next(b for b in buttons_of(replies) if "phone" in b["payload"])
     replies = await say(session, base, who, phone["payload"])
+    assert PHRASES["ask_interpreter_wanted"] in said(replies), said(replies)
+    replies = await say(session, base, who, '/inform{"interpreter_wanted": "no"}')
     assert PHRASES["ask_slot_choice"] in said(replies), said(replies)
     chosen = choice or buttons_of(replies)[0]
     replies = await say(session, base, who, chosen["payload"])
@@ -472,7 +474,8 @@ async def booking_worker(session: aiohttp.ClientSession, url: str, load: Load, u
         if phone is None:
             load.abandoned += 1
             continue
-        times = [b for b in buttons_of(await send(who, phone["payload"])) if "slot_choice" in b["payload"]]
+        await send(who, phone["payload"])
+        times = [b for b in buttons_of(await send(who, '/inform{"interpreter_wanted": "no"}')) if "slot_choice" in b["payload"]]
         if not times:
             load.abandoned += 1
             continue
