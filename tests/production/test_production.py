@@ -66,7 +66,7 @@ async def walk_through(session: aiohttp.ClientSession, bases: List[str], who: st
     replies = await say(session, bases[len(turns) % len(bases)], who, "19")
     result = said(replies)
     assert "SFI C, Grundskola, Nej, ingen erfarenhet, 19 år" in result
-    assert "Ditt nästa steg är steg 1:" in result
+    assert "Det här ska du göra, i den här ordningen:" in result and "Steg 1: Lär dig om yrket" in result
 
 
 async def test_a_conversation_spread_over_both_instances_keeps_its_state(production):
