@@ -147,3 +147,12 @@ def test_notice_with_unknown_status_and_max_pay_without_min_are_reported(content
     message = problems_for(content_copy)
     assert "professions.yml: professions[0].notices[0].status: unknown status 'rumour'" in message
     assert "professions.yml: professions[1].pay.max: max without min" in message
+
+
+def test_the_special_words_of_the_guidance_are_explained():
+    """Words the bot uses about rules, money and school are in the glossary (issue 18)."""
+    terms = {word.term.lower() for word in load_content().glossary.words}
+    needed = {"misstankeregister", "belastningsregister", "halvtid", "kooperativ", "tolk", "bidrag", "lån",
+              "myndighet", "inskriven", "anpassad utbildning", "lön före skatt", "legitimation", "validering",
+              "språkintroduktion", "kunskapsprov"}
+    assert needed <= terms, sorted(needed - terms)
