@@ -154,3 +154,23 @@ def source_line(sources: Sequence[Source]) -> str:
     """ "Källa: Skolverket, 2025." Names and years, never a bare URL."""
     names = list(dict.fromkeys(source.citation() for source in sources))
     return phrase("source_line", sources="; ".join(names))
+
+
+# Words that point back to what was just talked about: "hur blir man det?",
+# "vad tjänar man då?". A short message with one of them is a follow-up.
+_REFERRING = {"det", "dit", "den", "da", "dar", "sadan", "san", "sant", "dom", "de"}
+
+
+def refers_back(text: str) -> bool:
+    words = normalize(text).split()
+    return 0 < len(words) <= 6 and any(word in _REFERRING for word in words)
+
+
+def topic_track(tracker: Tracker) -> Optional[Track]:
+    """The track the conversation is about: the track slot, unless the talk
+    has moved on to another job since."""
+    track = next((t for t in content().tracks.tracks if t.id == tracker.get_slot("track")), None)
+    job = tracker.get_slot("profession")
+    if track is None or (job and job != track.profession):
+        return None
+    return track

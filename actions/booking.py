@@ -23,7 +23,9 @@ from actions.typed_values import contact_in, requested_contact, typed_answer, ty
 from core.dates import parse_day
 
 FORM_SLOTS = ("meeting_type", "interpreter_wanted", "interpreter_language", "slot_choice", "first_name", "contact",
-              "booking_confirmed")
+              "booking_confirmed", "reuse_declined")
+# A name and contact the person gave earlier in this conversation.
+KNOWN = ("known_name", "known_contact")
 INTERPRETER_SLOTS = ("interpreter_wanted", "interpreter_language")
 # Values of the interpreter_wanted buttons.
 YES, NO = "yes", "no"
@@ -183,8 +185,37 @@ def local_today() -> date:
     return datetime.now(ZoneInfo(content().booking.timezone)).date()
 
 
+def masked(contact: str) -> str:
+    """Enough of a contact to recognise it: "070-…67", "a…@example.se"."""
+    if "@" in contact:
+        user, _, domain = contact.partition("@")
+        return f"{user[:1]}…@{domain}"
+    digits = "".join(ch for ch in contact if ch.isdigit())
+    if contact.startswith("+46"):
+        digits = "0" + digits[2:]  # stored as +46..., typed as 07...
+    return f"{digits[:3]}-…{digits[-2:]}" if len(digits) > 5 else "…"
+
+
+def known_person(tracker: Tracker) -> Optional[Dict[str, str]]:
+    """The name and contact to offer again, unless the person said no this time."""
+    name, contact = (tracker.get_slot(slot) for slot in KNOWN)
+    if name and contact and not tracker.get_slot("reuse_declined"):
+        return {"name": name, "contact": contact}
+    return None
+
+
 class ActionAskFirstName(AskInWords):
     slot, question = "first_name", "ask_first_name"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        known = known_person(tracker)
+        if known is None:
+            return await super().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(
+            text=phrase("reuse_person", name=known["name"], contact=masked(known["contact"])),
+            buttons=[button(phrase("button_yes"), "affirm"), button(phrase("button_no"), "deny"), cancel_button()],
+        )
+        return []
 
 
 class ActionAskContact(AskInWords):
@@ -233,10 +264,16 @@ class PersonFormValidation(FormValidationAction, ABC):
         ...
 
     async def validate_first_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        known = known_person(tracker)
+        if known and latest_intent(tracker) == "affirm":
+            return {"first_name": known["name"], "contact": known["contact"]}
+        if known and latest_intent(tracker) == "deny":
+            return {"first_name": None, "reuse_declined": True}
         name = first_name_from(str(value or ""))
         if name is None:
             dispatcher.utter_message(text=phrase("name_invalid"))
-        return {"first_name": name}
+            return {"first_name": None}
+        return {"first_name": name, "known_name": name}
 
     async def extract_contact(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         # Taken whatever NLU made of it: a number is no question (actions/typed_values.py).
@@ -247,7 +284,8 @@ class PersonFormValidation(FormValidationAction, ABC):
         contact = contact_in(str(value or ""))
         if contact is None:
             dispatcher.utter_message(text=phrase("contact_invalid"))
-        return {"contact": contact}
+            return {"contact": None}
+        return {"contact": contact, "known_contact": contact}
 
 
 class ValidateBookingForm(PersonFormValidation):

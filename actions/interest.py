@@ -16,7 +16,7 @@ from actions.eligibility import SLOTS as ANSWER_SLOTS
 from actions.eligibility import cancel_button
 from actions.service_client import ServiceUnavailable, get_client
 
-FORM_SLOTS = ("first_name", "contact", "interest_confirmed")
+FORM_SLOTS = ("first_name", "contact", "interest_confirmed", "reuse_declined")
 
 
 def track_name(track_id: str) -> str:

@@ -8,12 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import bullets, button, content, find_profession, lines, phrase, source_line
+from actions.base import bullets, button, content, find_profession, latest_text, lines, phrase, refers_back, source_line
 from core.content.model import Notice, Profession
 from core.dates import format_amount, format_date
 
 # The question waiting for a job name ("Vilket jobb?"), as an intent name.
 PENDING = "pending_question"
+# What was last told about the job or track (actions/topic.py).
+SUBJECT = "subject"
 
 
 def choose_profession(dispatcher: CollectingDispatcher, intent: str) -> List[Dict[Text, Any]]:
@@ -28,8 +30,9 @@ def choose_profession(dispatcher: CollectingDispatcher, intent: str) -> List[Dic
     return [SlotSet(PENDING, intent)]
 
 
-def answered(profession: Profession) -> List[Dict[Text, Any]]:
-    return [SlotSet("profession", profession.id), SlotSet(PENDING, None)]
+def answered(profession: Profession, subject: str = "about") -> List[Dict[Text, Any]]:
+    """The job and the side of it the conversation is now about."""
+    return [SlotSet("profession", profession.id), SlotSet(PENDING, None), SlotSet(SUBJECT, subject)]
 
 
 def follow_up_buttons(profession: Profession, skip: str) -> List[Dict[str, str]]:
@@ -85,7 +88,7 @@ def tell_salary(dispatcher: CollectingDispatcher, profession: Profession) -> Lis
         text=lines(pay.text, source_line([pay.source]), local),
         buttons=follow_up_buttons(profession, skip="ask_salary"),
     )
-    return answered(profession)
+    return answered(profession, "pay")
 
 
 def tell_working_hours(dispatcher: CollectingDispatcher, profession: Profession) -> List[Dict[Text, Any]]:
@@ -93,7 +96,17 @@ def tell_working_hours(dispatcher: CollectingDispatcher, profession: Profession)
         text=lines(phrase("hours_title", name=profession.name), profession.hours),
         buttons=follow_up_buttons(profession, skip="ask_working_hours"),
     )
-    return answered(profession)
+    return answered(profession, "hours")
+
+
+def tell_physical(dispatcher: CollectingDispatcher, profession: Profession) -> List[Dict[Text, Any]]:
+    """How heavy the job is; pain or a pregnancy is for a counsellor, not the bot."""
+    dispatcher.utter_message(
+        text=lines(phrase("physical_title", name=profession.name), profession.physical, phrase("physical_ask_counsellor")),
+        buttons=[button(phrase("button_ask_counsellor"), "human_handoff"),
+                 *follow_up_buttons(profession, skip="ask_physical")],
+    )
+    return answered(profession, "physical")
 
 
 class ActionExplainProfession(Action):
@@ -101,7 +114,8 @@ class ActionExplainProfession(Action):
         return "action_explain_profession"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        profession = find_profession(tracker, use_slot=False)
+        # "vad gör man då?" is about the job just talked about; a bare "vad gör man?" asks which.
+        profession = find_profession(tracker, use_slot=refers_back(latest_text(tracker)))
         if profession is None:
             return choose_profession(dispatcher, "ask_profession")
         return explain_profession(dispatcher, profession)
@@ -127,3 +141,14 @@ class ActionTellWorkingHours(Action):
         if profession is None:
             return choose_profession(dispatcher, "ask_working_hours")
         return tell_working_hours(dispatcher, profession)
+
+
+class ActionTellPhysical(Action):
+    def name(self) -> Text:
+        return "action_tell_physical"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        profession = find_profession(tracker)
+        if profession is None:
+            return choose_profession(dispatcher, "ask_physical")
+        return tell_physical(dispatcher, profession)

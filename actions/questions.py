@@ -1,7 +1,9 @@
-"""A question asked in the middle of the walk-through ends it and is answered.
+"""A question asked in the middle of a form.
 
-Without this the form would take the question as an answer, refuse it and ask
-again, and the person would be stuck.
+A question about jobs, tracks, education or money is answered and the form
+asks its question again (data/rules/*.yml: "... is answered, and ... goes
+on"); one that changes the task (the menu, booking, cancelling, ...) ends the
+form first. Without this the form would take the question as an answer.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import booking, cancel, erasure, handoff, interest
 from actions.base import latest_intent, phrase
-from actions.education import ActionExplainStudySupport
+from actions.education import ActionExplainEducation, ActionExplainStudySupport
 from actions.menu import ActionHelpMenu
-from actions.profession import ActionExplainProfession, ActionTellSalary, ActionTellWorkingHours
+from actions.profession import ActionExplainProfession, ActionTellPhysical, ActionTellSalary, ActionTellWorkingHours
 from actions.steps import ActionExplainSteps
+from actions.topic import ActionAnswerSameForOther, ActionTellLength, ActionTellStartDates
+from actions.tracks import ActionTrackRequirements
 
 Answer = Callable[[CollectingDispatcher, Tracker, Dict[Text, Any]], Awaitable[List[Dict[Text, Any]]]]
 
@@ -85,6 +89,12 @@ ANSWERS: Dict[str, Answer] = {
     "ask_working_hours": ActionTellWorkingHours().run,
     "ask_steps": ActionExplainSteps().run,
     "ask_study_support": ActionExplainStudySupport().run,
+    "ask_requirements": ActionTrackRequirements().run,
+    "ask_education": ActionExplainEducation().run,
+    "ask_physical": ActionTellPhysical().run,
+    "ask_start_dates": ActionTellStartDates().run,
+    "ask_length": ActionTellLength().run,
+    "ask_same_for_other": ActionAnswerSameForOther().run,
     "book_appointment": start_form,
     "cancel_appointment": start_form,
     "register_interest": start_form,
@@ -100,6 +110,12 @@ class ActionAnswerQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         answer = ANSWERS.get(latest_intent(tracker) or "", ActionHelpMenu().run)
         events = await answer(dispatcher, tracker, domain)
+        going_on = (tracker.active_loop or {}).get("name")
+        if going_on:
+            # The form goes on: the answer must not fill its questions (the
+            # interest form's track, say) nor clear what it has.
+            asked = set(((domain.get("forms") or {}).get(going_on) or {}).get("required_slots") or [])
+            return [e for e in events if not (e.get("event") == "slot" and e.get("name") in asked)]
         # Cleared after answering: a change of time reads the cancel form's slots first.
         kept = {e.get("name") for e in events if e.get("event") == "slot"}
         cleared = [SlotSet(name, None) for name in UNFINISHED.get(ended_form(tracker), ()) if name not in kept]

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import button, content, find_profession, latest_text, lines, phrase
+from actions.base import button, content, find_profession, latest_text, lines, phrase, refers_back
 from actions.eligibility import SLOTS, next_steps_text, offer_walk_through, person_from
 from actions.tracks import explain_how_to_become
 from core.content.model import Step
@@ -38,8 +38,9 @@ class ActionExplainSteps(Action):
                 buttons=[button(phrase("button_steps"), "ask_steps"), button(phrase("button_menu"), "help")],
             )
             return []
-        # "hur blir jag skötare": what that job needs, not the whole path.
-        profession = find_profession(tracker, use_slot=False)
+        # "hur blir jag skötare": what that job needs, not the whole path;
+        # "hur blir man det?": the job the conversation is about.
+        profession = find_profession(tracker, use_slot=refers_back(latest_text(tracker)))
         if profession:
             return explain_how_to_become(dispatcher, profession)
         overview = "\n".join(f"{step.number}. {step.title}" for step in steps.steps)

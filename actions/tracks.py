@@ -18,9 +18,10 @@ from actions.base import (
     lines,
     phrase,
     today,
+    topic_track,
     tracks_for,
 )
-from actions.profession import answered, follow_up_buttons
+from actions.profession import PENDING, SUBJECT, answered, follow_up_buttons
 from core.content.model import Profession, Track
 from core.dates import format_date
 
@@ -80,7 +81,46 @@ def explain_track(dispatcher: CollectingDispatcher, track: Track) -> List[Dict[T
             button(phrase("button_menu"), "help"),
         ],
     )
-    return [SlotSet("track", track.id), SlotSet("profession", track.profession)]
+    return about_track(track, "track")
+
+
+def about_track(track: Track, subject: str) -> List[Dict[Text, Any]]:
+    """The track (and its job) the conversation is now about."""
+    return [SlotSet("track", track.id), SlotSet("profession", track.profession), SlotSet(SUBJECT, subject),
+            SlotSet(PENDING, None)]
+
+
+def track_buttons_for(track: Track, skip: str) -> List[Dict[str, str]]:
+    options = [
+        ("ask_requirements", phrase("button_requirements")),
+        ("ask_start_dates", phrase("button_starts")),
+        ("ask_length", phrase("button_length")),
+    ]
+    found = [button(title, intent, track=track.id) for intent, title in options if intent != skip]
+    return found + [button(phrase("button_interest"), "register_interest", track=track.id), button(phrase("button_menu"), "help")]
+
+
+def tell_starts(dispatcher: CollectingDispatcher, track: Track) -> List[Dict[Text, Any]]:
+    dispatcher.utter_message(
+        text=lines(phrase("starts_title", track=track.name), starts_text(track)),
+        buttons=track_buttons_for(track, skip="ask_start_dates"),
+    )
+    return about_track(track, "starts")
+
+
+def tell_track_length(dispatcher: CollectingDispatcher, track: Track) -> List[Dict[Text, Any]]:
+    dispatcher.utter_message(
+        text=phrase("track_length", track=track.name, weeks=track.length_weeks),
+        buttons=track_buttons_for(track, skip="ask_length"),
+    )
+    return about_track(track, "length")
+
+
+def tell_training_length(dispatcher: CollectingDispatcher, profession: Profession) -> List[Dict[Text, Any]]:
+    """How long the education to a job takes; without a figure in the content, the way there."""
+    text = profession.training_length or lines(phrase("how_to_become", name=profession.name), bullets(profession.how_to))
+    dispatcher.utter_message(text=text, buttons=follow_up_buttons(profession, skip="ask_length"))
+    return answered(profession, "length")
 
 
 def explain_how_to_become(dispatcher: CollectingDispatcher, profession: Profession) -> List[Dict[Text, Any]]:
@@ -101,7 +141,7 @@ def explain_how_to_become(dispatcher: CollectingDispatcher, profession: Professi
         dispatcher.utter_message(
             text=phrase("profession_more"), buttons=follow_up_buttons(profession, skip="ask_requirements")
         )
-    return answered(profession)
+    return answered(profession, "become")
 
 
 class ActionTrackRequirements(Action):
@@ -115,9 +155,13 @@ class ActionTrackRequirements(Action):
         profession = find_profession(tracker, use_slot=False)
         if profession:
             return explain_how_to_become(dispatcher, profession)
-        # Opened from a counsellor's follow-up link: "vad krävs?" is about its track.
-        track = find_track(tracker) if tracker.get_slot("followup_topic") else None
+        # "vad krävs?", "hur blir man det?": the track or job the conversation is
+        # about (also the track of a counsellor's follow-up link).
+        track = topic_track(tracker)
         if track:
             return explain_track(dispatcher, track)
+        profession = find_profession(tracker)
+        if profession:
+            return explain_how_to_become(dispatcher, profession)
         dispatcher.utter_message(text=phrase("choose_track"), buttons=track_buttons())
         return []

@@ -160,6 +160,8 @@ class Profession(Strict):
     language: str
     how_to: List[str] = Field(min_items=1)
     protected_title: Optional[str] = None
+    # How long the education to the job takes ("hur lång är utbildningen?").
+    training_length: Optional[str] = None
     notices: List[Notice] = []  # told with the language demand
     sources: List[Source] = Field(min_items=1)
 

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.service_client as service_client
 from actions.booking import (
     ActionAskBookingConfirmed,
+    ActionAskFirstName,
     ActionAskInterpreterLanguage,
     ActionAskInterpreterWanted,
     ActionAskMeetingType,
@@ -213,7 +214,7 @@ def test_first_name(text, name):
 async def test_contact_is_validated_and_personnummer_refused():
     form = ValidateBookingForm()
     ok = await form.validate_contact("070-123 45 67", CollectingDispatcher(), make_tracker(), {})
-    assert ok == {"contact": "+46701234567"}
+    assert ok == {"contact": "+46701234567", "known_contact": "+46701234567"}, "remembered to offer it again"
     dispatcher = CollectingDispatcher()
     assert await form.validate_contact("19850101-1234", dispatcher, make_tracker(), {}) == {"contact": None}
     assert texts(dispatcher.messages) == PHRASES["contact_invalid"]
@@ -439,7 +440,7 @@ async def test_interest_sends_the_walk_through_answers_and_is_stored(service):
     stored = await service.app[INTERESTS].for_track("vardbitrade_sfi")
     assert len(stored) == 1
     assert stored[0].answers == {"sfi_level": "sfi_c", "education": "grundskola", "experience": "none", "age": "19"}
-    assert slot_events(events) == {"first_name": None, "contact": None, "interest_confirmed": None}
+    assert slot_events(events) == {"first_name": None, "contact": None, "interest_confirmed": None, "reuse_declined": None}
 
 
 async def test_interest_when_the_service_is_down(service_down):
@@ -505,3 +506,31 @@ async def test_guessing_codes_is_slowed_down_and_told_so(service):
         answers.append(texts(dispatcher.messages))
     assert answers[0] == PHRASES["booking_not_found"].format(phone=CONTENT.municipality.phone)
     assert answers[-1] == PHRASES["too_many_tries"]
+
+
+KNOWN = {"known_name": "Amina", "known_contact": "+46701234567"}
+
+
+async def test_a_name_and_contact_given_before_are_offered_again():
+    messages, _ = await run(ActionAskFirstName(), make_tracker(slots=KNOWN))
+    said = texts(messages)
+    assert "Amina" in said and "070-…67" in said and "+46701234567" not in said, "the contact is shown masked"
+    assert payloads(messages)[:2] == ["/affirm", "/deny"]
+    messages, _ = await run(ActionAskFirstName(), make_tracker())
+    assert texts(messages) == PHRASES["ask_first_name"], "nothing known: the plain question"
+
+
+async def test_yes_takes_the_known_name_and_contact_and_no_asks_again():
+    form = ValidateBookingForm()
+    yes = make_tracker("ja", intent="affirm", slots={**KNOWN, "requested_slot": "first_name"})
+    assert await form.validate_first_name("ja", CollectingDispatcher(), yes, {}) == {
+        "first_name": "Amina", "contact": "+46701234567"}
+    no = make_tracker("nej", intent="deny", slots={**KNOWN, "requested_slot": "first_name"})
+    assert await form.validate_first_name("nej", CollectingDispatcher(), no, {}) == {
+        "first_name": None, "reuse_declined": True}
+    declined = make_tracker(slots={**KNOWN, "reuse_declined": True})
+    messages, _ = await run(ActionAskFirstName(), declined)
+    assert texts(messages) == PHRASES["ask_first_name"]
+    typed = make_tracker("Yusuf", slots={"requested_slot": "first_name"})
+    assert await form.validate_first_name("Yusuf", CollectingDispatcher(), typed, {}) == {
+        "first_name": "Yusuf", "known_name": "Yusuf"}
