@@ -51,7 +51,24 @@ def macro_f1(model: Path, data: Path, out: Path, title: str) -> float:
         print(f"  {name:22s} {scores['f1-score']:.3f}  (n={scores['support']})")
     macro = report["macro avg"]["f1-score"]
     print(f"  macro-F1 {macro:.3f}, accuracy {report['accuracy']:.3f}")
+    confident_wrong(out, sum(v["support"] for v in per_intent.values()), title)
     return macro
+
+
+def confident_wrong(out: Path, total: int, title: str) -> float:
+    """Wrong intents the bot would act on: not caught by the fallback
+    (config.yml's FallbackClassifier turns unsure ones into nlu_fallback,
+    which offers to ask again or a counsellor). Printed, not asserted: a
+    measurement for docs/performance.md."""
+    errors_file = out / "intent_errors.json"
+    errors = json.loads(errors_file.read_text(encoding="utf-8")) if errors_file.exists() else []
+    acted_on = [e for e in errors if (e.get("intent_prediction") or {}).get("name") != "nlu_fallback"]
+    rate = len(acted_on) / total if total else 0.0
+    print(f"  confident-wrong: {len(acted_on)} of {total} ({rate:.1%}); unsure (fallback): {len(errors) - len(acted_on)}")
+    for error in acted_on[:15]:
+        prediction = error.get("intent_prediction") or {}
+        print(f"    {error.get('text')!r}: {error.get('intent')} -> {prediction.get('name')} ({prediction.get('confidence', 0):.2f})")
+    return rate
 
 
 def test_held_out_intent_macro_f1(model: Path, tmp_path: Path):
