@@ -55,6 +55,12 @@ def macro_f1(model: Path, data: Path, out: Path, title: str) -> float:
     return macro
 
 
+def fallback_threshold() -> float:
+    """The FallbackClassifier's threshold in config.yml: below it the bot does not act on the intent."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    return next(c["threshold"] for c in config["pipeline"] if c["name"] == "FallbackClassifier")
+
+
 def confident_wrong(out: Path, total: int, title: str) -> float:
     """Wrong intents the bot would act on: not caught by the fallback
     (config.yml's FallbackClassifier turns unsure ones into nlu_fallback,
@@ -62,9 +68,15 @@ def confident_wrong(out: Path, total: int, title: str) -> float:
     measurement for docs/performance.md."""
     errors_file = out / "intent_errors.json"
     errors = json.loads(errors_file.read_text(encoding="utf-8")) if errors_file.exists() else []
-    acted_on = [e for e in errors if (e.get("intent_prediction") or {}).get("name") != "nlu_fallback"]
+    threshold = fallback_threshold()
+    acted_on = [
+        e for e in errors
+        if (e.get("intent_prediction") or {}).get("name") != "nlu_fallback"
+        and (e.get("intent_prediction") or {}).get("confidence", 0) >= threshold
+    ]
     rate = len(acted_on) / total if total else 0.0
-    print(f"  confident-wrong: {len(acted_on)} of {total} ({rate:.1%}); unsure (fallback): {len(errors) - len(acted_on)}")
+    print(f"  confident-wrong: {len(acted_on)} of {total} ({rate:.1%}); wrong but unsure (below {threshold}, "
+          f"the fallback asks again): {len(errors) - len(acted_on)}")
     for error in acted_on[:15]:
         prediction = error.get("intent_prediction") or {}
         print(f"    {error.get('text')!r}: {error.get('intent')} -> {prediction.get('name')} ({prediction.get('confidence', 0):.2f})")
