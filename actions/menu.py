@@ -30,8 +30,19 @@ class ActionOutOfScope(Action):
             # Two messages in a row the bot could not answer: offer a person.
             offer_handoff(dispatcher)
             return []
-        dispatcher.utter_message(text=phrase("out_of_scope"), buttons=menu_buttons())
+        # Unsure means a person, not a guess: a counsellor first, then the menu.
+        dispatcher.utter_message(text=phrase("out_of_scope"), buttons=counsellor_first())
         return []
+
+
+def ask_a_counsellor() -> Dict[str, str]:
+    return button(phrase("button_ask_counsellor"), "human_handoff")
+
+
+def counsellor_first() -> List[Dict[str, str]]:
+    """The menu with asking a counsellor first (and once)."""
+    counsellor = ask_a_counsellor()
+    return [counsellor, *(b for b in menu_buttons() if b["payload"] != counsellor["payload"])]
 
 
 def _label(intent: Optional[str]) -> Optional[str]:
@@ -50,11 +61,12 @@ class ActionDefaultAskAffirmation(Action):
         guesses = [r.get("name") for r in ranking if r.get("name") not in ("nlu_fallback", "out_of_scope")]
         label = _label(guesses[0]) if guesses else None
         if label is None:
-            dispatcher.utter_message(text=phrase("ask_rephrase"), buttons=menu_buttons())
+            dispatcher.utter_message(text=phrase("ask_rephrase"), buttons=counsellor_first())
             return []
         dispatcher.utter_message(
             text=phrase("did_you_mean", label=label),
-            buttons=[button(phrase("button_yes"), guesses[0]), button(phrase("button_no"), "out_of_scope")],
+            buttons=[button(phrase("button_yes"), guesses[0]), button(phrase("button_no"), "out_of_scope"),
+                     ask_a_counsellor()],
         )
         return []
 
@@ -66,7 +78,7 @@ class ActionDefaultAskRephrase(Action):
         return "action_default_ask_rephrase"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(text=phrase("ask_rephrase"), buttons=menu_buttons())
+        dispatcher.utter_message(text=phrase("ask_rephrase"), buttons=counsellor_first())
         return []
 
 

@@ -84,7 +84,7 @@ async def test_fallback_asks_about_the_best_guess_in_swedish():
     ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_salary", "confidence": 0.4}]
     messages, _ = await run(ActionDefaultAskAffirmation(), make_tracker("pengar?", ranking=ranking))
     assert texts(messages) == "Menade du det här: Lön?"
-    assert payloads(messages) == ["/ask_salary", "/out_of_scope"]
+    assert payloads(messages) == ["/ask_salary", "/out_of_scope", "/human_handoff"], "unsure: a person is offered too"
 
 
 async def test_last_fallback_reverts_and_offers_a_counsellor():
@@ -104,13 +104,23 @@ async def test_question_during_the_walk_through_gets_its_own_answer():
 def test_questions_that_end_a_form_agree_everywhere():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     not_answers = set(domain["slots"]["sfi_level"]["mappings"][1]["not_intent"])
-    forms = set()
+    # Per form: the questions that end it and those answered while it goes on
+    # are together every question ANSWERS knows, and never both.
+    ending, going_on = {}, {}
     for path in (ROOT / "data" / "rules").glob("*.yml"):
         for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]:
-            if rule["rule"].startswith("a question during"):
-                forms.add(rule["condition"][0]["active_loop"])
-                assert {step["intent"] for step in rule["steps"][0]["or"]} == set(ANSWERS), rule["rule"]
-    assert forms == {"eligibility_form", "booking_form", "cancel_form", "interest_form", "erase_form"}
+            if rule["rule"].startswith(("a question during", "a question while")):
+                form = rule["condition"][0]["active_loop"]
+                intents = {step["intent"] for step in rule["steps"][0]["or"]}
+                (going_on if "goes on" in rule["rule"] else ending)[form] = intents
+                if "goes on" in rule["rule"]:
+                    assert [step.get("action") for step in rule["steps"][1:3]] == ["action_answer_question", form]
+    forms = {"eligibility_form", "booking_form", "cancel_form", "interest_form", "erase_form", "answer_form"}
+    assert set(ending) == set(going_on) == forms
+    for form in forms:
+        assert not ending[form] & going_on[form], form
+        assert ending[form] | going_on[form] == set(ANSWERS), form
+        assert "help" in ending[form] and "ask_requirements" in going_on[form], form
     assert set(ANSWERS) <= not_answers
 
 
