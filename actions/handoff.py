@@ -199,16 +199,22 @@ class ActionShowAnswer(Action):
         except ServiceUnavailable as error:
             service_down(dispatcher, "handoff_service_down", error)
             return done
-        menu = button(phrase("button_menu"), "help")
         if ticket is None:
             dispatcher.utter_message(
                 text=phrase("ticket_not_found"),
-                buttons=[button(phrase("button_cancel_booking"), "cancel_appointment"), menu],
+                buttons=[button(phrase("button_cancel_booking"), "cancel_appointment"), button(phrase("button_menu"), "help")],
             )
-        elif ticket.get("answer"):
-            dispatcher.utter_message(text=lines(phrase("ticket_question", question=ticket["question"]),
-                                                phrase("ticket_answer_intro")))
-            dispatcher.utter_message(text=ticket["answer"], buttons=[button(phrase("button_ask_more"), "human_handoff"), menu])
         else:
-            dispatcher.utter_message(text=phrase("ticket_not_answered"), buttons=[menu])
+            tell_answer(dispatcher, ticket)
         return done
+
+
+def tell_answer(dispatcher: CollectingDispatcher, ticket: Dict[str, Any]) -> None:
+    """A found question: its answer, or that nobody has answered yet."""
+    menu = button(phrase("button_menu"), "help")
+    if ticket.get("answer"):
+        dispatcher.utter_message(text=lines(phrase("ticket_question", question=ticket["question"]),
+                                            phrase("ticket_answer_intro")))
+        dispatcher.utter_message(text=ticket["answer"], buttons=[button(phrase("button_ask_more"), "human_handoff"), menu])
+    else:
+        dispatcher.utter_message(text=phrase("ticket_not_answered"), buttons=[menu])

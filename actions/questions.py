@@ -54,27 +54,12 @@ def ended_form(tracker: Tracker) -> str:
     return ""
 
 
-def change_of_time(tracker: Tracker) -> List[Dict[Text, Any]]:
-    """'Byt till en annan tid' at the end of cancelling: book a new time that
-    replaces the found booking; the person's name, contact and interpreter are known."""
-    if not (tracker.get_slot("cancel_label") and tracker.get_slot("booking_reference")):
-        return []
-    return [
-        SlotSet("change_reference", tracker.get_slot("booking_reference")),
-        SlotSet("change_contact", tracker.get_slot("booking_contact")),
-        SlotSet("change_label", tracker.get_slot("cancel_label")),
-        SlotSet("contact", tracker.get_slot("booking_contact")),
-        SlotSet("first_name", tracker.get_slot("first_name")),
-        *(SlotSet(name, tracker.get_slot(name)) for name in booking.INTERPRETER_SLOTS),
-    ]
-
-
 async def start_form(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
     """Booking, cancelling or interest asked for inside another form: that form comes next."""
     intent = latest_intent(tracker) or ""
     events: List[Dict[Text, Any]] = []
     if intent == "book_appointment" and ended_form(tracker) == "cancel_form":
-        events = change_of_time(tracker)
+        events = cancel.change_of_time(tracker)
         if events:
             dispatcher.utter_message(text=phrase("change_start"))
     return events + [FollowupAction(FORM_FOR[intent])]

@@ -22,26 +22,19 @@ from typing import Optional
 
 from rasa_sdk import Tracker
 
-from core.codes import looks_like_code, normalize_code
+from core.codes import find_code, looks_like_code, normalize_code
 from core.contact import normalize_contact, normalize_email, normalize_phone
 from core.text import normalize
 
-CODE_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])[A-Za-z2-9]{8}(?![A-Za-z0-9])")
 EMAIL_IN_TEXT = re.compile(r"[^\s@<>\"',;:()]+@[^\s@<>\"',;:()]+")
 # 070-123 45 67, +46 70 123 45 67, 0046701234567 inside a sentence.
 PHONE_IN_TEXT = re.compile(r"(?<![\d+])(?:\+46|0046|0)[\d\s\-()/.]{5,16}\d(?!\d)")
 
 
 def code_in(text: str) -> Optional[str]:
-    """A reference code written inside a sentence ("min kod är kx7pq3ta")."""
-    says_code = "kod" in (text or "").lower()
-    for match in CODE_IN_TEXT.finditer(text or ""):
-        word = match.group(0)
-        code = normalize_code(word)
-        # A digit, capitals or the word "kod" tell a code from an ordinary eight-letter word.
-        if looks_like_code(code) and (any(ch.isdigit() for ch in word) or word.isupper() or says_code):
-            return code
-    return None
+    """A reference code written inside a sentence ("min kod är kx7pq3ta", "qj7h bt8r").
+    A digit, capitals or the word "kod" tell a code from an ordinary eight-letter word."""
+    return find_code(text)
 
 
 def typed_code(text: str) -> Optional[str]:

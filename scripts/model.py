@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
 # The custom components' code is an input too: the intent classifier and the rule policy.
 INPUTS = ["config.yml", "domain.yml", "constraints.txt", "scripts/build_spacy_pipeline.py",
-          "core/text.py", "rasa_addons/nlu/char_ngram_classifier.py", "rasa_addons/policies.py"]
+          "core/text.py", "core/codes.py", "rasa_addons/nlu/char_ngram_classifier.py", "rasa_addons/policies.py"]
 DATA = "data"
 
 
