@@ -25,6 +25,7 @@ FILES: Dict[str, Type[BaseModel]] = {
     "privacy": model.Privacy,
     "web": model.Web,
     "followup": model.Followup,
+    "questions": model.Questions,
 }
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "content"
@@ -110,6 +111,11 @@ def _cross_references(content: model.Content) -> Iterator[str]:
         for kind in counsellor.meeting_types:
             if kind not in types:
                 yield f"{where}.meeting_types: unknown meeting type '{kind}' (known: {sorted(types)})"
+
+    menu = {item.intent for item in content.menu.items}
+    for i, question in enumerate(content.questions.questions):
+        if question.next and question.next not in menu:
+            yield f"questions.yml: questions[{i}].next: '{question.next}' is not an intent of the menu (menu.yml)"
 
     yield from _condition_levels(content, language, education, experience)
     yield from rule_problems(content)

@@ -483,6 +483,53 @@ class Followup(Strict):
         return topics
 
 
+# Facts from other content files that an answer in questions.yml can add (actions/faq.py).
+QUESTION_ADDS = ("guidance", "language_demands", "start_dates")
+
+
+class Question(Strict):
+    """A question people often ask, with a short answer (content/questions.yml)."""
+
+    id: str
+    intent: str  # the intent that asks it: faq_...
+    title: str  # a short label for a button
+    answer: str
+    sources: List[Source] = Field(min_items=1)
+    counsellor: bool = False  # offer to send the question to a counsellor after the answer
+    adds: Optional[str] = None  # one of QUESTION_ADDS
+    next: Optional[str] = None  # an intent of the help menu (menu.yml): a button with its label
+    status: str = "in_force"
+    show: bool = True  # false: the bot says it has no answer and offers a counsellor
+
+    @validator("intent")
+    def faq_intent(cls, value: str) -> str:
+        if not re.match(r"^faq_[a-z_]+$", value):
+            raise ValueError(f"'{value}' is not a question intent (faq_ and lower-case letters)")
+        return value
+
+    @validator("adds")
+    def known_adds(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and value not in QUESTION_ADDS:
+            raise ValueError(f"unknown adds '{value}' (known: {', '.join(QUESTION_ADDS)})")
+        return value
+
+    @validator("status")
+    def known_status(cls, value: str) -> str:
+        if value not in FACT_STATUSES:
+            raise ValueError(f"unknown status '{value}' (known: {', '.join(FACT_STATUSES)})")
+        return value
+
+
+class Questions(Strict):
+    questions: List[Question] = Field(min_items=1)
+
+    @validator("questions")
+    def unique_ids_and_intents(cls, questions: List[Question]) -> List[Question]:
+        _check_unique([q.id for q in questions])
+        _check_unique([q.intent for q in questions])
+        return questions
+
+
 class Web(Strict):
     """Settings of the web chat page and widget (content/web.yml)."""
 
@@ -519,6 +566,7 @@ class Content(BaseModel):
     privacy: Privacy
     web: Web
     followup: Followup
+    questions: Questions
 
 
 def _check_unique(ids: List[str]) -> None:

@@ -19,6 +19,7 @@ PROSE_FIELDS = {
     "text", "summary", "reach", "hours", "physical", "language", "tasks", "how_to",
     "other", "priority", "content", "paths", "intro", "opening_hours", "protected_title",
     "booking_notice", "interest_notice", "handoff_notice", "what_to_bring", "interpreter", "why",
+    "answer",
 }
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 

@@ -1,0 +1,88 @@
+"""Questions people often ask (content/questions.yml), one intent each.
+
+The answer is the municipality's text with its sources; facts that live in
+other content files (the counsellors' address, each job's Swedish) are added
+from there, never copied. A hidden question, or one without content, gets no
+guess: the bot says so and offers to send it to a counsellor.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.base import button, content, latest_intent, level_label, lines, phrase, source_line
+from actions.handoff import offer_handoff
+from actions.tracks import starts_text
+from core.content.model import Question
+
+
+# The intents trained for these questions (data/nlu/questions.yml). Each has
+# an entry in content/questions.yml; a new one needs training data too.
+FAQ_INTENTS = (
+    "faq_money", "faq_apply_jobs", "faq_swedish_level", "faq_degree_abroad", "faq_young", "faq_parents",
+    "faq_pregnancy_health", "faq_clothing_religion", "faq_driving_licence", "faq_disability",
+    "faq_police_extract", "faq_after_interest", "faq_meet_counsellor", "faq_ob_pay", "faq_part_time", "faq_permits",
+)
+
+
+def question_for(intent: Optional[str]) -> Optional[Question]:
+    return next((q for q in content().questions.questions if q.intent == intent), None)
+
+
+def language_demands() -> List[str]:
+    found = [phrase("faq_job_language", name=p.name.capitalize(), text=p.language) for p in content().professions.professions]
+    for track in content().tracks.tracks:
+        if track.prerequisites.min_language:
+            level = level_label("language_levels", track.prerequisites.min_language)
+            found.append(phrase("faq_track_language", track=track.name, level=level))
+    return found
+
+
+def guidance() -> List[str]:
+    municipality = content().municipality
+    return [
+        municipality.guidance.text,
+        phrase("contact_visit", address=municipality.guidance.visit_address),
+        phrase("contact_guidance", phone=municipality.guidance.phone, email=municipality.guidance.email),
+        municipality.opening_hours,
+        content().booking.interpreter,
+    ]
+
+
+def start_dates() -> List[str]:
+    return [lines(track.name, starts_text(track)) for track in content().tracks.tracks]
+
+
+ADDS = {"guidance": guidance, "language_demands": language_demands, "start_dates": start_dates}
+
+
+def answer_text(question: Question) -> str:
+    added = ADDS[question.adds]() if question.adds else []
+    return "\n\n".join([question.answer, *added, source_line(question.sources)])
+
+
+def answer_buttons(question: Question) -> List[Dict[str, str]]:
+    found = []
+    if question.counsellor:
+        found.append(button(phrase("button_ask_counsellor"), "human_handoff"))
+    if question.next:
+        label = next(item.label for item in content().menu.items if item.intent == question.next)
+        found.append(button(label, question.next))
+    return found + [button(phrase("button_menu"), "help")]
+
+
+class ActionAnswerFaq(Action):
+    def name(self) -> Text:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        question = question_for(latest_intent(tracker))
+        if question is None or not question.show:
+            # Unsure means a person, not a neighbouring answer.
+            offer_handoff(dispatcher)
+            return []
+        dispatcher.utter_message(text=answer_text(question), buttons=answer_buttons(question))
+        return []
