@@ -54,7 +54,7 @@ VARIABLES: Tuple[Variable, ...] = (
     Variable("VARDVAGEN_SOCKET_TRANSPORTS", "polling,websocket", SERVICE,
              "How the web chat's socket reaches Rasa. `make run` sets `websocket` when Rasa has several workers.",
              "service"),
-    Variable("VARDVAGEN_CONTENT_DIR", "content/", f"{SERVICE}, {ACTIONS}",
+    Variable("VARDVAGEN_CONTENT_DIR", "content/", f"{SERVICE}, {ACTIONS}, {RASA} (languages.yml)",
              "Folder of the municipality's content files.", "service"),
     Variable("VARDVAGEN_DATABASE_URL", "sqlite:///var/service.db", f"{SERVICE}, {RUN}, deploy/k8s/migrate-job.yaml",
              "The service's database (bookings, interests, questions, accounts): `sqlite:///path` or "

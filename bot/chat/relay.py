@@ -64,9 +64,22 @@ async def send_to_rasa(
     return [clean_reply(r) for r in replies if isinstance(r, dict)]
 
 
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
 def clean_reply(reply: Dict[str, Any]) -> Dict[str, Any]:
-    """Pass on only what the page shows: text and buttons."""
+    """Pass on only what the page shows: text and buttons, and for a line in
+    another language (custom {"data": {"text", "lang", "dir"}}) its language
+    and direction."""
     out: Dict[str, Any] = {}
+    custom = reply.get("custom")
+    data = custom.get("data") if isinstance(custom, dict) else None
+    if isinstance(data, dict) and isinstance(data.get("text"), str) and not reply.get("text"):
+        reply = {**reply, "text": data["text"]}
+        if isinstance(data.get("lang"), str) and _LANG.match(data["lang"]):
+            out["lang"] = data["lang"]
+        if data.get("dir") in ("ltr", "rtl"):
+            out["dir"] = data["dir"]
     text: Optional[str] = reply.get("text")
     if text:
         out["text"] = text

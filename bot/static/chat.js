@@ -37,6 +37,7 @@
     answerIntro: "Svar från vägledaren på din fråga:"
   };
   var RATE_FACTORS = { slow: 0.75, normal: 1, fast: 1.3 };
+  var LANG_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
   var TEXT_SIZES = { normal: "", large: "text-large", larger: "text-larger" };
 
   var config = null;
@@ -177,7 +178,7 @@
     }
   }
 
-  function readButton(text) {
+  function readButton(text, lang) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "read";
@@ -187,9 +188,9 @@
       if (speaking === button) { stopReading(); return; }
       stopReading();
       var utterance = new window.SpeechSynthesisUtterance(text);
-      utterance.lang = "sv-SE";
+      utterance.lang = lang || "sv-SE";
       utterance.rate = currentRate();
-      var voice = swedishVoice();
+      var voice = lang ? null : swedishVoice();
       if (voice) { utterance.voice = voice; }
       utterance.onend = utterance.onerror = function () {
         if (speaking === button) {
@@ -257,11 +258,20 @@
     item.appendChild(paragraph);
     if (entry.who === "bot") {
       var definitions = document.createElement("div");
-      fillText(paragraph, entry.text, definitions);
+      if (entry.lang) {
+        // A line in another language: its own language and direction, no Swedish glossary.
+        paragraph.lang = entry.lang;
+        paragraph.dir = entry.dir === "rtl" ? "rtl" : "ltr";
+        paragraph.textContent = entry.text;
+      } else {
+        fillText(paragraph, entry.text, definitions);
+      }
       item.appendChild(definitions);
-      if (speech && entry.text) { item.appendChild(readButton(entry.text)); }
+      if (speech && entry.text) { item.appendChild(readButton(entry.text, entry.lang)); }
       if (entry.buttons && entry.buttons.length) { renderChoices(item, entry.buttons); }
     } else {
+      // The person may write Arabic or Dari: the browser finds the direction.
+      paragraph.dir = "auto";
       paragraph.textContent = entry.text;
     }
     log.appendChild(item);
@@ -289,6 +299,11 @@
     }).map(function (b) { return { title: b.title, payload: b.payload }; });
     if (!text && !buttons.length) { return; }
     var entry = { who: "bot", text: text, buttons: buttons };
+    // A line in another language (actions/languages.py): {text, lang, dir}.
+    if (text && typeof data.lang === "string" && LANG_TAG.test(data.lang)) {
+      entry.lang = data.lang;
+      entry.dir = data.dir === "rtl" ? "rtl" : "ltr";
+    }
     history.push(entry);
     save();
     var item = render(entry);

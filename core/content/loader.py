@@ -26,6 +26,7 @@ FILES: Dict[str, Type[BaseModel]] = {
     "web": model.Web,
     "followup": model.Followup,
     "questions": model.Questions,
+    "languages": model.Languages,
 }
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "content"

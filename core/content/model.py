@@ -550,6 +550,60 @@ class Web(Strict):
         return icons
 
 
+# Scripts a language may be written in (core/languages.py knows their letters).
+LANGUAGE_SCRIPTS = ("latin", "arabic", "cyrillic", "ethiopic", "greek", "hebrew", "armenian", "georgian", "thai")
+_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# A Latin-script language is found by its words only: fewer would rarely find it.
+MIN_LATIN_WORDS = 10
+
+
+class Language(Strict):
+    """A language the bot recognises in a message and answers with one line."""
+
+    id: str  # a language tag ("ar", "so", "fa-AF"); also the chat's lang attribute
+    name: str  # in Swedish: "arabiska"
+    script: str
+    direction: str = "ltr"  # "rtl" for Arabic script and Hebrew
+    line: str = Field(max_length=300)  # the one line in that language
+    words: List[str] = []  # common words of the language, never Swedish ones
+    letters: str = ""  # letters only this language uses within its script
+
+    @validator("id")
+    def language_tag(cls, value: str) -> str:
+        if not _LANGUAGE_TAG.match(value) or value.split("-")[0] == "sv":
+            raise ValueError(f"'{value}' is not a language tag like 'ar' or 'fa-AF' (and not Swedish)")
+        return value
+
+    @validator("script")
+    def known_script(cls, value: str) -> str:
+        if value not in LANGUAGE_SCRIPTS:
+            raise ValueError(f"unknown script '{value}' (known: {', '.join(LANGUAGE_SCRIPTS)})")
+        return value
+
+    @validator("direction")
+    def known_direction(cls, value: str) -> str:
+        if value not in ("ltr", "rtl"):
+            raise ValueError(f"'{value}' is not a direction (use ltr or rtl)")
+        return value
+
+    @validator("words")
+    def enough_latin_words(cls, words: List[str], values: Dict[str, object]) -> List[str]:
+        if values.get("script") == "latin" and len(words) < MIN_LATIN_WORDS:
+            raise ValueError(f"a latin-script language needs at least {MIN_LATIN_WORDS} words")
+        return words
+
+
+class Languages(Strict):
+    """Messages in other languages (content/languages.yml)."""
+
+    languages: List[Language] = []
+
+    @validator("languages")
+    def unique_ids(cls, languages: List[Language]) -> List[Language]:
+        _check_unique([lang.id for lang in languages])
+        return languages
+
+
 class Content(BaseModel):
     """All content files, cross-checked."""
 
@@ -567,6 +621,7 @@ class Content(BaseModel):
     web: Web
     followup: Followup
     questions: Questions
+    languages: Languages
 
 
 def _check_unique(ids: List[str]) -> None:

@@ -108,6 +108,35 @@ async def test_unknown_question_gets_an_honest_answer_and_the_menu(stack):
     assert set(buttons) >= {f"/{item.intent}" for item in CONTENT.menu.items}
 
 
+@pytest.mark.parametrize("text,language", [
+    ("أريد أن أعمل ممرضة، هل يوجد مترجم؟", "ar"),
+    ("Waxaan rabaa shaqo, ma garanayo af Iswiidhish", "so"),
+    ("Привіт, я шукаю роботу", "uk"),
+    ("Hello, I do not speak Swedish. Can you help me?", "en"),
+])
+async def test_a_message_in_another_language_gets_its_line_and_the_swedish_buttons(stack, text, language):
+    replies = await say_to_rasa(stack, sender(), text)
+    line = next(lang for lang in CONTENT.languages.languages if lang.id == language)
+    # REST: the line as custom JSON with its language and direction, then the Swedish menu.
+    assert replies[0]["custom"] == {"data": {"text": line.line, "lang": language, "dir": line.direction}}
+    assert replies[1]["text"] == CONTENT.menu.text
+    buttons = [b["payload"] for r in replies for b in r.get("buttons") or []]
+    assert buttons == [f"/{item.intent}" for item in CONTENT.menu.items]
+    # The chat page's relay passes the line on with its language and direction.
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{stack.web_url}/chat/message", json={"sender": sender(), "message": text}) as response:
+            relayed = (await response.json())["messages"]
+    assert relayed[0] == {"text": line.line, "lang": language, "dir": line.direction}
+
+
+async def test_swedish_without_swedish_letters_is_not_taken_for_another_language(stack):
+    replies = await say_to_rasa(stack, sender(), "hur mycket tjanar en underskoterska")
+    assert not any("custom" in r for r in replies)
+    assert profession("underskoterska").pay.text in said(replies)
+    english = await say_to_rasa(stack, sender(), "what is the salary")  # understood English keeps its answer
+    assert not any("custom" in r for r in english)
+
+
 async def test_conversation_is_kept_in_the_sqlite_tracker_store(stack):
     who = sender()
     await say_to_rasa(stack, who, "hej")

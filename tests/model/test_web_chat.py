@@ -441,6 +441,31 @@ def test_text_size_setting_makes_the_text_bigger(context, stack):
     assert after == pytest.approx(before * 1.5)
 
 
+def test_arabic_is_shown_right_to_left_with_its_language(context, stack):
+    page = open_chat(context, stack)
+    arabic = next(lang for lang in CONTENT.languages.languages if lang.id == "ar")
+    say(page, "أريد أن أعمل ممرضة")
+    # The person's own message: the browser finds its direction (dir="auto").
+    own = page.locator(".msg.user .text").last
+    expect(own).to_have_attribute("dir", "auto")
+    assert own.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    # The bot's line: Arabic, right to left, then the Swedish menu with its buttons.
+    line = page.locator(".msg.bot .text", has_text=arabic.line)
+    expect(line).to_be_visible()
+    expect(line).to_have_attribute("lang", "ar")
+    expect(line).to_have_attribute("dir", "rtl")
+    assert line.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    wait_for_bot_text(page, CONTENT.menu.text)
+    expect(page.locator(".msg.bot .text", has_text=CONTENT.menu.text).last).not_to_have_attribute("lang", "ar")
+    expect(page.locator(".choices .choice", has_text=CONTENT.menu.items[0].label).last).to_be_visible()
+    screenshot(page, "chat-arabic-phone")
+    assert axe_violations(page.main_frame) == []
+    # Kept over a reload, direction and all.
+    page.reload()
+    expect(page.locator(".msg.bot .text[dir=rtl][lang=ar]", has_text=arabic.line)).to_be_visible()
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 # ---- accessibility ---------------------------------------------------------
 
 

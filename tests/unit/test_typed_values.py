@@ -69,7 +69,7 @@ async def test_booking_and_interest_forms_keep_a_contact_that_nlu_read_as_a_ques
         assert await form.validate_contact(wrong["contact"], dispatcher, asked("contact", "mitt nummer är 123"), {}) == {"contact": None}
         assert [m["text"] for m in dispatcher.messages] == [CONTACT_INVALID]
         typed = await form.validate_contact("mitt nummer är 070-123 45 67", CollectingDispatcher(), asked("contact", ""), {})
-        assert typed == {"contact": "+46701234567"}
+        assert typed == {"contact": "+46701234567", "known_contact": "+46701234567"}
 
 
 async def test_the_forms_extract_typed_values():
