@@ -15,7 +15,8 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import content, latest_entity, latest_text, menu_buttons, phrase
+from actions.base import content, latest_entity, latest_text, menu_buttons
+from actions.menu import ActionOutOfScope
 from core.content.model import Language
 from core.languages import LanguageDetector
 
@@ -43,8 +44,7 @@ class ActionOtherLanguage(Action):
         language = language_of(tracker)
         if language is None:
             # A language no longer in the content: the Swedish answer of before.
-            dispatcher.utter_message(text=phrase("out_of_scope"), buttons=menu_buttons())
-            return []
+            return await ActionOutOfScope().run(dispatcher, tracker, domain)
         dispatcher.utter_message(json_message=language_message(language))
         dispatcher.utter_message(text=content().menu.text, buttons=menu_buttons())
         return []
