@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import booking, cancel, erasure, handoff, interest
 from actions.base import latest_intent, phrase
 from actions.education import ActionExplainEducation, ActionExplainStudySupport
+from actions.faq import FAQ_INTENTS, ActionAnswerFaq
 from actions.menu import ActionHelpMenu
 from actions.profession import ActionExplainProfession, ActionTellPhysical, ActionTellSalary, ActionTellWorkingHours
 from actions.steps import ActionExplainSteps
@@ -80,6 +81,7 @@ ANSWERS: Dict[str, Answer] = {
     "ask_start_dates": ActionTellStartDates().run,
     "ask_length": ActionTellLength().run,
     "ask_same_for_other": ActionAnswerSameForOther().run,
+    **{intent: ActionAnswerFaq().run for intent in FAQ_INTENTS},
     "book_appointment": start_form,
     "cancel_appointment": start_form,
     "register_interest": start_form,
