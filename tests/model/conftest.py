@@ -27,6 +27,14 @@ QUIET_ENV = {
     "TQDM_DISABLE": "1",
     "PYTHONPATH": str(ROOT),
 }
+# Set by tests/model/test_conversations.py: the conversation suite's pass rate.
+CONVERSATION_SUMMARY = pytest.StashKey[str]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    line = config.stash.get(CONVERSATION_SUMMARY, None)
+    if line:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
