@@ -18,6 +18,7 @@ from actions import booking, cancel, erasure, handoff, interest
 from actions.base import latest_intent, phrase
 from actions.education import ActionExplainEducation, ActionExplainStudySupport
 from actions.faq import FAQ_INTENTS, ActionAnswerFaq
+from actions.languages import ActionOtherLanguage
 from actions.menu import ActionHelpMenu
 from actions.profession import ActionExplainProfession, ActionTellPhysical, ActionTellSalary, ActionTellWorkingHours
 from actions.steps import ActionExplainSteps
@@ -87,6 +88,8 @@ ANSWERS: Dict[str, Answer] = {
     "register_interest": start_form,
     "human_handoff": start_form,
     "delete_my_data": start_form,
+    # A message in another language ends the form: the person gets one line they can read.
+    "other_language": ActionOtherLanguage().run,
 }
 
 
