@@ -20,10 +20,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import button, content, lines, phrase
 from actions.booking import INTERPRETER_SLOTS, reset, service_down
-from actions.eligibility import AskInWords, cancel_button
+from actions.eligibility import AskInWords
 from actions.service_client import ServiceUnavailable, get_client
-from actions.typed_values import contact_in, requested_code, requested_contact
-from core.codes import looks_like_code, normalize_code
+from actions.typed_values import contact_in, requested_code, requested_contact, typed_code
 
 FORM_SLOTS = ("booking_reference", "booking_contact", "cancel_confirmed", "cancel_label", "booking_purpose")
 # Values of booking_purpose (None: cancel).
@@ -86,10 +85,12 @@ class ValidateCancelForm(FormValidationAction):
         return {"booking_contact": contact} if contact else {}
 
     async def validate_booking_reference(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        if not looks_like_code(str(value or "")):
+        # "min kod är qj7h bt8r" as well as the code alone.
+        code = typed_code(str(value or ""))
+        if code is None:
             dispatcher.utter_message(text=phrase("reference_invalid"))
             return {"booking_reference": None}
-        return {"booking_reference": normalize_code(str(value))}
+        return {"booking_reference": code}
 
     async def validate_booking_contact(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
         contact = contact_in(str(value or ""))

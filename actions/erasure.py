@@ -15,8 +15,7 @@ from actions.base import answer_from, button, content, lines, phrase
 from actions.booking import reset, service_down
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, get_client
-from actions.typed_values import contact_in, requested_code, requested_contact
-from core.codes import looks_like_code, normalize_code
+from actions.typed_values import contact_in, requested_code, requested_contact, typed_code
 
 NO_CODE = "none"
 FORM_SLOTS = ("erase_reference", "erase_contact", "erase_confirmed")
@@ -74,8 +73,9 @@ class ValidateEraseForm(FormValidationAction):
         answer = answer_from(tracker, "erase_reference", value)
         if answer == NO_CODE:
             return {"erase_reference": NO_CODE}
-        if looks_like_code(answer):
-            return {"erase_reference": normalize_code(answer)}
+        code = typed_code(answer or "")
+        if code:
+            return {"erase_reference": code}
         dispatcher.utter_message(text=phrase("reference_invalid"))
         return {"erase_reference": None}
 

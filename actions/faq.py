@@ -13,10 +13,10 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import button, content, latest_intent, level_label, lines, phrase, source_line
+from actions.base import button, content, find_profession, latest_intent, level_label, lines, phrase, source_line
 from actions.handoff import offer_handoff
 from actions.tracks import starts_text
-from core.content.model import Question
+from core.content.model import Profession, Question
 
 
 # The intents trained for these questions (data/nlu/questions.yml). Each has
@@ -32,16 +32,20 @@ def question_for(intent: Optional[str]) -> Optional[Question]:
     return next((q for q in content().questions.questions if q.intent == intent), None)
 
 
-def language_demands() -> List[str]:
-    found = [phrase("faq_job_language", name=p.name.capitalize(), text=p.language) for p in content().professions.professions]
+def language_demands(profession: Optional[Profession] = None) -> List[str]:
+    """Each job's Swedish and each track's entry level; only the named job's, when one is named."""
+    jobs = [profession] if profession else content().professions.professions
+    found = [phrase("faq_job_language", name=p.name.capitalize(), text=p.language) for p in jobs]
     for track in content().tracks.tracks:
+        if profession and track.profession != profession.id:
+            continue
         if track.prerequisites.min_language:
             level = level_label("language_levels", track.prerequisites.min_language)
             found.append(phrase("faq_track_language", track=track.name, level=level))
     return found
 
 
-def guidance() -> List[str]:
+def guidance(profession: Optional[Profession] = None) -> List[str]:
     municipality = content().municipality
     return [
         municipality.guidance.text,
@@ -52,15 +56,16 @@ def guidance() -> List[str]:
     ]
 
 
-def start_dates() -> List[str]:
-    return [lines(track.name, starts_text(track)) for track in content().tracks.tracks]
+def start_dates(profession: Optional[Profession] = None) -> List[str]:
+    tracks = [t for t in content().tracks.tracks if profession is None or t.profession == profession.id]
+    return [lines(track.name, starts_text(track)) for track in tracks or content().tracks.tracks]
 
 
 ADDS = {"guidance": guidance, "language_demands": language_demands, "start_dates": start_dates}
 
 
-def answer_text(question: Question) -> str:
-    added = ADDS[question.adds]() if question.adds else []
+def answer_text(question: Question, profession: Optional[Profession] = None) -> str:
+    added = ADDS[question.adds](profession) if question.adds else []
     return "\n\n".join([question.answer, *added, source_line(question.sources)])
 
 
@@ -84,5 +89,7 @@ class ActionAnswerFaq(Action):
             # Unsure means a person, not a neighbouring answer.
             offer_handoff(dispatcher)
             return []
-        dispatcher.utter_message(text=answer_text(question), buttons=answer_buttons(question))
+        # "vilken svenska behöver en vårdbiträde": the answer for that job only.
+        named = find_profession(tracker, use_slot=False)
+        dispatcher.utter_message(text=answer_text(question, named), buttons=answer_buttons(question))
         return []

@@ -27,6 +27,7 @@ from rasa_addons.channel_guard import MAX_MESSAGE_LENGTH
 from core.content import load_content
 from tests.privacy_search import CARD, TYPED, TYPED_ALONE, personnummer_forms, table_count, where_found, with_check_digit
 from tests.privacy_search import NEEDLES as PRIVACY_NEEDLES
+from tests.ids import sender_id
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = load_content()
@@ -39,7 +40,7 @@ SWEDISH = re.compile(r"\b(du|dig|jag|och|är|på|att|det|inte|en|ett|vill|kan|sk
 
 
 def sender() -> str:
-    return f"bad-{uuid.uuid4().hex[:16]}"
+    return sender_id("bad")
 
 
 async def post(url: str, *, body: Any = None, data: Any = None, headers: Optional[dict] = None) -> Tuple[int, Any, dict]:

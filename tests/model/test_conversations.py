@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -22,6 +21,7 @@ import pytest
 import yaml
 
 from tests.model.conftest import CONVERSATION_SUMMARY, ROOT
+from tests.ids import sender_id
 
 CONVERSATIONS_DIR = ROOT / "tests" / "conversations"
 RESULTS_FILE = ROOT / "results" / "conversations.json"
@@ -192,7 +192,7 @@ def check_turn(turn: dict, reply: Reply, variables: Dict[str, str]) -> List[str]
 
 
 def new_sender() -> str:
-    return f"conv-{uuid.uuid4().hex[:16]}"
+    return sender_id("conv")
 
 
 async def say(session: aiohttp.ClientSession, stack, who: str, message: str) -> Reply:

@@ -8,7 +8,6 @@ import socket
 import sqlite3
 import subprocess
 import time
-import uuid
 from pathlib import Path
 from typing import Awaitable, List
 
@@ -20,12 +19,13 @@ from core.content import load_content
 from tests.model.conftest import BIN, QUIET_ENV, ROOT
 from tests.privacy_search import personnummer_forms, table_count, where_found, with_check_digit
 from scripts.run_stack import DEFAULT_RASA_WORKERS
+from tests.ids import sender_id
 
 CONTENT = load_content()
 
 
 def sender() -> str:
-    return f"e2e-{uuid.uuid4().hex[:16]}"
+    return sender_id("e2e")
 
 
 async def say_to_rasa(stack, who: str, text: str) -> List[dict]:

@@ -16,7 +16,6 @@ import re
 import signal
 import subprocess
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import List, Optional, Tuple
@@ -27,6 +26,7 @@ import psycopg2
 from core.content import load_content
 from tests.privacy_search import CARD, NEEDLES, TYPED, TYPED_ALONE, table_count, where_found
 from tests.production.conftest import POSTGRES_ADMIN_URL
+from tests.ids import sender_id
 
 CONTENT = load_content()
 PHRASES = CONTENT.phrases.phrases
@@ -35,7 +35,7 @@ CODE = re.compile(r"Din kod är ([A-Z0-9]{8})")
 
 
 def sender(kind: str) -> str:
-    return f"prod-{kind}-{uuid.uuid4().hex[:12]}"
+    return sender_id(f"prod-{kind}", 12)
 
 
 def said(replies: List[dict]) -> str:
