@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import bullets, button, content, latest_entity, latest_text, lines, phrase, source_line
 from actions.text_match import best_match
+from actions.tracks import explain_track
 from core.content.model import Topic
 
 SFI_TOPIC = "sfi"
@@ -39,6 +40,10 @@ class ActionExplainEducation(Action):
         return "action_explain_education"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        # "undersköterska som kombinationsutbildning" names a track, not the route.
+        track = next((t for t in content().tracks.tracks if t.id == latest_entity(tracker, "track")), None)
+        if track:
+            return explain_track(dispatcher, track)
         education = content().education
         routes = shown(education.routes)
         chosen = _chosen(tracker, routes, extra_ids=[SFI_TOPIC])

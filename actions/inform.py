@@ -9,7 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import find_profession, find_track, latest_entity, menu_buttons, phrase
 from actions.eligibility import SLOTS, offer_walk_through
-from actions.profession import PENDING, explain_profession, tell_salary, tell_working_hours
+from actions.profession import PENDING, SUBJECT, explain_profession, tell_salary, tell_working_hours
+from actions.topic import FOR_JOB
 from actions.tracks import explain_how_to_become, explain_track
 from core.content.model import Profession
 
@@ -32,8 +33,11 @@ class ActionHandleInform(Action):
             return explain_track(dispatcher, track)
         profession = find_profession(tracker, use_slot=False)
         if profession:
-            answer = ANSWER_FOR.get(tracker.get_slot(PENDING) or "", explain_profession)
-            return answer(dispatcher, profession)
+            pending = tracker.get_slot(PENDING)
+            if pending:
+                return ANSWER_FOR.get(pending, explain_profession)(dispatcher, profession)
+            # "personlig assistent?" right after the pay of another job: the same question.
+            return FOR_JOB.get(tracker.get_slot(SUBJECT) or "about", explain_profession)(dispatcher, profession)
         # Facts about the person (level, age, experience) were kept in slots;
         # offer the walk-through, which will not ask for them again.
         if any(latest_entity(tracker, name) for name in SLOTS):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import bullets, button, content, find_profession, latest_text, lines, phrase, refers_back, source_line
+from actions.text_match import normalize
 from core.content.model import Notice, Profession
 from core.dates import format_amount, format_date
 
@@ -18,15 +19,30 @@ PENDING = "pending_question"
 SUBJECT = "subject"
 
 
-def choose_profession(dispatcher: CollectingDispatcher, intent: str) -> List[Dict[Text, Any]]:
-    """Ask which job; remember the question so a typed job name answers it."""
-    dispatcher.utter_message(
-        text=phrase("choose_profession"),
-        buttons=[
-            button(p.name.capitalize(), intent, profession=p.id)
-            for p in content().professions.professions
-        ],
-    )
+# Endings of job names: "tandsköterska", "barnskötare", "läkare" are jobs,
+# and the bot has content only for those in professions.yml.
+_JOB_ENDINGS = ("skoterska", "skotare", "lakare", "larare", "assistent", "bitrade", "pedagog", "terapeut")
+
+
+def unknown_job_in(text: str) -> Optional[str]:
+    """A job named in the text that is none of ours ("tandskoterska"), else None."""
+    known = {normalize(name) for p in content().professions.professions for name in [p.name, *p.aliases]}
+    for word in normalize(text).split():
+        if word.endswith(_JOB_ENDINGS) and word not in known and not any(word in k.split() for k in known):
+            return word
+    return None
+
+
+def choose_profession(dispatcher: CollectingDispatcher, intent: str, text: str = "") -> List[Dict[Text, Any]]:
+    """Ask which job; remember the question so a typed job name answers it.
+    A job the bot knows nothing about is said so, with a counsellor offered."""
+    other = unknown_job_in(text)
+    buttons = [button(p.name.capitalize(), intent, profession=p.id) for p in content().professions.professions]
+    if other:
+        dispatcher.utter_message(text=phrase("unknown_job", job=other),
+                                 buttons=[button(phrase("button_ask_counsellor"), "human_handoff"), *buttons])
+        return [SlotSet(PENDING, intent)]
+    dispatcher.utter_message(text=phrase("choose_profession"), buttons=buttons)
     return [SlotSet(PENDING, intent)]
 
 
@@ -117,7 +133,7 @@ class ActionExplainProfession(Action):
         # "vad gör man då?" is about the job just talked about; a bare "vad gör man?" asks which.
         profession = find_profession(tracker, use_slot=refers_back(latest_text(tracker)))
         if profession is None:
-            return choose_profession(dispatcher, "ask_profession")
+            return choose_profession(dispatcher, "ask_profession", latest_text(tracker))
         return explain_profession(dispatcher, profession)
 
 
@@ -128,7 +144,7 @@ class ActionTellSalary(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         profession = find_profession(tracker)
         if profession is None:
-            return choose_profession(dispatcher, "ask_salary")
+            return choose_profession(dispatcher, "ask_salary", latest_text(tracker))
         return tell_salary(dispatcher, profession)
 
 
@@ -139,7 +155,7 @@ class ActionTellWorkingHours(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         profession = find_profession(tracker)
         if profession is None:
-            return choose_profession(dispatcher, "ask_working_hours")
+            return choose_profession(dispatcher, "ask_working_hours", latest_text(tracker))
         return tell_working_hours(dispatcher, profession)
 
 
@@ -150,5 +166,5 @@ class ActionTellPhysical(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         profession = find_profession(tracker)
         if profession is None:
-            return choose_profession(dispatcher, "ask_physical")
+            return choose_profession(dispatcher, "ask_physical", latest_text(tracker))
         return tell_physical(dispatcher, profession)

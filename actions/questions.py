@@ -67,6 +67,17 @@ async def start_form(dispatcher: CollectingDispatcher, tracker: Tracker, domain:
     return events + [FollowupAction(FORM_FOR[intent])]
 
 
+# What the person is told when they stop a form ("Avbryt", "meny").
+STOPPED = {
+    "booking_form": "stopped_booking",
+    "cancel_form": "stopped_cancel",
+    "interest_form": "stopped_interest",
+    "erase_form": "stopped_erasure",
+    "eligibility_form": "stopped_walk_through",
+    "answer_form": "stopped_answer",
+}
+
+
 # Keep in step with the intents of the rules for questions inside forms
 # (data/rules/*.yml) and with not_intent in domain.yml.
 ANSWERS: Dict[str, Answer] = {
@@ -98,7 +109,13 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        answer = ANSWERS.get(latest_intent(tracker) or "", ActionHelpMenu().run)
+        intent = latest_intent(tracker) or ""
+        if intent == "help" and not (tracker.active_loop or {}).get("name"):
+            # "Avbryt": say what did not happen before the menu.
+            stopped = STOPPED.get(ended_form(tracker))
+            if stopped:
+                dispatcher.utter_message(text=phrase(stopped))
+        answer = ANSWERS.get(intent, ActionHelpMenu().run)
         events = await answer(dispatcher, tracker, domain)
         going_on = (tracker.active_loop or {}).get("name")
         if going_on:

@@ -6,15 +6,23 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import button, content, find_profession, latest_text, lines, phrase, refers_back
+from actions.text_match import normalize
 from actions.eligibility import SLOTS, next_steps_text, offer_walk_through, person_from
 from actions.tracks import explain_how_to_become
 from core.content.model import Step
 
 
 _STEP_NUMBER = re.compile(r"\b(\d)\b")
+# "mitt nästa steg", "vad ska jag göra": about the person, not the path in general.
+_ONESELF = {"mitt", "min", "mina", "jag", "mig", "ja"}
+
+
+def asks_about_oneself(text: str) -> bool:
+    return bool(_ONESELF & set(normalize(text).split()))
 
 
 def asked_step(text: str, count: int) -> Optional[Step]:
@@ -43,9 +51,14 @@ class ActionExplainSteps(Action):
         profession = find_profession(tracker, use_slot=refers_back(latest_text(tracker)))
         if profession:
             return explain_how_to_become(dispatcher, profession)
+        answered = any(tracker.get_slot(slot) for slot in SLOTS)
+        if not answered and asks_about_oneself(latest_text(tracker)) and not (tracker.active_loop or {}).get("name"):
+            # "vad är mitt nästa steg": the four questions, not the list of nine.
+            dispatcher.utter_message(text=phrase("walk_through_start"))
+            return [FollowupAction("eligibility_form")]
         overview = "\n".join(f"{step.number}. {step.title}" for step in steps.steps)
         dispatcher.utter_message(text=lines(steps.intro, phrase("steps_list_title"), overview))
-        if any(tracker.get_slot(slot) for slot in SLOTS):
+        if answered:
             dispatcher.utter_message(
                 text=next_steps_text(person_from(tracker)),
                 buttons=[button(phrase("button_book"), "book_appointment"), button(phrase("button_menu"), "help")],

@@ -161,6 +161,10 @@ class ActionTrackRequirements(Action):
         if track:
             return explain_track(dispatcher, track)
         profession = find_profession(tracker)
+        tracks = tracks_for(profession) if profession else []
+        if len(tracks) == 1 and (tracker.active_loop or {}).get("name") == "interest_form":
+            # Signing up for a track: what that track demands, not the job in general.
+            return explain_track(dispatcher, tracks[0])
         if profession:
             return explain_how_to_become(dispatcher, profession)
         dispatcher.utter_message(text=phrase("choose_track"), buttons=track_buttons())

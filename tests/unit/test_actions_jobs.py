@@ -28,7 +28,7 @@ async def test_explains_job_named_without_swedish_letters():
     usk = profession("underskoterska")
     assert usk.summary in texts(messages)
     assert usk.tasks[0] in texts(messages)
-    assert slot_events(events) == {"profession": "underskoterska", "pending_question": None}
+    assert slot_events(events) == {"profession": "underskoterska", "pending_question": None, "subject": "about"}
     assert '/ask_salary{"profession": "underskoterska"}' in payloads(messages)
 
 
@@ -152,7 +152,7 @@ async def test_job_typed_after_the_job_question_answers_the_pay_question():
     tracker = make_tracker("vardbitrade", intent="inform", slots={"pending_question": pending})
     messages, events = await run(ActionHandleInform(), tracker)
     assert profession("vardbitrade").pay.text in texts(messages)
-    assert slot_events(events) == {"profession": "vardbitrade", "pending_question": None}
+    assert slot_events(events) == {"profession": "vardbitrade", "pending_question": None, "subject": "pay"}
 
 
 async def test_inform_that_says_nothing_known_shows_the_menu():

@@ -134,3 +134,34 @@ async def test_a_question_inside_a_form_is_answered_without_filling_the_form():
     assert track("vardbitrade_sfi").summary in texts(dispatcher.messages)
     assert "track" not in slot_events(events), "the answer does not choose the form's track"
     assert "first_name" not in slot_events(events), "nothing the form has is cleared"
+
+
+async def test_stopping_a_form_says_what_did_not_happen():
+    events = [{"event": "active_loop", "name": "booking_form"}, {"event": "active_loop", "name": None}]
+    messages, _ = await run(ActionAnswerQuestion(), make_tracker("avbryt", intent="help", events=events))
+    assert texts(messages).startswith(PHRASES["stopped_booking"])
+    assert "/ask_profession" in payloads(messages), "then the menu"
+
+
+async def test_a_job_the_bot_has_no_content_for_is_said_so():
+    messages, _ = await run(ActionTellSalary(), make_tracker("hur mycket tjanar en tandskoterska"))
+    assert PHRASES["unknown_job"].format(job="tandskoterska") in texts(messages)
+    assert payloads(messages)[0] == "/human_handoff"
+    messages, _ = await run(ActionTellSalary(), make_tracker("hur mycket tjanar man"))
+    assert texts(messages) == PHRASES["choose_profession"], "no job named: the plain question"
+
+
+async def test_my_next_step_without_answers_starts_the_walk_through():
+    _, events = await run(ActionExplainSteps(), make_tracker("vad ar mitt nasta steg", intent="ask_steps"))
+    assert {"event": "followup", "name": "eligibility_form"} in [
+        {"event": e.get("event"), "name": e.get("name")} for e in events]
+    messages, events = await run(ActionExplainSteps(), make_tracker("hur funkar stegen", intent="ask_steps"))
+    assert content().steps.intro in texts(messages) and not events
+
+
+async def test_what_is_needed_while_signing_up_is_the_job_s_track():
+    vb = track("vardbitrade_sfi")
+    tracker = make_tracker("vad kravs?", intent="ask_requirements", active_loop="interest_form",
+                           slots={"profession": "vardbitrade", "requested_slot": "track"})
+    messages, _ = await run(ActionTrackRequirements(), tracker)
+    assert vb.summary in texts(messages) and f"{vb.prerequisites.min_age} år" in texts(messages)
