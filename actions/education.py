@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional, Sequence, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import bullets, button, content, latest_entity, latest_text, lines, phrase, source_line
+from actions.base import bullets, button, content, find_track, latest_entity, latest_text, lines, phrase, source_line
 from actions.text_match import best_match
 from actions.tracks import explain_track
 from core.content.model import Topic
@@ -41,7 +41,8 @@ class ActionExplainEducation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         # "undersköterska som kombinationsutbildning" names a track, not the route.
-        track = next((t for t in content().tracks.tracks if t.id == latest_entity(tracker, "track")), None)
+        named = latest_entity(tracker, "track")
+        track = find_track(tracker, use_slot=False) if named else None
         if track:
             return explain_track(dispatcher, track)
         education = content().education
