@@ -458,11 +458,23 @@ def test_reference_codes_are_unguessable():
     assert math.log2(len(codes.ALPHABET) ** codes.LENGTH) == 40
     draws = [codes.new_code() for _ in range(100_000)]
     assert len(set(draws)) == len(draws), "no collisions in 100 000 codes"
+    assert all(codes.mixes_letters_and_digits(code) for code in draws)
+    # Uniform over the codes that mix letters and digits (a code of letters
+    # only could be an ordinary word): the expected count of each character
+    # under that distribution, counted exactly.
+    size, length = len(codes.ALPHABET), codes.LENGTH
+    digits = sum(ch in codes.DIGITS for ch in codes.ALPHABET)
+    letters = size - digits
+    allowed = size ** length - letters ** length - digits ** length
+    with_digit = length * (size ** (length - 1) - digits ** (length - 1)) / allowed
+    with_letter = length * (size ** (length - 1) - letters ** (length - 1)) / allowed
     counts = collections.Counter("".join(draws))
-    expected = 8 * len(draws) / 32
+    expected = {ch: len(draws) * (with_digit if ch in codes.DIGITS else with_letter) for ch in codes.ALPHABET}
     # Chi-squared with 31 degrees of freedom: above 70 happens by chance less than once in 10 000.
-    chi2 = sum((counts[ch] - expected) ** 2 / expected for ch in codes.ALPHABET)
+    chi2 = sum((counts[ch] - expected[ch]) ** 2 / expected[ch] for ch in codes.ALPHABET)
     assert chi2 < 70, counts
+    # About 39.8 bits: the letters-only and digits-only codes left out cost little.
+    assert math.log2(allowed) > 39.7
     per_position = [collections.Counter(code[i] for code in draws) for i in range(codes.LENGTH)]
     assert all(len(c) == 32 for c in per_position)
 
