@@ -8,14 +8,15 @@ form first. Without this the form would take the question as an answer.
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Dict, List, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import booking, cancel, erasure, handoff, interest
-from actions.base import latest_intent, phrase
+from actions.base import content, latest_intent, latest_text, phrase
+from actions.eligibility_rules import parse_education
 from actions.education import ActionExplainEducation, ActionExplainStudySupport
 from actions.faq import FAQ_INTENTS, ActionAnswerFaq
 from actions.languages import ActionOtherLanguage
@@ -104,6 +105,15 @@ ANSWERS: Dict[str, Answer] = {
 }
 
 
+def own_background(tracker: Tracker, intent: str) -> Optional[str]:
+    """The walk-through asks about education and the person tells their own
+    ("jag är sjuksköterska från Syrien", which NLU reads as a question about a
+    degree from abroad): the education level it names, else None."""
+    if intent != "faq_degree_abroad" or tracker.get_slot("requested_slot") != "education":
+        return None
+    return parse_education(latest_text(tracker), content().levels.education_levels)
+
+
 class ActionAnswerQuestion(Action):
     def name(self) -> Text:
         return "action_answer_question"
@@ -115,9 +125,12 @@ class ActionAnswerQuestion(Action):
             stopped = STOPPED.get(ended_form(tracker))
             if stopped:
                 dispatcher.utter_message(text=phrase(stopped))
+        going_on = (tracker.active_loop or {}).get("name")
+        background = own_background(tracker, intent) if going_on == "eligibility_form" else None
+        if background:
+            return [SlotSet("education", background)]
         answer = ANSWERS.get(intent, ActionHelpMenu().run)
         events = await answer(dispatcher, tracker, domain)
-        going_on = (tracker.active_loop or {}).get("name")
         if going_on:
             # The form goes on: the answer must not fill its questions (the
             # interest form's track, say) nor clear what it has.

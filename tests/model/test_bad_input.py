@@ -121,6 +121,12 @@ REST_MESSAGES = {
 
 # Text the bot cannot read at all (English it partly understands).
 OTHER_LANGUAGE = ("arabic", "somali", "emoji_only")
+# Languages the bot recognises: one line in that language, then the Swedish menu (issue 19).
+RECOGNISED = {"arabic": "ar", "somali": "so"}
+
+
+def language_line(code: str) -> str:
+    return next(language.line for language in CONTENT.languages.languages if language.id == code)
 # Answered by the channel before NLU: nothing of them reaches the tracker store.
 REFUSED_BEFORE_NLU = ("empty", "whitespace", "10000_characters")
 
@@ -144,7 +150,11 @@ async def test_rest_channel_answers_in_swedish(stack, name):
         assert PHRASES["input_too_long"].format(max=MAX_MESSAGE_LENGTH) in said
     if name == "personnummer":
         assert PHRASES["personnummer_removed"] in said
-    if name in OTHER_LANGUAGE:
+    if name in RECOGNISED:
+        lines = [(r.get("custom") or {}).get("data") or {} for r in replies]
+        assert {"text": language_line(RECOGNISED[name]), "lang": RECOGNISED[name]}.items() <= lines[0].items(), replies
+        assert any(r.get("buttons") for r in replies), "then the Swedish menu"
+    elif name in OTHER_LANGUAGE:
         # Not understood: the person is asked to write in Swedish and gets buttons to go on with.
         assert "på svenska" in said and any(r.get("buttons") for r in replies), replies
     if name == "english":
@@ -261,7 +271,13 @@ async def test_chat_relay_passes_other_languages_to_the_bot(stack, name):
     status, answer, _ = await post(f"{stack.web_url}/chat/message", body=body)
     assert status == 200
     assert_swedish(answer["messages"])
-    assert "på svenska" in "\n".join(texts(answer["messages"])) and any(m.get("buttons") for m in answer["messages"])
+    said = "\n".join(texts(answer["messages"]))
+    if name in RECOGNISED:
+        first = answer["messages"][0]
+        assert first.get("text") == language_line(RECOGNISED[name]) and first.get("lang") == RECOGNISED[name], first
+    else:
+        assert "på svenska" in said
+    assert any(m.get("buttons") for m in answer["messages"])
 
 
 async def test_a_flood_through_the_relay_gets_429(stack):

@@ -165,3 +165,13 @@ async def test_what_is_needed_while_signing_up_is_the_job_s_track():
                            slots={"profession": "vardbitrade", "requested_slot": "track"})
     messages, _ = await run(ActionTrackRequirements(), tracker)
     assert vb.summary in texts(messages) and f"{vb.prerequisites.min_age} år" in texts(messages)
+
+
+async def test_telling_one_s_own_degree_when_asked_about_education_is_the_answer():
+    tracker = make_tracker("jag är sjuksköterska från Syrien", intent="faq_degree_abroad", active_loop="eligibility_form",
+                           slots={"requested_slot": "education", "sfi_level": "sfi_a"})
+    messages, events = await run(ActionAnswerQuestion(), tracker)
+    assert slot_events(events) == {"education": "vard_legitimation"} and messages == []
+    other = make_tracker("jag är sjuksköterska från Syrien", intent="faq_degree_abroad")
+    messages, _ = await run(ActionAnswerQuestion(), other)
+    assert "Socialstyrelsen" in texts(messages), "outside the walk-through it is the question's answer"
