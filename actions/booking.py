@@ -6,7 +6,7 @@ service."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 from typing import Any, Dict, List, Optional, Text
 
@@ -15,7 +15,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.base import answer_from, bullets, button, content, latest_intent, lines, phrase
+from actions.base import answer_from, bullets, button, content, latest_intent, lines, phrase, today
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, TooManyTries, get_client
 from actions.text_match import best_match, normalize
@@ -179,10 +179,6 @@ class ActionAskSlotChoice(Action):
 def _local_day(slot: Dict[str, Any]) -> str:
     moment = datetime.fromisoformat(slot["starts_at"]).astimezone(ZoneInfo(content().booking.timezone))
     return moment.date().isoformat()
-
-
-def local_today() -> date:
-    return datetime.now(ZoneInfo(content().booking.timezone)).date()
 
 
 def masked(contact: str) -> str:
@@ -361,8 +357,9 @@ class ValidateBookingForm(PersonFormValidation):
             return {"slot_choice": None, "slots_after": tracker.get_slot("slots_last_shown"), "slots_from_day": None}
         if decode_choice(answer):
             return {"slot_choice": answer}
-        day = parse_day(answer, local_today())
-        if day is not None and day >= local_today():
+        now = today()
+        day = parse_day(answer, now)
+        if day is not None and day >= now:
             return {"slot_choice": None, "slots_from_day": day.isoformat(), "slots_after": None}
         dispatcher.utter_message(text=phrase("day_in_the_past" if day is not None else "answer_not_understood"))
         return {"slot_choice": None}

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import find_profession, find_track, latest_entity, menu_buttons, phrase
 from actions.eligibility import SLOTS, offer_walk_through
-from actions.profession import PENDING, SUBJECT, explain_profession, tell_salary, tell_working_hours
-from actions.topic import FOR_JOB
-from actions.tracks import explain_how_to_become, explain_track
-from core.content.model import Profession
-
-# A job name typed after "Vilket jobb?" answers the question that was asked.
-ANSWER_FOR: Dict[str, Callable[[CollectingDispatcher, Profession], List[Dict[Text, Any]]]] = {
-    "ask_profession": explain_profession,
-    "ask_salary": tell_salary,
-    "ask_working_hours": tell_working_hours,
-    "ask_requirements": explain_how_to_become,
-}
+from actions.profession import PENDING, SUBJECT, explain_profession
+from actions.topic import FOR_JOB, SUBJECT_OF
+from actions.tracks import explain_track
 
 
 class ActionHandleInform(Action):
@@ -33,11 +24,11 @@ class ActionHandleInform(Action):
             return explain_track(dispatcher, track)
         profession = find_profession(tracker, use_slot=False)
         if profession:
+            # A job name typed after "Vilket jobb?" answers the question that was
+            # asked; "personlig assistent?" right after another job's pay asks it again.
             pending = tracker.get_slot(PENDING)
-            if pending:
-                return ANSWER_FOR.get(pending, explain_profession)(dispatcher, profession)
-            # "personlig assistent?" right after the pay of another job: the same question.
-            return FOR_JOB.get(tracker.get_slot(SUBJECT) or "about", explain_profession)(dispatcher, profession)
+            subject = SUBJECT_OF.get(pending) if pending else tracker.get_slot(SUBJECT)
+            return FOR_JOB.get(subject or "about", explain_profession)(dispatcher, profession)
         # Facts about the person (level, age, experience) were kept in slots;
         # offer the walk-through, which will not ask for them again.
         if any(latest_entity(tracker, name) for name in SLOTS):

@@ -101,6 +101,15 @@ FOR_JOB: Dict[str, Callable[[CollectingDispatcher, Profession], Events]] = {
     "become": explain_how_to_become,
     "length": tell_training_length,
 }
+# The subject each question is about ("Vilket jobb?" remembers the question's intent).
+SUBJECT_OF: Dict[str, str] = {
+    "ask_profession": "about",
+    "ask_salary": "pay",
+    "ask_working_hours": "hours",
+    "ask_physical": "physical",
+    "ask_requirements": "become",
+    "ask_length": "length",
+}
 FOR_TRACK: Dict[str, Callable[[CollectingDispatcher, Track], Events]] = {
     "track": explain_track,
     "starts": tell_starts,

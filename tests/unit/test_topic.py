@@ -175,3 +175,13 @@ async def test_telling_one_s_own_degree_when_asked_about_education_is_the_answer
     other = make_tracker("jag är sjuksköterska från Syrien", intent="faq_degree_abroad")
     messages, _ = await run(ActionAnswerQuestion(), other)
     assert "Socialstyrelsen" in texts(messages), "outside the walk-through it is the question's answer"
+
+
+async def test_a_job_typed_after_which_job_answers_the_question_asked():
+    from actions.inform import ActionHandleInform
+
+    _, events = await run(ActionTellLength(), make_tracker("hur länge tar det?"))
+    pending = slot_events(events)["pending_question"]
+    tracker = make_tracker("underskoterska", intent="inform", slots={"pending_question": pending})
+    messages, _ = await run(ActionHandleInform(), tracker)
+    assert profession("underskoterska").training_length in texts(messages)
