@@ -432,4 +432,8 @@ class ActionBookMeeting(Action):
             ),
             buttons=[button(phrase("button_menu"), "help")],
         )
-        return done
+        # Kept as if the booking had been shown: "vilken tid har jag?" and "jag vill
+        # avboka" in this conversation need no code; the service checks the pair again.
+        return done + [SlotSet("booking_reference", answer["reference"]),
+                       SlotSet("booking_contact", tracker.get_slot("contact")),
+                       SlotSet("cancel_label", answer["label"])]

@@ -258,7 +258,9 @@ async def test_booking_gives_code_calendar_and_what_to_bring_and_is_not_repeated
     assert "/api/bookings/" in said and "calendar.ics?token=" in said
     for item in CONTENT.booking.what_to_bring:
         assert item in said
-    assert all(value is None for value in slot_events(events).values())
+    kept = {"booking_reference": reference, "booking_contact": "+46701234567", "cancel_label": chosen(messages)["slot_label"]}
+    assert all(value is None for name, value in slot_events(events).items() if name not in kept), "the form is reset"
+    assert {name: slot_events(events)[name] for name in kept} == kept, "the booking is known in this chat"
     # The same request again (a retry) gets the same booking, not a second one.
     again, _ = await booked(slots)
     assert reference in texts(again)

@@ -158,6 +158,21 @@ async def test_what_time_do_i_have_asks_the_code_and_contact_then_shows_the_time
     assert not any(e.get("event") == "followup" for e in events)
 
 
+async def test_what_time_do_i_have_right_after_booking_in_the_same_chat_tells_the_time(service):
+    offered, _ = await run(ActionAskSlotChoice(), make_tracker("telefon", slots={"meeting_type": "phone"}))
+    payload = payloads(offered)[0]
+    choice = json.loads(payload[payload.index("{"):])
+    slots = {"booking_confirmed": True, "meeting_type": "phone", "slot_choice": choice["slot_choice"],
+             "first_name": "Amina", "contact": PHONE}
+    done, events = await run(ActionBookMeeting(), make_tracker(slots=slots))
+    after = {**slots, **slot_events(events)}
+    reference = texts(done).split(PHRASES["booking_reference"].split("{")[0])[1][:8]
+    assert after["booking_reference"] == reference and after["booking_contact"] == PHONE
+    shown, events = await run(ActionFindByCode(), make_tracker("vilken tid har jag?", intent="ask_my_booking", slots=after))
+    assert PHRASES["booking_shown"].format(label=choice["slot_label"]) in texts(shown)
+    assert not any(e.get("event") == "followup" for e in events), "no code asked for"
+
+
 async def test_another_code_asks_its_own_contact(service):
     kept = {"booking_reference": "KX7PQ3TA", "booking_contact": PHONE, "cancel_label": "x"}
     _, events = await run(ActionFindByCode(), make_tracker("vilken tid har jag, kod QJ7HBT8R", intent="ask_my_booking",
