@@ -11,6 +11,7 @@ from actions.base import bullets, button, content, find_track, latest_entity, la
 from actions.text_match import best_match
 from actions.tracks import explain_track
 from core.content.model import Topic
+from core.text import mentions
 
 SFI_TOPIC = "sfi"
 
@@ -21,7 +22,9 @@ def _chosen(tracker: Tracker, topics: Sequence[Topic], extra_ids: Sequence[str] 
     if value in ids:
         return value
     names = [(t.id, [t.id, t.name]) for t in topics] + [(i, [i]) for i in extra_ids]
-    return best_match(latest_text(tracker), names)
+    text = latest_text(tracker)
+    # "måste jag betala tillbaka?" points to CSN by the topic's words.
+    return best_match(text, names) or next((t.id for t in topics if t.words and mentions(text, t.words)), None)
 
 
 def shown(topics: Sequence[Topic]) -> List[Topic]:

@@ -11,12 +11,15 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import button, content, find_profession, latest_intent, level_label, lines, phrase, source_line
+from actions.base import button, content, find_profession, latest_intent, latest_text, level_label, lines, phrase, source_line
 from actions.handoff import offer_handoff
+from actions.profession import SUBJECT
 from actions.tracks import starts_text
-from core.content.model import Profession, Question
+from core.content.model import Profession, Question, QuestionCase
+from core.text import mentions
 
 
 # The intents trained for these questions (data/nlu/questions.yml). Each has
@@ -25,6 +28,7 @@ FAQ_INTENTS = (
     "faq_money", "faq_apply_jobs", "faq_swedish_level", "faq_degree_abroad", "faq_young", "faq_parents",
     "faq_pregnancy_health", "faq_clothing_religion", "faq_driving_licence", "faq_disability",
     "faq_police_extract", "faq_after_interest", "faq_meet_counsellor", "faq_ob_pay", "faq_part_time", "faq_permits",
+    "faq_cost",
 )
 
 
@@ -69,6 +73,20 @@ def answer_text(question: Question, profession: Optional[Profession] = None) -> 
     return "\n\n".join([question.answer, *added, source_line(question.sources)])
 
 
+def case_text(case: QuestionCase) -> str:
+    if case.study_support:
+        topic = next(t for t in content().education.study_support if t.id == case.study_support)
+        return lines(topic.name, topic.text, source_line(topic.sources))
+    return "\n\n".join([case.answer or "", source_line(case.sources)])
+
+
+def matching_case(question: Optional[Question], text: str) -> Optional[QuestionCase]:
+    """The first case of the question whose words are in the text."""
+    if question is None or not question.show:
+        return None
+    return next((case for case in question.cases if mentions(text, case.when)), None)
+
+
 def answer_buttons(question: Question) -> List[Dict[str, str]]:
     found = []
     if question.counsellor:
@@ -79,17 +97,44 @@ def answer_buttons(question: Question) -> List[Dict[str, str]]:
     return found + [button(phrase("button_menu"), "help")]
 
 
+def not_sure(dispatcher: CollectingDispatcher, question: Question) -> None:
+    """A typed question with none of the words this answer is about: no neighbouring answer."""
+    dispatcher.utter_message(
+        text=phrase("faq_not_sure", title=question.title),
+        buttons=[button(phrase("button_ask_counsellor"), "human_handoff"), button(question.title, question.intent),
+                 button(phrase("button_menu"), "help")],
+    )
+
+
 class ActionAnswerFaq(Action):
+    """The question's answer, or its case for the words in the message. A
+    follow-up ("jag är flykting" after money, "måste jag kunna svenska först?"
+    after a degree from abroad) gets the case of the question talked about."""
+
     def name(self) -> Text:
         return "action_answer_faq"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        text = latest_text(tracker)
+        typed = bool(text)  # a button's payload has no words to check
+        talked_of = question_for(tracker.get_slot(SUBJECT))
+        follow_up = matching_case(talked_of, text) if typed else None
+        if follow_up and talked_of:
+            dispatcher.utter_message(text=case_text(follow_up), buttons=answer_buttons(talked_of))
+            return []
         question = question_for(latest_intent(tracker))
         if question is None or not question.show:
             # Unsure means a person, not a neighbouring answer.
             offer_handoff(dispatcher)
             return []
-        # "vilken svenska behöver en vårdbiträde": the answer for that job only.
-        named = find_profession(tracker, use_slot=False)
-        dispatcher.utter_message(text=answer_text(question, named), buttons=answer_buttons(question))
-        return []
+        case = matching_case(question, text) if typed else None
+        if case:
+            dispatcher.utter_message(text=case_text(case), buttons=answer_buttons(question))
+        elif typed and question.about and not mentions(text, question.about):
+            not_sure(dispatcher, question)
+            return []
+        else:
+            # "vilken svenska behöver en vårdbiträde": the answer for that job only.
+            named = find_profession(tracker, use_slot=False)
+            dispatcher.utter_message(text=answer_text(question, named), buttons=answer_buttons(question))
+        return [SlotSet(SUBJECT, question.intent)]

@@ -21,8 +21,16 @@ _STEP_NUMBER = re.compile(r"\b(\d)\b")
 _ONESELF = {"mitt", "min", "mina", "jag", "mig", "ja"}
 
 
+# "vad är första steget?", "hur börjar jag?": where to start, which depends on the job and the person.
+_FIRST = {"forsta", "borja", "borjar", "starta", "startar"}
+
+
 def asks_about_oneself(text: str) -> bool:
     return bool(_ONESELF & set(normalize(text).split()))
+
+
+def asks_where_to_start(text: str) -> bool:
+    return bool(_FIRST & set(normalize(text).split()))
 
 
 def asked_step(text: str, count: int) -> Optional[Step]:
@@ -48,11 +56,14 @@ class ActionExplainSteps(Action):
             return []
         # "hur blir jag skötare": what that job needs, not the whole path;
         # "hur blir man det?": the job the conversation is about.
-        profession = find_profession(tracker, use_slot=refers_back(latest_text(tracker)))
+        text = latest_text(tracker)
+        # "vad är första steget?" after "jag vill bli vårdbiträde": how to become one.
+        profession = find_profession(tracker, use_slot=refers_back(text) or asks_where_to_start(text))
         if profession:
             return explain_how_to_become(dispatcher, profession)
         answered = any(tracker.get_slot(slot) for slot in SLOTS)
-        if not answered and asks_about_oneself(latest_text(tracker)) and not (tracker.active_loop or {}).get("name"):
+        oneself = asks_about_oneself(text) or asks_where_to_start(text)
+        if not answered and oneself and not (tracker.active_loop or {}).get("name"):
             # "vad är mitt nästa steg": the four questions, not the list of nine.
             dispatcher.utter_message(text=phrase("walk_through_start"))
             return [FollowupAction("eligibility_form")]

@@ -27,3 +27,10 @@ def fold(word: str) -> str:
 def normalize(text: str) -> str:
     """'Vad gör en Undersköterska?' -> 'vad gor en underskoterska'."""
     return _NON_WORD.sub(" ", fold(text)).strip()
+
+
+def mentions(text: str, words) -> bool:
+    """Whether the text has one of the words, each matched at the start of a word
+    of the text: "slöj" matches "Slöjan", "betala tillbaka" matches "betala tillbaka?"."""
+    padded = " " + normalize(text) + " "
+    return any(" " + normalize(word) in padded for word in words if normalize(word))

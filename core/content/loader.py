@@ -114,9 +114,14 @@ def _cross_references(content: model.Content) -> Iterator[str]:
                 yield f"{where}.meeting_types: unknown meeting type '{kind}' (known: {sorted(types)})"
 
     menu = {item.intent for item in content.menu.items}
+    support = {topic.id for topic in content.education.study_support}
     for i, question in enumerate(content.questions.questions):
         if question.next and question.next not in menu:
             yield f"questions.yml: questions[{i}].next: '{question.next}' is not an intent of the menu (menu.yml)"
+        for j, case in enumerate(question.cases):
+            if case.study_support and case.study_support not in support:
+                yield (f"questions.yml: questions[{i}].cases[{j}].study_support: unknown topic '{case.study_support}' "
+                       f"(known: {sorted(support)})")
 
     yield from _condition_levels(content, language, education, experience)
     yield from rule_problems(content)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
-from pydantic import BaseModel, Extra, Field, HttpUrl, validator
+from pydantic import BaseModel, Extra, Field, HttpUrl, root_validator, validator
 
 
 class Strict(BaseModel):
@@ -328,6 +328,8 @@ class Topic(Strict):
     sources: List[Source] = Field(min_items=1)
     status: str = "in_force"
     show: bool = True  # the municipality can hide a topic, e.g. a proposed rule
+    # Words that point to this topic in a question ("betala tillbaka" -> CSN).
+    words: List[str] = []
 
     @validator("status")
     def known_status(cls, value: str) -> str:
@@ -487,6 +489,25 @@ class Followup(Strict):
 QUESTION_ADDS = ("guidance", "language_demands", "start_dates")
 
 
+class QuestionCase(Strict):
+    """A narrower answer to a question, for messages with one of its words:
+    "räcker inte till hyran" gets försörjningsstöd, not everything about money.
+    Either its own answer with sources, or a topic of education.yml's study_support."""
+
+    when: List[str] = Field(min_items=1)  # words or word beginnings, written as people write them
+    answer: Optional[str] = None
+    sources: List[Source] = []
+    study_support: Optional[str] = None  # the id of a study_support topic (education.yml)
+
+    @root_validator(skip_on_failure=True)
+    def one_answer(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if bool(values.get("answer")) == bool(values.get("study_support")):
+            raise ValueError("a case has either answer (with sources) or study_support")
+        if values.get("answer") and not values.get("sources"):
+            raise ValueError("a case with its own answer needs sources")
+        return values
+
+
 class Question(Strict):
     """A question people often ask, with a short answer (content/questions.yml)."""
 
@@ -500,6 +521,10 @@ class Question(Strict):
     next: Optional[str] = None  # an intent of the help menu (menu.yml): a button with its label
     status: str = "in_force"
     show: bool = True  # false: the bot says it has no answer and offers a counsellor
+    # Words the question is about. A typed message with none of them is not
+    # answered with this text: the bot says it is not sure and offers a person.
+    about: List[str] = []
+    cases: List[QuestionCase] = []
 
     @validator("intent")
     def faq_intent(cls, value: str) -> str:

@@ -83,7 +83,7 @@ async def test_out_of_scope_is_honest_then_offers_the_menu():
 async def test_fallback_asks_about_the_best_guess_in_swedish():
     ranking = [{"name": "nlu_fallback", "confidence": 0.5}, {"name": "ask_salary", "confidence": 0.4}]
     messages, _ = await run(ActionDefaultAskAffirmation(), make_tracker("pengar?", ranking=ranking))
-    assert texts(messages) == "Menade du det här: Lön?"
+    assert texts(messages) == "Jag är inte säker på vad du menar. Menade du det här: Lön?", "unsure, and says so"
     assert payloads(messages) == ["/ask_salary", "/out_of_scope", "/human_handoff"], "unsure: a person is offered too"
 
 

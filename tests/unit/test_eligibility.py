@@ -183,6 +183,16 @@ async def test_steps_for_a_named_job_tell_how_to_become_it():
     assert skotare.how_to[0] in texts(messages)
 
 
+async def test_the_first_step_after_a_job_was_named_is_how_to_become_that_job():
+    vardbitrade = next(p for p in content().professions.professions if p.id == "vardbitrade")
+    messages, events = await run(ActionExplainSteps(), make_tracker("vad ar forsta steget", slots={"profession": "vardbitrade"}))
+    assert vardbitrade.how_to[0] in texts(messages)
+    assert content().steps.steps[8].title not in texts(messages), "not the list of nine"
+    # With no job talked about, where to start depends on the person: the walk-through.
+    alone, events = await run(ActionExplainSteps(), make_tracker("vad ar forsta steget"))
+    assert events[-1]["name"] == "eligibility_form"
+
+
 async def test_steps_with_answers_give_the_personal_next_step():
     slots = {"sfi_level": "svenska", "education": "vard_utbildning", "experience": "year", "age": "40"}
     messages, _ = await run(ActionExplainSteps(), make_tracker("nasta steg", slots=slots))

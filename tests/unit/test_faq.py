@@ -113,7 +113,8 @@ async def test_answer_with_source_and_a_counsellor_button_when_flagged():
     assert "https://" not in texts(messages)
     assert payloads(messages)[0] == "/human_handoff"
     assert payloads(messages)[-1] == "/help"
-    assert events == []
+    assert events == [{"event": "slot", "timestamp": None, "name": "subject", "value": "faq_pregnancy_health"}], \
+        "the question is remembered for a follow-up"
 
 
 async def test_no_counsellor_button_when_not_flagged():
@@ -162,4 +163,71 @@ async def test_a_question_inside_the_booking_form_is_answered_and_keeps_the_form
     tracker = make_tracker("maste man ha korkort", intent="faq_driving_licence", active_loop="booking_form")
     messages, events = await run(ActionAnswerQuestion(), tracker)
     assert question("faq_driving_licence").answer in texts(messages)
+    assert [e["name"] for e in events] == ["subject"], "nothing of the form's is touched"
+
+
+def test_every_case_is_short_easy_and_sourced_or_points_to_study_support():
+    support = {t.id for t in content().education.study_support}
+    cases = [(q.id, case) for q in QUESTIONS for case in q.cases]
+    assert len(cases) >= 4
+    for qid, case in cases:
+        if case.study_support:
+            assert case.study_support in support, qid
+        else:
+            assert case.sources and 2 <= sentence_count(case.answer) <= 8 and lix(case.answer) <= 45, qid
+
+
+@pytest.mark.parametrize("q", [q for q in QUESTIONS if q.about], ids=lambda q: q.id)
+def test_the_words_a_question_is_about_cover_every_training_and_held_out_example(q):
+    """A learner's real phrasing of the question must never be called unsure."""
+    from core.text import mentions
+
+    held_out = [line for block in yaml_file("tests/nlu/heldout.yml")["nlu"] if block.get("intent") == q.intent
+                for line in block["examples"].splitlines() if line.strip().startswith("- ")]
+    examples = [re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line.strip()[2:]) for line in examples_of(q.intent) + held_out]
+    assert len(examples) >= 10
+    missed = [text for text in examples if not mentions(text, q.about)]
+    assert missed == []
+
+
+@pytest.mark.parametrize("text", ["far jag ta med min hund till jobbet", "far man gratis lunch pa jobbet"])
+async def test_a_question_about_something_else_is_not_answered_with_a_neighbouring_answer(text):
+    q = question("faq_clothing_religion")
+    messages, events = await run(ActionAnswerFaq(), make_tracker(text, intent="faq_clothing_religion"))
+    assert q.answer not in texts(messages)
+    assert texts(messages) == content().phrases.phrases["faq_not_sure"].format(title=q.title)
+    assert payloads(messages) == ["/human_handoff", "/faq_clothing_religion", "/help"]
     assert events == []
+    # The button (a payload, not typed words) gets the answer.
+    clicked, _ = await run(ActionAnswerFaq(), make_tracker("/faq_clothing_religion", intent="faq_clothing_religion"))
+    assert q.answer in texts(clicked)
+
+
+async def test_a_case_answers_the_narrower_question():
+    messages, _ = await run(ActionAnswerFaq(), make_tracker("pengarna racker inte till hyran", intent="faq_money"))
+    assert "försörjningsstöd" in texts(messages) and question("faq_money").answer not in texts(messages)
+    csn, _ = await run(ActionAnswerFaq(), make_tracker("får jag csn på komvux", intent="faq_money"))
+    topic = next(t for t in content().education.study_support if t.id == "csn")
+    assert topic.text in texts(csn)
+    general, _ = await run(ActionAnswerFaq(), make_tracker("far jag pengar nar jag gar jobbsparet", intent="faq_money"))
+    assert question("faq_money").answer in texts(general)
+
+
+async def test_a_follow_up_gets_the_case_of_the_question_talked_about():
+    abroad = question("faq_degree_abroad")
+    messages, events = await run(ActionAnswerFaq(), make_tracker("maste jag kunna svenska forst?", intent="faq_swedish_level",
+                                                                 slots={"subject": "faq_degree_abroad"}))
+    assert texts(messages).startswith(abroad.cases[0].answer)
+    assert "C1" in texts(messages) and payloads(messages)[0] == "/human_handoff"
+    assert events == [], "still about a degree from abroad"
+    money, _ = await run(ActionAnswerFaq(), make_tracker("jag har uppehallstillstand som flykting", intent="faq_permits",
+                                                         slots={"subject": "faq_money"}))
+    assert "etableringsersättning" in texts(money)
+    # Without that question before, the same words get their own question's answer.
+    fresh, _ = await run(ActionAnswerFaq(), make_tracker("jag har uppehallstillstand som flykting", intent="faq_permits"))
+    assert question("faq_permits").answer in texts(fresh)
+
+
+async def test_a_cost_question_says_what_is_free_and_the_fee():
+    messages, _ = await run(ActionAnswerFaq(), make_tracker("kostar det nat", intent="faq_cost"))
+    assert "kostar inget" in texts(messages) and "320 kronor" in texts(messages)
