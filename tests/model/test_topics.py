@@ -1,11 +1,14 @@
 """Topic memory and questions inside forms, through the real stack's REST
 channel (issue 19, items 1 and 2)."""
 
+import asyncio
 from datetime import date
+
+import aiohttp
 
 from core.content import load_content
 from core.dates import format_date
-from tests.model.test_e2e import book_in_chat, buttons_of, said, say_to_rasa, sender
+from tests.model.test_e2e import RawSocket, book_in_chat, buttons_of, said, say_to_rasa, sender
 
 CONTENT = load_content()
 PHRASES = CONTENT.phrases.phrases
@@ -94,3 +97,46 @@ async def test_a_name_and_contact_from_a_booking_are_offered_for_an_interest(sta
     replies = await say_to_rasa(stack, who, "ja")
     assert PHRASES["ask_first_name"] not in said(replies) and PHRASES["ask_contact"] not in said(replies)
     assert "Amina" in said(replies), "the summary shows the name taken over"
+
+
+async def socket_say(socket: RawSocket, session_id: str, text: str) -> str:
+    """What the bot says to one message over the web chat's socket (all its messages)."""
+    await socket.emit("user_uttered", {"message": text, "session_id": session_id})
+    texts = [(await socket.event("bot_uttered")).get("text") or ""]
+    try:
+        while True:
+            texts.append((await socket.event("bot_uttered", seconds=3)).get("text") or "")
+    except asyncio.TimeoutError:
+        return "\n".join(texts)
+
+
+async def socket_session(session, stack) -> tuple:
+    socket = await RawSocket.open(session, stack)
+    await socket.emit("session_request", {"session_id": None})
+    session_id = await socket.event("session_confirm")
+    await socket.drain("bot_uttered")  # the greeting
+    return socket, session_id
+
+
+async def test_topic_memory_and_a_question_inside_a_form_work_the_same_over_the_socket(stack):
+    """Item 1: "Works the same over the REST and socket channels"."""
+    usk = profession("underskoterska")
+    async with aiohttp.ClientSession() as session:
+        socket, session_id = await socket_session(session, stack)
+        assert usk.name in (await socket_say(socket, session_id, "vad gor en underskoterska")).lower()
+        assert usk.physical in await socket_say(socket, session_id, "är det tungt?")
+        assert usk.pay.text in await socket_say(socket, session_id, "vad tjanar man da?")
+        # A question inside the booking is answered, and the booking asks its question again.
+        asked = await socket_say(socket, session_id, "jag vill boka en tid")
+        answer = await socket_say(socket, session_id, "vad kravs?")
+        assert usk.how_to[0] in answer
+        assert asked.splitlines()[-1] in answer, "the booking asks its question again"
+        assert PHRASES["stopped_booking"] in await socket_say(socket, session_id, "avbryt")
+        await socket.ws.close()
+
+        # A new chat starts without the old topic.
+        fresh, fresh_id = await socket_session(session, stack)
+        assert fresh_id != session_id
+        again = await socket_say(fresh, fresh_id, "är det tungt?")
+        assert usk.physical not in again and PHRASES["choose_profession"] in again
+        await fresh.ws.close()

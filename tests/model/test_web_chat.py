@@ -237,6 +237,30 @@ def test_choices_work_by_mouse_and_by_keyboard(context, stack):
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_follow_ups_keep_the_topic_in_the_browser(context, stack):
+    """Issue 19, item 1, as a person types it in the chat page."""
+    usk = next(p for p in CONTENT.professions.professions if p.id == "underskoterska")
+    page = open_chat(context, stack)
+    say(page, "vad gor en underskoterska")
+    wait_for_bot_text(page, usk.summary[:30])
+    say(page, "vad tjanar man da?")
+    wait_for_bot_text(page, usk.pay.text[:40])
+    say(page, "e det tungt")
+    wait_for_bot_text(page, usk.physical[:40])
+    assert PHRASES["choose_profession"] not in "\n".join(bot_texts(page)), "the job was never asked for again"
+    screenshot(page, "chat-follow-ups-phone")
+    # A question inside the booking: answered, then the booking's question again; "avbryt" stops it.
+    say(page, "jag vill boka tid")
+    expect(page.locator(".choices .choice").first).to_be_visible()
+    asked = bot_texts(page)[-1]
+    say(page, "vad kravs?")
+    wait_for_bot_text(page, usk.how_to[0][:40])
+    expect(page.locator(".msg.bot .text").last).to_have_text(asked)
+    say(page, "avbryt")
+    wait_for_bot_text(page, PHRASES["stopped_booking"])
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_normal_mode_keeps_the_conversation_over_a_reload(context, stack):
     page = open_chat(context, stack)
     say(page, "vad tjanar en skotare")
