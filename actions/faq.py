@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import button, content, find_profession, latest_intent, latest_text, level_label, lines, phrase, source_line
@@ -84,7 +84,8 @@ def matching_case(question: Optional[Question], text: str) -> Optional[QuestionC
     """The first case of the question whose words are in the text."""
     if question is None or not question.show:
         return None
-    return next((case for case in question.cases if mentions(text, case.when)), None)
+    return next((case for case in question.cases
+                 if mentions(text, case.when) and (not case.also or mentions(text, case.also))), None)
 
 
 def answer_buttons(question: Question) -> List[Dict[str, str]]:
@@ -106,6 +107,32 @@ def not_sure(dispatcher: CollectingDispatcher, question: Question) -> None:
     )
 
 
+def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """A message that matches a case of the question just talked about, answered
+    by that case; False if there is none. For the intents that answer nothing
+    (not understood, out of scope), so "kan jag jobba medan jag väntar?" after
+    a degree from abroad still gets its answer."""
+    text = latest_text(tracker)
+    talked_of = question_for(tracker.get_slot(SUBJECT))
+    case = matching_case(talked_of, text) if text else None
+    if case is None or talked_of is None:
+        return False
+    dispatcher.utter_message(text=case_text(case), buttons=answer_buttons(talked_of))
+    return True
+
+
+class ActionAnswerFollowUp(Action):
+    """Not understood: a follow-up of the question talked about, else the two-stage fallback."""
+
+    def name(self) -> Text:
+        return "action_answer_follow_up"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if answer_follow_up(dispatcher, tracker):
+            return []
+        return [FollowupAction("action_two_stage_fallback")]
+
+
 class ActionAnswerFaq(Action):
     """The question's answer, or its case for the words in the message. A
     follow-up ("jag är flykting" after money, "måste jag kunna svenska först?"
@@ -117,10 +144,7 @@ class ActionAnswerFaq(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         text = latest_text(tracker)
         typed = bool(text)  # a button's payload has no words to check
-        talked_of = question_for(tracker.get_slot(SUBJECT))
-        follow_up = matching_case(talked_of, text) if typed else None
-        if follow_up and talked_of:
-            dispatcher.utter_message(text=case_text(follow_up), buttons=answer_buttons(talked_of))
+        if answer_follow_up(dispatcher, tracker):
             return []
         question = question_for(latest_intent(tracker))
         if question is None or not question.show:

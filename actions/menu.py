@@ -9,6 +9,7 @@ from rasa_sdk.events import UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import button, content, menu_buttons, phrase
+from actions.faq import answer_follow_up
 from actions.handoff import fallbacks_in_a_row, offer_handoff
 
 
@@ -29,6 +30,9 @@ class ActionOutOfScope(Action):
         if fallbacks_in_a_row(tracker) >= 2:
             # Two messages in a row the bot could not answer: offer a person.
             offer_handoff(dispatcher)
+            return []
+        # "hur lång tid tar det?" right after a question: that question's case, if it has one.
+        if answer_follow_up(dispatcher, tracker):
             return []
         # Unsure means a person, not a guess: a counsellor first, then the menu.
         dispatcher.utter_message(text=phrase("out_of_scope"), buttons=counsellor_first())
@@ -64,7 +68,7 @@ class ActionDefaultAskAffirmation(Action):
             dispatcher.utter_message(text=phrase("ask_rephrase"), buttons=counsellor_first())
             return []
         dispatcher.utter_message(
-            text=phrase("did_you_mean", label=label),
+            text=phrase("did_you_mean", label=label.rstrip("?")),
             buttons=[button(phrase("button_yes"), guesses[0]), button(phrase("button_no"), "out_of_scope"),
                      ask_a_counsellor()],
         )

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import button, content, find_profession, latest_text, lines, phrase, refers_back
 from actions.text_match import normalize
 from actions.eligibility import SLOTS, next_steps_text, offer_walk_through, person_from
+from actions.faq import answer_follow_up
 from actions.tracks import explain_how_to_become
 from core.content.model import Step
 
@@ -57,6 +58,9 @@ class ActionExplainSteps(Action):
         # "hur blir jag skötare": what that job needs, not the whole path;
         # "hur blir man det?": the job the conversation is about.
         text = latest_text(tracker)
+        # "hur gör jag?" right after a question with a case for it (a licence from abroad).
+        if not find_profession(tracker, use_slot=False) and answer_follow_up(dispatcher, tracker):
+            return []
         # "vad är första steget?" after "jag vill bli vårdbiträde": how to become one.
         profession = find_profession(tracker, use_slot=refers_back(text) or asks_where_to_start(text))
         if profession:

@@ -15,7 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import button, content, find_profession, find_track, phrase, topic_track, tracks_for
+from actions.base import button, content, find_profession, find_track, latest_entity, phrase, topic_track, tracks_for
+from actions.faq import answer_follow_up
 from actions.profession import (
     PENDING,
     SUBJECT,
@@ -83,6 +84,16 @@ class ActionTellLength(Action):
         return "action_tell_length"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
+        if latest_entity(tracker, "sfi_level"):
+            # "hur länge tar det att klara SFI C?": nobody can say; no job's training length.
+            dispatcher.utter_message(text=phrase("sfi_length_unknown"),
+                                     buttons=[button(phrase("button_ask_counsellor"), "human_handoff"),
+                                              button(phrase("button_menu"), "help")])
+            return []
+        # "hur lång tid tar det?" right after a question with a case for it (a licence from abroad).
+        if not find_track(tracker, use_slot=False) and not find_profession(tracker, use_slot=False) \
+                and answer_follow_up(dispatcher, tracker):
+            return []
         track = find_track(tracker, use_slot=False) or topic_track(tracker)
         if track:
             return tell_track_length(dispatcher, track)

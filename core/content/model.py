@@ -495,6 +495,7 @@ class QuestionCase(Strict):
     Either its own answer with sources, or a topic of education.yml's study_support."""
 
     when: List[str] = Field(min_items=1)  # words or word beginnings, written as people write them
+    also: List[str] = []  # if given, the message needs one of these words too ("17" and "jobba")
     answer: Optional[str] = None
     sources: List[Source] = []
     study_support: Optional[str] = None  # the id of a study_support topic (education.yml)

@@ -296,21 +296,36 @@ async def test_booking_and_cancelling_in_the_chat(stack):
         rows = db.execute("SELECT first_name, contact FROM bookings WHERE reference = ?", (reference,)).fetchall()
     assert rows == [("Amina", "+46701234567")]
 
-    replies = await say_to_rasa(stack, who, "jag vill avboka min tid")
+    # Another chat (the person comes back later): the code and the contact are asked for.
+    later = sender()
+    replies = await say_to_rasa(stack, later, "jag vill avboka min tid")
     assert CONTENT.phrases.phrases["ask_booking_reference"] in said(replies)
-    await say_to_rasa(stack, who, reference.lower())
-    replies = await say_to_rasa(stack, who, "0701234567")
+    await say_to_rasa(stack, later, reference.lower())
+    replies = await say_to_rasa(stack, later, "0701234567")
+    assert chosen["title"] in said(replies)
+    replies = await say_to_rasa(stack, later, "ja")
+    assert CONTENT.phrases.phrases["cancel_done"].format(label=chosen["title"]) in said(replies)
+    with sqlite3.connect(stack.var_dir / "service.db") as db:
+        assert db.execute("SELECT count(*) FROM bookings").fetchone() == (0,)
+
+
+async def test_cancelling_in_the_chat_where_it_was_booked_needs_no_code(stack):
+    who = sender()
+    chosen, reference = await book_in_chat(stack, who)
+    replies = await say_to_rasa(stack, who, "jag vill avboka")
+    assert CONTENT.phrases.phrases["ask_booking_reference"] not in said(replies)
     assert chosen["title"] in said(replies)
     replies = await say_to_rasa(stack, who, "ja")
     assert CONTENT.phrases.phrases["cancel_done"].format(label=chosen["title"]) in said(replies)
     with sqlite3.connect(stack.var_dir / "service.db") as db:
-        assert db.execute("SELECT count(*) FROM bookings").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM bookings WHERE reference = ?", (reference,)).fetchone() == (0,)
 
 
 async def test_changing_a_time_in_the_chat(stack):
     who = sender()
     old, reference = await book_in_chat(stack, who)
     phrases = CONTENT.phrases.phrases
+    who = sender()  # another chat: the code and the contact are asked for
     replies = await say_to_rasa(stack, who, "jag vill byta tid")
     assert phrases["ask_booking_reference"] in said(replies)
     await say_to_rasa(stack, who, reference)

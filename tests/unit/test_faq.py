@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from actions.base import content, level_label
-from actions.faq import FAQ_INTENTS, ActionAnswerFaq
+from actions.faq import FAQ_INTENTS, ActionAnswerFaq, ActionAnswerFollowUp
 from actions.questions import ANSWERS, ActionAnswerQuestion
 from core.content.model import Questions
 from core.readability import lix, sentence_count
@@ -217,7 +217,8 @@ async def test_a_follow_up_gets_the_case_of_the_question_talked_about():
     abroad = question("faq_degree_abroad")
     messages, events = await run(ActionAnswerFaq(), make_tracker("maste jag kunna svenska forst?", intent="faq_swedish_level",
                                                                  slots={"subject": "faq_degree_abroad"}))
-    assert texts(messages).startswith(abroad.cases[0].answer)
+    swedish = next(case for case in abroad.cases if "svenska" in case.when)
+    assert texts(messages).startswith(swedish.answer)
     assert "C1" in texts(messages) and payloads(messages)[0] == "/human_handoff"
     assert events == [], "still about a degree from abroad"
     money, _ = await run(ActionAnswerFaq(), make_tracker("jag har uppehallstillstand som flykting", intent="faq_permits",
@@ -231,3 +232,47 @@ async def test_a_follow_up_gets_the_case_of_the_question_talked_about():
 async def test_a_cost_question_says_what_is_free_and_the_fee():
     messages, _ = await run(ActionAnswerFaq(), make_tracker("kostar det nat", intent="faq_cost"))
     assert "kostar inget" in texts(messages) and "320 kronor" in texts(messages)
+
+
+async def test_under_18_and_work_gets_the_rules_for_minors_and_other_young_questions_the_general_answer():
+    young = question("faq_young")
+    work = young.cases[0]
+    for text in ("hur manga timmar far jag jobba nar man ar 17", "jag ar 16, far jag sommarjobb?"):
+        messages, _ = await run(ActionAnswerFaq(), make_tracker(text, intent="faq_young"))
+        assert texts(messages).startswith(work.answer), text
+    school, _ = await run(ActionAnswerFaq(), make_tracker("jag ar 16 kan jag lasa sfi", intent="faq_young"))
+    assert young.answer in texts(school), "16 without work: the general answer"
+    parent, _ = await run(ActionAnswerFollowUp(), make_tracker("maste min pappa skriva under?", intent="nlu_fallback",
+                                                               slots={"subject": "faq_young"}))
+    assert "samtycke" in texts(parent)
+
+
+async def test_not_understood_is_a_follow_up_of_the_question_talked_about_or_the_two_stage_fallback():
+    messages, events = await run(ActionAnswerFollowUp(), make_tracker("kan jag jobba som usk medan jag vantar",
+                                                                      intent="nlu_fallback",
+                                                                      slots={"subject": "faq_degree_abroad"}))
+    assert "vårdbiträde" in texts(messages) and events == []
+    nothing, events = await run(ActionAnswerFollowUp(), make_tracker("kan jag jobba som usk medan jag vantar",
+                                                                     intent="nlu_fallback"))
+    assert nothing == [] and events == [{"event": "followup", "timestamp": None, "name": "action_two_stage_fallback"}]
+    from actions.menu import ActionOutOfScope
+
+    steps, _ = await run(ActionOutOfScope(), make_tracker("hur far jag legitimation da", intent="out_of_scope",
+                                                          slots={"subject": "faq_degree_abroad"}))
+    assert "kunskapsprov" in texts(steps)
+
+
+async def test_a_salary_question_taken_for_a_degree_from_abroad_is_not_answered_with_it():
+    messages, _ = await run(ActionAnswerFaq(), make_tracker("vad tjanar en sjukskoterska i sverige?", intent="faq_degree_abroad"))
+    assert question("faq_degree_abroad").answer not in texts(messages)
+    assert payloads(messages)[0] == "/human_handoff"
+
+
+async def test_how_long_for_an_sfi_course_is_not_a_jobs_training_length():
+    from actions.topic import ActionTellLength
+
+    messages, _ = await run(ActionTellLength(), make_tracker("hur lange tar det att klara sfi c", intent="ask_length",
+                                                             entities=[{"entity": "sfi_level", "value": "sfi_c"}],
+                                                             slots={"profession": "underskoterska"}))
+    assert texts(messages) == content().phrases.phrases["sfi_length_unknown"]
+    assert payloads(messages)[0] == "/human_handoff"
