@@ -303,6 +303,16 @@ def test_booking_through_the_embedded_widget(context, stack, municipal_site):
                           (reference,)).fetchall()
     assert rows == [("Amina", "+46701234567", "arabiska")]
 
+    # "vilken tid har jag?" in the same chat, and the code typed alone in a new one (issue 19, item 5).
+    say(chat, "vilken tid har jag?")
+    wait_for_bot_text(chat, PHRASES["booking_shown"].format(label=label))
+    fresh = open_chat(context, stack)
+    say(fresh, f"{reference[:4].lower()} {reference[4:].lower()}")
+    wait_for_bot_text(fresh, PHRASES["ask_booking_contact"])
+    say(fresh, "0701234567")
+    wait_for_bot_text(fresh, PHRASES["booking_shown"].format(label=label))
+    fresh.close()
+
     # "Stäng chatten" closes the panel and gives focus back to the launcher.
     chat.locator("#close").click()
     expect(page.locator("#vardvagen-panel")).to_be_hidden()
