@@ -8,7 +8,7 @@ form first. Without this the form would take the question as an answer.
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import booking, cancel, erasure, handoff, interest
 from actions.base import content, latest_intent, latest_text, phrase
-from actions.eligibility_rules import parse_education
+from actions.eligibility_rules import parse_education, parse_experience
 from actions.education import ActionExplainEducation, ActionExplainStudySupport
 from actions.faq import FAQ_INTENTS, ActionAnswerFaq
 from actions.languages import ActionOtherLanguage
@@ -105,13 +105,23 @@ ANSWERS: Dict[str, Answer] = {
 }
 
 
-def own_background(tracker: Tracker, intent: str) -> Optional[str]:
-    """The walk-through asks about education and the person tells their own
-    ("jag är sjuksköterska från Syrien", which NLU reads as a question about a
-    degree from abroad): the education level it names, else None."""
-    if intent != "faq_degree_abroad" or tracker.get_slot("requested_slot") != "education":
+# What the walk-through asks, and how a person's own story answers it.
+BACKGROUND = {
+    "education": lambda text: parse_education(text, content().levels.education_levels),
+    "experience": lambda text: parse_experience(text, content().levels.experience_levels),
+}
+
+
+def own_background(tracker: Tracker, intent: str) -> Optional[Tuple[str, str]]:
+    """The walk-through asks about education or work and the person tells their
+    own ("jag är sjuksköterska från Syrien", "jag har jobbat 8 år som
+    sjuksköterska", which NLU reads as a question about a degree from abroad):
+    the slot and the level it names, else None."""
+    asked = tracker.get_slot("requested_slot")
+    if intent != "faq_degree_abroad" or asked not in BACKGROUND:
         return None
-    return parse_education(latest_text(tracker), content().levels.education_levels)
+    found = BACKGROUND[asked](latest_text(tracker))
+    return (asked, found) if found else None
 
 
 class ActionAnswerQuestion(Action):
@@ -128,7 +138,7 @@ class ActionAnswerQuestion(Action):
         going_on = (tracker.active_loop or {}).get("name")
         background = own_background(tracker, intent) if going_on == "eligibility_form" else None
         if background:
-            return [SlotSet("education", background)]
+            return [SlotSet(*background)]
         answer = ANSWERS.get(intent, ActionHelpMenu().run)
         events = await answer(dispatcher, tracker, domain)
         if going_on:

@@ -177,6 +177,15 @@ async def test_telling_one_s_own_degree_when_asked_about_education_is_the_answer
     assert "Socialstyrelsen" in texts(messages), "outside the walk-through it is the question's answer"
 
 
+async def test_telling_one_s_years_of_work_when_asked_about_experience_is_the_answer():
+    # A played Syrian nurse typed this at "Har du jobbat i vården förut?" and was asked again.
+    tracker = make_tracker("ja jag har jobbat 8 ar som sjukskoterska", intent="faq_degree_abroad",
+                           active_loop="eligibility_form", slots={"requested_slot": "experience"})
+    messages, events = await run(ActionAnswerQuestion(), tracker)
+    longest = content().levels.experience_levels[-1].id
+    assert slot_events(events) == {"experience": longest} and messages == []
+
+
 async def test_a_job_typed_after_which_job_answers_the_question_asked():
     from actions.inform import ActionHandleInform
 
