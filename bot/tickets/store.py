@@ -20,6 +20,7 @@ from bot.db.times import from_db, to_db
 from bot.db.engine import release_deleted
 from bot.db.schema import tickets
 from bot.db.unique import first, insert_unique
+from core.conversation import conversation_key
 
 OPEN, TAKEN, ANSWERED, CLOSED = "open", "taken", "answered", "closed"
 STATUSES = (OPEN, TAKEN, ANSWERED, CLOSED)
@@ -90,6 +91,7 @@ class TicketStore:
             "summary": json.dumps(new.summary, ensure_ascii=False, sort_keys=True),
             "transcript": json.dumps(new.transcript, ensure_ascii=False),
             "conversation_id": new.conversation_id,
+            "conversation_key": conversation_key(new.conversation_id) if new.conversation_id else None,
             "status": OPEN,
             "created_at": _now(),
         }
