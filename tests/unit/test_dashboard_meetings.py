@@ -48,8 +48,8 @@ async def chat_booking(client, contact="amina@example.se", interpreter="arabiska
     return {**slot, "reference": (await response.json())["reference"]}
 
 
-async def today_booking(client, counsellor="lina", first_name="Bashir", minutes_in=1):
-    """A meeting today that has started (the API only books ahead)."""
+async def today_booking(client, counsellor="lina", first_name="Bashir", minutes_in=0):
+    """A meeting today that has started, at midnight (the API only books ahead)."""
     start, _end, _day = today_window(TZ, datetime.now(timezone.utc))
     new = NewBooking(counsellor_id=counsellor, starts_at=start + timedelta(minutes=minutes_in), minutes=45,
                      meeting_type="phone", first_name=first_name, contact="+46701234567")
@@ -365,3 +365,45 @@ async def test_the_inbox_searches_filters_and_sorts(client):
     assert order(await (await client.get("/dashboard/inbox?show=closed")).text()) == []
     odd = await client.get("/dashboard/inbox", params={"show": "<x>", "sort": "?", "page": "x"})
     assert odd.status == 200 and len(order(await odd.text())) == 3
+
+
+# ---- where a booking's chat comes from ------------------------------------------
+
+async def test_only_the_action_server_links_a_booking_to_its_chat(client):
+    from actions.service_client import CONVERSATION_HEADER
+    from core.conversation import conversation_key
+
+    await ask(client, "Får jag lön under praktiken?", conversation_id=CHAT)
+    slot = (await (await client.get("/api/slots", params={"meeting_type": "on_site"})).json())["slots"][0]
+    body = {"counsellor_id": slot["counsellor_id"], "starts_at": slot["starts_at"], "meeting_type": "on_site",
+            "first_name": "Mallory", "contact": "0701234567"}
+    # Naming a conversation without the actions token links nothing: a hash is no proof.
+    forged = await client.post("/api/bookings", json=body, headers={CONVERSATION_HEADER: conversation_key(CHAT)})
+    reference = (await forged.json())["reference"]
+    assert (await stored(client, reference)).conversation_key is None
+    await login(client, "lina")
+    assert "Får jag lön under praktiken?" not in await page_of(client, reference)
+
+
+def test_migration_0009_gives_old_questions_their_conversations_hash(database_url):
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from bot.db.engine import alembic_config, sync_url, upgrade
+    from core.conversation import conversation_key
+
+    command.upgrade(alembic_config(database_url), "0008")
+    engine = create_engine(sync_url(database_url))
+    with engine.begin() as conn:
+        for reference, conversation in (("QUES2345", CHAT), ("QUES6789", None)):
+            conn.execute(text(
+                "INSERT INTO tickets (reference, question, summary, transcript, conversation_id, status, created_at)"
+                " VALUES (:ref, 'Fråga', '{}', '[]', :conversation, 'open', '2026-12-01 10:00:00')"),
+                {"ref": reference, "conversation": conversation})
+    upgrade(database_url)
+    with engine.connect() as conn:
+        keys = dict(conn.execute(text("SELECT reference, conversation_key FROM tickets")).all())
+        columns = conn.execute(text("SELECT answers, conversation_key, attendance, note FROM bookings")).keys()
+    engine.dispose()
+    assert keys == {"QUES2345": conversation_key(CHAT), "QUES6789": None}
+    assert list(columns) == ["answers", "conversation_key", "attendance", "note"]
