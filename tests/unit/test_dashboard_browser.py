@@ -22,9 +22,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from bot.db.engine import sync_url
+from bot.db.schema import bookings
+from bot.db.times import to_db
 from tests.unit.dashboard_helpers import PASSWORD
 from tests.unit.ticket_helpers import ACTIONS_TOKEN, as_action_server, free_port, session
 
@@ -156,10 +158,10 @@ def seed(service: Service) -> dict:
     today = datetime.now(TZ).replace(hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
     engine = create_engine(sync_url(service.database_url))
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO bookings (reference, counsellor_id, starts_at, minutes, meeting_type, first_name, contact,"
-            " calendar_token, created_at) VALUES ('TDAY2345', 'lina', :at, 45, 'phone', 'Bashir', '+46701234567',"
-            " 'token', :at)"), {"at": today.replace(tzinfo=None)})
+        # Through the schema's table, so the time is stored as the service stores it.
+        conn.execute(bookings.insert().values(
+            reference="TDAY2345", counsellor_id="lina", starts_at=to_db(today), minutes=45, meeting_type="phone",
+            first_name="Bashir", contact="+46701234567", calendar_token="token", created_at=to_db(today)))
     engine.dispose()
     return {"booking": booked["reference"], "today": "TDAY2345"}
 
