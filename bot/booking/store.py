@@ -185,6 +185,12 @@ class BookingStore:
         """For the dashboard, which checks who may see it."""
         return await self._one(bookings.c.reference == reference)
 
+    async def for_conversation_key(self, key: str) -> List[Booking]:
+        """Bookings made in one chat conversation (by its hash), earliest first."""
+        query = select(bookings).where(bookings.c.conversation_key == key).order_by(bookings.c.starts_at)
+        async with self.engine.connect() as conn:
+            return [_booking(row) for row in await conn.execute(query)]
+
     async def remove(self, reference: str) -> bool:
         """A counsellor cancels: the booking is deleted (nothing is kept) and the time is free."""
         async with self.engine.begin() as conn:

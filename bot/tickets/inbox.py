@@ -18,7 +18,7 @@ from aiohttp import web
 from bot.accounts import audit
 from bot.dashboard.answers import summary_lines
 from bot.dashboard.common import checked_form, local_time, message_error, require_session
-from bot.keys import CONTENT, MAILER, TICKETS
+from bot.keys import CONTENT, MAILER, STORE, TICKETS
 from bot.mail import FAILED, NO_MAILER, NOT_EMAIL, SENT, send_answer, wants_email
 from bot.accounts.store import Session
 from bot.tickets.store import (ALL, ANSWERED, CLOSED, FILTERS, INBOX_PAGE, MINE, NEW, NEWEST, OLDEST, OPEN, TAKEN,
@@ -29,7 +29,8 @@ MAX_ANSWER = 4000
 STATUS_LABELS = {OPEN: "Ny", TAKEN: "Tagen", ANSWERED: "Besvarad", CLOSED: "Stängd"}
 SPEAKERS = {"user": "Personen", "bot": "Boten"}
 # The inbox's filters, in the order the page offers them.
-FILTER_LABELS = [("", "Öppna"), (NEW, "Nya"), (MINE, "Mina"), (ANSWERED, "Besvarade"), (CLOSED, "Stängda"), (ALL, "Alla")]
+FILTER_LABELS = [("", "Alla utom stängda"), (NEW, "Nya"), (MINE, "Mina utan svar"), (ANSWERED, "Besvarade"),
+                 (CLOSED, "Stängda"), (ALL, "Alla")]
 SORT_LABELS = [(NEWEST, "Nyast först"), (OLDEST, "Äldst först")]
 _MAIL_RESULTS = {
     SENT: "Svaret är sparat och skickat med e-post.",
@@ -155,7 +156,17 @@ async def _render(
     request: web.Request, session: Session, ticket: Ticket, message: str = "", status: int = 200
 ) -> web.Response:
     context = ticket_data(request, session, ticket, message)
+    context["meetings"] = await meetings_of_chat(request, session, ticket)
     return aiohttp_jinja2.render_template("tickets/ticket.html", request, context, status=status)
+
+
+async def meetings_of_chat(request: web.Request, session: Session, ticket: Ticket) -> List[dict]:
+    """Meetings booked in the same chat that this account may open (its own; an admin's: all)."""
+    if not ticket.conversation_key:
+        return []
+    booked = await request.app[STORE].for_conversation_key(ticket.conversation_key)
+    return [{"reference": b.reference, "when": _when(request, b.starts_at)} for b in booked
+            if session.user.is_admin or b.counsellor_id == session.user.counsellor_id]
 
 
 async def _ticket(request: web.Request, session: Session) -> Ticket:

@@ -26,7 +26,8 @@ OPEN, TAKEN, ANSWERED, CLOSED = "open", "taken", "answered", "closed"
 STATUSES = (OPEN, TAKEN, ANSWERED, CLOSED)
 # Questions on one page of the inbox.
 INBOX_PAGE = 50
-# The inbox's filters: "" is everything not closed; "new" is nobody's yet.
+# The inbox's filters: "" is everything not closed; "new" is nobody's yet;
+# "mine" is taken by the viewer and not answered yet.
 NEW, MINE, ALL = "new", "mine", "all"
 FILTERS = ("", NEW, MINE, ANSWERED, CLOSED, ALL)
 NEWEST, OLDEST = "newest", "oldest"
@@ -70,6 +71,8 @@ class Ticket:
     answered_at: Optional[datetime]
     emailed_at: Optional[datetime]
     created_at: datetime
+    # A hash of conversation_id (core/conversation.py): a booking from the same chat has it too.
+    conversation_key: Optional[str] = None
 
 
 def _optional_time(moment: Optional[datetime]) -> Optional[datetime]:
@@ -90,6 +93,7 @@ def _ticket(row) -> Ticket:
         answered_at=_optional_time(row.answered_at),
         emailed_at=_optional_time(row.emailed_at),
         created_at=from_db(row.created_at),
+        conversation_key=row.conversation_key,
     )
 
 
@@ -233,7 +237,8 @@ def _inbox_conditions(query: InboxQuery) -> list:
     elif query.show == NEW:
         where.append(tickets.c.status == OPEN)
     elif query.show == MINE:
-        where.append(tickets.c.taken_by == query.username)
+        # Taken and waiting for an answer: once answered it is under "answered".
+        where += [tickets.c.taken_by == query.username, tickets.c.status == TAKEN]
     elif query.show in (ANSWERED, CLOSED):
         where.append(tickets.c.status == query.show)
     words = " ".join(query.search.split())[:100]

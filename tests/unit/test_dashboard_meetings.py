@@ -133,6 +133,14 @@ async def test_the_booking_page_shows_answers_interpreter_and_questions_from_the
     assert "blå" not in page  # an unknown answer is never stored
     assert "Får jag lön under praktiken?" in page and "En fråga från en annan chatt" not in page
     assert "amina@example.se" in page and "Personen får ett mejl om avbokningen." in page
+    # And back: the question's page links the meeting booked in the same chat.
+    question = re.search(r'href="/dashboard/inbox/([A-Z0-9]{8})"', page).group(1)
+    ticket_page = await (await client.get(f"/dashboard/inbox/{question}")).text()
+    assert "Möte bokat i samma chatt" in ticket_page and f'href="/dashboard/bookings/{made["reference"]}"' in ticket_page
+    await client.post("/dashboard/logout", data={"csrf_token": csrf_of(ticket_page)})
+    await login(client, "omar")  # the question is new, so Omar sees it, but not Lina's meeting
+    omar_view = await (await client.get(f"/dashboard/inbox/{question}")).text()
+    assert "Får jag lön under praktiken?" in omar_view and made["reference"] not in omar_view
 
 
 async def test_a_booking_without_the_chat_says_so(client):
@@ -360,8 +368,10 @@ async def test_the_inbox_searches_filters_and_sorts(client):
     assert oldest == [first["reference"], second["reference"]]
     answered = order(await (await client.get("/dashboard/inbox?show=answered")).text())
     assert answered == [third["reference"]]
-    mine = order(await (await client.get("/dashboard/inbox?show=mine")).text())
-    assert mine == [third["reference"]]
+    assert order(await (await client.get("/dashboard/inbox?show=mine")).text()) == []  # answered: not waiting
+    html = await (await client.get(f"/dashboard/inbox/{first['reference']}")).text()
+    await client.post(f"/dashboard/inbox/{first['reference']}/take", data={"csrf_token": csrf_of(html)})
+    assert order(await (await client.get("/dashboard/inbox?show=mine")).text()) == [first["reference"]]
     assert order(await (await client.get("/dashboard/inbox?show=closed")).text()) == []
     odd = await client.get("/dashboard/inbox", params={"show": "<x>", "sort": "?", "page": "x"})
     assert odd.status == 200 and len(order(await odd.text())) == 3
