@@ -132,11 +132,23 @@ class BookingStore:
         }
 
         async def delete_replaced(conn: AsyncConnection) -> None:
-            old = await conn.execute(
-                delete(bookings).where(bookings.c.reference == replaces[0], bookings.c.contact == replaces[1])
-            )
-            if old.rowcount != 1:
+            replaced = (bookings.c.reference == replaces[0], bookings.c.contact == replaces[1])
+            kept = (await conn.execute(
+                select(bookings.c.note, bookings.c.note_by, bookings.c.note_at, bookings.c.answers).where(*replaced)
+            )).first()
+            old = await conn.execute(delete(bookings).where(*replaced))
+            if old.rowcount != 1 or kept is None:
                 raise BookingGone(replaces[0])  # rolls the new booking back too
+            # The counsellor's note stays with the person's meeting when they change its time
+            # in the chat, and so do the walk-through's answers if the chat sent none now.
+            carried = {"note": kept.note, "note_by": kept.note_by, "note_at": kept.note_at}
+            if not new.answers:
+                carried["answers"] = kept.answers
+            await conn.execute(
+                update(bookings)
+                .where(bookings.c.counsellor_id == new.counsellor_id, bookings.c.starts_at == values["starts_at"])
+                .values(**carried)
+            )
 
         async def slot_taken() -> None:
             if await self._taken(new.counsellor_id, new.starts_at):

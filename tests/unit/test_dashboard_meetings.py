@@ -417,3 +417,19 @@ def test_migration_0009_gives_old_questions_their_conversations_hash(database_ur
     engine.dispose()
     assert keys == {"QUES2345": conversation_key(CHAT), "QUES6789": None}
     assert list(columns) == ["answers", "conversation_key", "attendance", "note"]
+
+
+async def test_a_time_changed_in_the_chat_keeps_the_counsellors_note(client):
+    made = await chat_booking(client)
+    await login(client, "lina")
+    await post(client, made["reference"], "note", note="Har betyg från Syrien.")
+    later = (await (await client.get("/api/slots", params={"meeting_type": "on_site"})).json())["slots"][2]
+    body = {"counsellor_id": later["counsellor_id"], "starts_at": later["starts_at"], "meeting_type": "on_site",
+            "first_name": "Amina", "contact": "amina@example.se",
+            "replaces": {"reference": made["reference"], "contact": "amina@example.se"}}
+    changed = await client.post("/api/bookings", json=body)
+    assert changed.status == 201, await changed.text()
+    new = await stored(client, (await changed.json())["reference"])
+    assert await stored(client, made["reference"]) is None
+    assert new.note == "Har betyg från Syrien." and new.note_by == "lina"
+    assert new.answers["track"] == "vardbitrade_sfi"  # the chat sent none this time: the old ones stay
