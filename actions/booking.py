@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import answer_from, bullets, button, content, latest_intent, lines, phrase, today
+from actions.eligibility import SLOTS as ANSWER_SLOTS
 from actions.eligibility import AskInWords, cancel_button
 from actions.service_client import ServiceUnavailable, TooManyTries, get_client
 from actions.text_match import best_match, normalize
@@ -399,6 +400,9 @@ class ActionBookMeeting(Action):
             "contact": tracker.get_slot("contact"),
             # Cleaned and stored by the service (bot/booking/routes.py _interpreter).
             "interpreter": interpreter_language(tracker),
+            # So the counsellor need not ask again (unknown values are left out by the service).
+            "answers": {slot: str(tracker.get_slot(slot)) for slot in (*ANSWER_SLOTS, "track", "profession")
+                        if tracker.get_slot(slot)},
         }
         changing = tracker.get_slot("change_reference")
         if changing:

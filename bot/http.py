@@ -104,6 +104,26 @@ def walkthrough_answers(content: Content, raw: Any) -> Dict[str, str]:
     return kept
 
 
+def known_summary(content: Content, raw: Any) -> Dict[str, str]:
+    """What the bot knew (a question's summary, a booking's answers). Only
+    known keys with known values are kept; anything else is left out (a
+    question or booking is never refused for it)."""
+    if not isinstance(raw, dict):
+        return {}
+    kept: Dict[str, str] = {}
+    for key in ("sfi_level", "education", "experience", "age"):
+        try:
+            kept.update(walkthrough_answers(content, {key: raw.get(key)}))
+        except ApiError:
+            pass
+    known = {
+        "track": {t.id for t in content.tracks.tracks},
+        "profession": {p.id for p in content.professions.professions},
+    }
+    for key, allowed in known.items():
+        if isinstance(raw.get(key), str) and raw[key] in allowed:
+            kept[key] = raw[key]
+    return kept
 
 
 def aware_datetime(value: Any, content: Content, key: str = "api_bad_time") -> datetime:

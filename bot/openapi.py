@@ -186,6 +186,8 @@ SPEC: Dict[str, Any] = {
                 "meeting_type": {"type": "string"}, "first_name": {"type": "string", "maxLength": 50},
                 "contact": {"type": "string", "description": "Swedish phone number or e-mail"},
                 "interpreter": {"type": "string", "description": "Language, if an interpreter is wanted"},
+                "answers": {"type": "object", "description": "What the walk-through learned, for the counsellor: "
+                            "track, profession, sfi_level, education, experience, age (unknown values are left out)"},
                 "replaces": {"type": "object", "description": "Change of time: this booking is deleted in the same transaction",
                              "required": ["reference", "contact"],
                              "properties": {"reference": {"type": "string"}, "contact": {"type": "string"}}}}},

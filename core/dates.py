@@ -14,6 +14,8 @@ MONTHS = (
     "juli", "augusti", "september", "oktober", "november", "december",
 )
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+SHORT_WEEKDAYS = ("mån", "tis", "ons", "tor", "fre", "lör", "sön")
+SHORT_MONTHS = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 def format_date(day: date) -> str:
@@ -30,6 +32,22 @@ def format_slot(moment: datetime, tz: ZoneInfo) -> str:
     """tisdag 3 december kl. 10.00 (in the municipality's time zone)."""
     local = moment.astimezone(tz)
     return f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} kl. {local.hour:02d}.{local.minute:02d}"
+
+
+def format_short(moment: datetime, tz: ZoneInfo, now: Optional[datetime] = None) -> str:
+    """mån 7 dec kl. 09.00: the one date format of the dashboard. The year is
+    added only when it is not this year's (mån 4 jan 2027 kl. 09.00)."""
+    local = moment.astimezone(tz)
+    this_year = (now or datetime.now(tz)).astimezone(tz).year
+    year = "" if local.year == this_year else f" {local.year}"
+    return (f"{SHORT_WEEKDAYS[local.weekday()]} {local.day} {SHORT_MONTHS[local.month - 1]}{year}"
+            f" kl. {local.hour:02d}.{local.minute:02d}")
+
+
+def format_short_day(day: date, today: Optional[date] = None) -> str:
+    """mån 7 dec: a day without a time, in the same words as format_short."""
+    year = "" if day.year == (today or date.today()).year else f" {day.year}"
+    return f"{SHORT_WEEKDAYS[day.weekday()]} {day.day} {SHORT_MONTHS[day.month - 1]}{year}"
 
 
 # Parsing a day typed in Swedish: "imorgon", "nästa tisdag", "den 5 december", "5/12".

@@ -17,9 +17,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.accounts.store import Session
-from bot.dashboard.common import message_error, require_session
+from bot.dashboard.common import local_time, message_error, require_session
 from bot.db.schema import audit_log
 from bot.db.times import from_db, to_db
+from bot.keys import CONTENT
 
 AUDIT_DAYS = 365
 PAGE = 100
@@ -31,6 +32,11 @@ ACTIONS = {
     "export_interests": "Exporterade intresseanmälningar (CSV)",
     "view_bookings": "Såg bokningar",
     "remove_spam": "Tog bort en fråga som skräp",
+    "view_booking": "Såg en bokning",
+    "cancel_booking": "Avbokade ett möte",
+    "move_booking": "Flyttade ett möte",
+    "mark_attendance": "Skrev om personen kom till mötet",
+    "booking_note": "Ändrade anteckningen till ett möte",
 }
 
 
@@ -88,7 +94,7 @@ async def audit_page(request: web.Request) -> web.Response:
     except ValueError:
         number = 1
     entries, total = await request.app[AUDIT].page(number)
-    rows = [{"at": e.at.strftime("%Y-%m-%d %H:%M"), "username": e.username, "action": ACTIONS.get(e.action, e.action),
+    rows = [{"at": local_time(request.app[CONTENT], e.at), "username": e.username, "action": ACTIONS.get(e.action, e.action),
              "subject": e.subject} for e in entries]
     context = {"session": session, "rows": rows, "page": number, "pages": max(1, -(-total // PAGE))}
     return aiohttp_jinja2.render_template("accounts/audit.html", request, context)

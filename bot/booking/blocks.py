@@ -11,10 +11,9 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot.http import EARLIEST_YEAR, LATEST_YEAR
-from bot.dashboard.common import checked_form, counsellor_names, require_session
+from bot.dashboard.common import checked_form, counsellor_names, local_time, require_session
 from bot.keys import CONTENT, STORE
 from bot.accounts.store import Session
-from core.dates import format_slot
 from core.privacy import clean_message
 
 LONGEST_BLOCK = timedelta(days=92)
@@ -59,7 +58,6 @@ def choices(session: Session, content) -> List[Tuple[str, str]]:
 async def page_data(request: web.Request, session: Session, message: str = "") -> dict:
     """What the blocks page shows: the blocked times, in words, and the form's choices."""
     content = request.app[CONTENT]
-    tz = ZoneInfo(content.booking.timezone)
     names = counsellor_names(content)
     mine = None if session.user.is_admin else session.user.counsellor_id
     blocks = await request.app[STORE].blocks(mine, datetime.now(timezone.utc))
@@ -67,8 +65,8 @@ async def page_data(request: web.Request, session: Session, message: str = "") -
         {
             "id": b.id,
             "counsellor": names.get(b.counsellor_id, b.counsellor_id),
-            "starts": format_slot(b.starts_at, tz),
-            "ends": format_slot(b.ends_at, tz),
+            "starts": local_time(content, b.starts_at),
+            "ends": local_time(content, b.ends_at),
             "note": b.note,
         }
         for b in blocks

@@ -14,10 +14,10 @@ from core.icalendar import calendar, event_lines
 from core.contact import normalize_contact
 from core.content import Content
 from bot.http import (EARLIEST_YEAR, LATEST_YEAR, ApiError, aware_datetime, content_of, idempotency_key, json_object,
-                      person_fields, public_link, utc_now)
+                      known_summary, person_fields, public_link, utc_now)
 from bot.keys import STORE
 from core.privacy import clean_message
-from bot.security import lookup_limited, spend_creation
+from bot.security import chat_conversation, lookup_limited, spend_creation
 from bot.booking.store import Booking, BookingGone, NewBooking, SlotTaken
 from core.dates import format_slot
 
@@ -131,6 +131,10 @@ async def create_booking(request: web.Request) -> web.Response:
         contact=contact,
         interpreter=interpreter,
         idempotency_key=key,
+        # For the counsellor's preparation; never a reason to refuse a booking.
+        answers=known_summary(content, body.get("answers")),
+        # The conversation's hash, believed only from the action server (its token).
+        conversation_key=chat_conversation(request),
     )
     try:
         booking = await store.create(new, replaces=replaces)

@@ -7,12 +7,14 @@ A retried request with the same idempotency key gets the first booking back.
 
 from __future__ import annotations
 
+import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.booking.availability import Busy
@@ -43,6 +45,15 @@ class NewBooking:
     contact: str  # normalised phone or e-mail
     interpreter: Optional[str] = None
     idempotency_key: Optional[str] = None
+    # What the walk-through learned (track, profession, levels, age).
+    answers: Dict[str, str] = field(default_factory=dict)
+    # A hash of the chat conversation (core/conversation.py), when booked in the chat.
+    conversation_key: Optional[str] = None
+
+
+# Whether the person came (set by the counsellor after the meeting has started).
+ATTENDED, NO_SHOW = "attended", "no_show"
+ATTENDANCE = (ATTENDED, NO_SHOW)
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,16 @@ class Booking:
     contact: str
     interpreter: Optional[str]
     calendar_token: str
+    answers: Dict[str, str] = field(default_factory=dict)
+    conversation_key: Optional[str] = None
+    attendance: Optional[str] = None
+    note: Optional[str] = None
+    note_by: Optional[str] = None
+    note_at: Optional[datetime] = None
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.minutes)
 
 
 def _booking(row) -> Booking:
@@ -78,6 +99,12 @@ def _booking(row) -> Booking:
         contact=row.contact,
         interpreter=row.interpreter,
         calendar_token=row.calendar_token,
+        answers=json.loads(row.answers) if row.answers else {},
+        conversation_key=row.conversation_key,
+        attendance=row.attendance,
+        note=row.note,
+        note_by=row.note_by,
+        note_at=from_db(row.note_at) if row.note_at else None,
     )
 
 
@@ -100,14 +127,28 @@ class BookingStore:
             "contact": new.contact,
             "calendar_token": secrets.token_urlsafe(24),
             "created_at": to_db(now or datetime.now(timezone.utc)),
+            "answers": json.dumps(new.answers, ensure_ascii=False, sort_keys=True) if new.answers else None,
+            "conversation_key": new.conversation_key,
         }
 
         async def delete_replaced(conn: AsyncConnection) -> None:
-            old = await conn.execute(
-                delete(bookings).where(bookings.c.reference == replaces[0], bookings.c.contact == replaces[1])
-            )
-            if old.rowcount != 1:
+            replaced = (bookings.c.reference == replaces[0], bookings.c.contact == replaces[1])
+            kept = (await conn.execute(
+                select(bookings.c.note, bookings.c.note_by, bookings.c.note_at, bookings.c.answers).where(*replaced)
+            )).first()
+            old = await conn.execute(delete(bookings).where(*replaced))
+            if old.rowcount != 1 or kept is None:
                 raise BookingGone(replaces[0])  # rolls the new booking back too
+            # The counsellor's note stays with the person's meeting when they change its time
+            # in the chat, and so do the walk-through's answers if the chat sent none now.
+            carried = {"note": kept.note, "note_by": kept.note_by, "note_at": kept.note_at}
+            if not new.answers:
+                carried["answers"] = kept.answers
+            await conn.execute(
+                update(bookings)
+                .where(bookings.c.counsellor_id == new.counsellor_id, bookings.c.starts_at == values["starts_at"])
+                .values(**carried)
+            )
 
         async def slot_taken() -> None:
             if await self._taken(new.counsellor_id, new.starts_at):
@@ -151,6 +192,64 @@ class BookingStore:
                 delete(bookings).where(bookings.c.reference == reference, bookings.c.contact == contact)
             )
         return result.rowcount == 1
+
+    async def by_reference(self, reference: str) -> Optional[Booking]:
+        """For the dashboard, which checks who may see it."""
+        return await self._one(bookings.c.reference == reference)
+
+    async def for_conversation_key(self, key: str) -> List[Booking]:
+        """Bookings made in one chat conversation (by its hash), earliest first."""
+        query = select(bookings).where(bookings.c.conversation_key == key).order_by(bookings.c.starts_at)
+        async with self.engine.connect() as conn:
+            return [_booking(row) for row in await conn.execute(query)]
+
+    async def remove(self, reference: str) -> bool:
+        """A counsellor cancels: the booking is deleted (nothing is kept) and the time is free."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(delete(bookings).where(bookings.c.reference == reference))
+        return result.rowcount == 1
+
+    async def move(self, seen: Booking, starts_at: datetime) -> bool:
+        """Move to another time of the same counsellor; False if the booking
+        changed or went meanwhile. SlotTaken if someone booked that time."""
+        try:
+            async with self.engine.begin() as conn:
+                result = await conn.execute(
+                    update(bookings)
+                    .where(bookings.c.reference == seen.reference, bookings.c.starts_at == to_db(seen.starts_at))
+                    .values(starts_at=to_db(starts_at), attendance=None)
+                )
+        except IntegrityError:
+            raise SlotTaken(seen.counsellor_id) from None
+        return result.rowcount == 1
+
+    async def set_attendance(self, reference: str, attendance: Optional[str]) -> bool:
+        if attendance is not None and attendance not in ATTENDANCE:
+            raise ValueError(attendance)
+        return await self._update(reference, attendance=attendance)
+
+    async def set_note(self, reference: str, note: str, username: str, now: datetime) -> bool:
+        """The counsellor's note; an empty one removes it."""
+        if not note:
+            return await self._update(reference, note=None, note_by=None, note_at=None)
+        return await self._update(reference, note=note, note_by=username, note_at=to_db(now))
+
+    async def _update(self, reference: str, **values) -> bool:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(update(bookings).where(bookings.c.reference == reference).values(**values))
+        return result.rowcount == 1
+
+    async def in_window(self, counsellor_id: Optional[str], start: datetime, end: datetime) -> List[Booking]:
+        """Bookings starting in [start, end), earliest first; one counsellor's or (None) everyone's."""
+        query = (
+            select(bookings)
+            .where(bookings.c.starts_at >= to_db(start), bookings.c.starts_at < to_db(end))
+            .order_by(bookings.c.starts_at, bookings.c.counsellor_id)
+        )
+        if counsellor_id is not None:
+            query = query.where(bookings.c.counsellor_id == counsellor_id)
+        async with self.engine.connect() as conn:
+            return [_booking(row) for row in await conn.execute(query)]
 
     async def upcoming(self, counsellor_id: Optional[str], now: datetime, limit: int = 200) -> List[Booking]:
         """Today's and later bookings, earliest first; one counsellor's or (None) everyone's."""

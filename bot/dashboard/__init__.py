@@ -3,15 +3,16 @@
 Each feature keeps its own pages (bot/<feature>/pages.py) and their Jinja2
 templates (bot/<feature>/templates/<feature>/); this package holds what they
 share: login checks and CSRF (common.py), the template setup with autoescape
-(templates.py) and the base layout (templates/dashboard/base.html).
+(rendering.py) and the base layout (templates/dashboard/base.html).
 """
 
 
 def routes() -> list:
     """Every dashboard page, from the features that own them."""
     from bot.accounts import audit, login
-    from bot.booking import blocks, calendar_feed
+    from bot.booking import blocks, calendar_feed, meeting_actions
     from bot.booking import pages as bookings
+    from bot.dashboard import start, theme
     from bot.followups import pages as followup
     from bot.interests import pages as interests
     from bot.personal_data import pages as person
@@ -19,8 +20,11 @@ def routes() -> list:
 
     return [
         *login.routes(),
+        *theme.routes(),
+        *start.routes(),
         *audit.routes(),
         *bookings.routes(),
+        *meeting_actions.routes(),
         *inbox.routes(),
         *interests.routes(),
         *blocks.routes(),

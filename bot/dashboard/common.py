@@ -11,13 +11,16 @@ that must match a cookie (double submit).
 from __future__ import annotations
 
 import hmac
+from datetime import date, datetime
 from typing import Optional
+from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 from aiohttp import web
 
 from bot.keys import ACCOUNTS, SETTINGS
 from bot.accounts.store import Session
+from core.dates import format_short, format_short_day
 
 SESSION_COOKIE = "vv_session"
 COOKIE_PATH = "/dashboard"
@@ -88,3 +91,18 @@ async def checked_form(request: web.Request) -> tuple:
 
 def counsellor_names(content) -> dict:
     return {c.id: c.name for c in content.booking.counsellors}
+
+
+def local_time(content, moment: datetime) -> str:
+    """The dashboard's one way to show a time: "mån 7 dec kl. 09.00"."""
+    return format_short(moment, ZoneInfo(content.booking.timezone))
+
+
+def local_day(content, day: date) -> str:
+    """A day without a time, in the same words: "mån 7 dec"."""
+    return format_short_day(day, datetime.now(ZoneInfo(content.booking.timezone)).date())
+
+
+def own_counsellor(session: Session) -> Optional[str]:
+    """Whose bookings the account sees: its counsellor's, or (None) everyone's for an admin."""
+    return None if session.user.is_admin else session.user.counsellor_id

@@ -23,6 +23,8 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from bot.keys import CONTENT
+
 BOT_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -42,5 +44,12 @@ def environment_options() -> dict:
 
 
 def setup(app: web.Application) -> jinja2.Environment:
-    """Give the app its template environment (aiohttp_jinja2.render_template uses it)."""
-    return aiohttp_jinja2.setup(app, **environment_options())
+    """Give the app its template environment (aiohttp_jinja2.render_template
+    uses it). Every page knows the municipality's name (content/) and its
+    own path, to mark where the menu is."""
+    municipality = app[CONTENT].municipality.name
+
+    async def page_globals(request: web.Request) -> dict:
+        return {"municipality": municipality, "here": request.path}
+
+    return aiohttp_jinja2.setup(app, context_processors=[page_globals], **environment_options())

@@ -19,6 +19,15 @@ bookings = Table(
     Column("calendar_token", String(64), nullable=False),
     Column("idempotency_key", String(100), unique=True),
     Column("created_at", DateTime, nullable=False),
+    # What the walk-through learned (JSON: track, profession, levels, age), or None.
+    Column("answers", Text),
+    # A hash of the chat conversation it was booked in (core/conversation.py), or None.
+    Column("conversation_key", String(32), index=True),
+    Column("attendance", String(16)),  # None, "attended" or "no_show"
+    # The counsellor's note: only the booking's counsellor and admins see it.
+    Column("note", Text),
+    Column("note_by", String(64)),
+    Column("note_at", DateTime),
     # Two bookings of one counsellor at one time are impossible, whatever the code does.
     UniqueConstraint("counsellor_id", "starts_at", name="uq_bookings_counsellor_time"),
 )
@@ -92,6 +101,8 @@ tickets = Table(
     Column("summary", Text, nullable=False),  # JSON: what the bot knew (track, levels, age, profession)
     Column("transcript", Text, nullable=False),  # JSON: [{"from": "user"|"bot", "text": ...}]
     Column("conversation_id", String(64), index=True),  # the chat's sender id
+    # Its hash (core/conversation.py): a booking from the same chat names the same.
+    Column("conversation_key", String(32), index=True),
     Column("status", String(16), nullable=False, index=True),  # open, taken, answered, closed
     Column("taken_by", String(64)),
     Column("answer", Text),

@@ -17,7 +17,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.http import public_link
-from bot.dashboard.common import checked_form, message_page, require_session
+from bot.dashboard.common import checked_form, local_day, message_page, require_session
 from bot.keys import CONTENT, FOLLOWUPS
 from bot.accounts.store import Session
 from bot.followups.store import Followup
@@ -35,7 +35,8 @@ def chat_link(request: web.Request, code: str, tablet: bool) -> str:
 
 
 def _date(request: web.Request, followup: Followup) -> str:
-    return followup.expires_at.astimezone(ZoneInfo(request.app[CONTENT].booking.timezone)).strftime("%Y-%m-%d")
+    content = request.app[CONTENT]
+    return local_day(content, followup.expires_at.astimezone(ZoneInfo(content.booking.timezone)).date())
 
 
 def _names(content) -> tuple:

@@ -16,7 +16,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot.accounts import audit
-from bot.dashboard.common import require_session
+from bot.dashboard.common import local_time, require_session
 from bot.keys import CONTENT, INTERESTS
 from bot.interests.store import Interest
 from core.content.model import ANSWER_SCALES
@@ -48,9 +48,13 @@ def _answer_labels(content, interest: Interest) -> List[str]:
     return labels
 
 
-def _row(content, interest: Interest) -> List[str]:
+def _row(content, interest: Interest, for_page: bool = True) -> List[str]:
+    """The page shows the dashboard's date format; the CSV a sortable one for spreadsheets."""
     tz = ZoneInfo(content.booking.timezone)
-    registered = interest.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    if for_page:
+        registered = local_time(content, interest.created_at)
+    else:
+        registered = interest.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
     return [registered, interest.first_name, interest.contact, *_answer_labels(content, interest), interest.reference]
 
 
@@ -93,7 +97,7 @@ async def track_csv(request: web.Request) -> web.Response:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(_headers())
     for interest in await request.app[INTERESTS].for_track(track.id):
-        writer.writerow([_cell(value) for value in _row(content, interest)])
+        writer.writerow([_cell(value) for value in _row(content, interest, for_page=False)])
     return web.Response(
         body=("\ufeff" + out.getvalue()).encode("utf-8"),
         content_type="text/csv",

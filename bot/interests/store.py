@@ -81,8 +81,10 @@ class InterestStore:
             )
             return [_interest(row) for row in rows]
 
-    async def counts(self) -> Dict[str, int]:
-        """Number of registrations per track id."""
+    async def counts(self, since: Optional[datetime] = None) -> Dict[str, int]:
+        """Number of registrations per track id (made after `since`, if given)."""
         query = select(interests.c.track_id, func.count()).group_by(interests.c.track_id)
+        if since is not None:
+            query = query.where(interests.c.created_at >= to_db(since))
         async with self.engine.connect() as conn:
             return {track_id: count for track_id, count in await conn.execute(query)}

@@ -47,6 +47,10 @@ async def collect(app: web.Application, contact: str) -> Dict[str, Any]:
                 "first_name": b.first_name,
                 "contact": b.contact,
                 "interpreter": _text(b.interpreter),
+                "answers": b.answers,
+                "attendance": b.attendance,
+                # The counsellor's note is about the person: it is theirs to see.
+                "note": _text(b.note, contact_expected=True),
             }
             for b in bookings
         ],

@@ -1,7 +1,8 @@
 """The counsellors' inbox: questions the bot handed over (tickets).
 
 Any counsellor may take an open question ("Jag tar den"); then only the one
-who took it, or an admin, may answer or close it. The answer is stored
+who took it, or an admin, may see, answer or close it. The list has filters
+(new, mine, answered, closed), a search and two sort orders. The answer is stored
 first; an e-mail is tried after, so a mail problem never loses an answer.
 """
 
@@ -9,27 +10,28 @@ from __future__ import annotations
 
 import logging
 from typing import List
-from zoneinfo import ZoneInfo
+from urllib.parse import urlencode
 
 import aiohttp_jinja2
 from aiohttp import web
 
 from bot.accounts import audit
-from bot.dashboard.common import checked_form, message_error, require_session
-from bot.keys import CONTENT, MAILER, TICKETS
+from bot.dashboard.answers import summary_lines
+from bot.dashboard.common import checked_form, local_time, message_error, require_session
+from bot.keys import CONTENT, MAILER, STORE, TICKETS
 from bot.mail import FAILED, NO_MAILER, NOT_EMAIL, SENT, send_answer, wants_email
 from bot.accounts.store import Session
-from bot.tickets.store import ANSWERED, CLOSED, INBOX_PAGE, OPEN, TAKEN, Ticket
+from bot.tickets.store import (ALL, ANSWERED, CLOSED, FILTERS, INBOX_PAGE, MINE, NEW, NEWEST, OLDEST, OPEN, TAKEN,
+                               InboxQuery, Ticket, may_see)
 from core.privacy import clean_message
 
 MAX_ANSWER = 4000
 STATUS_LABELS = {OPEN: "Ny", TAKEN: "Tagen", ANSWERED: "Besvarad", CLOSED: "Stängd"}
 SPEAKERS = {"user": "Personen", "bot": "Boten"}
-_SUMMARY_SCALES = [
-    ("sfi_level", "Svenska"),
-    ("education", "Utbildning"),
-    ("experience", "Erfarenhet"),
-]
+# The inbox's filters, in the order the page offers them.
+FILTER_LABELS = [("", "Alla utom stängda"), (NEW, "Nya"), (MINE, "Mina utan svar"), (ANSWERED, "Besvarade"),
+                 (CLOSED, "Stängda"), (ALL, "Alla")]
+SORT_LABELS = [(NEWEST, "Nyast först"), (OLDEST, "Äldst först")]
 _MAIL_RESULTS = {
     SENT: "Svaret är sparat och skickat med e-post.",
     NO_MAILER: "Svaret är sparat. Det skickades inte med e-post, för e-post är inte inställd.",
@@ -47,27 +49,13 @@ def may_handle(session: Session, ticket: Ticket) -> bool:
     return session.user.is_admin or ticket.taken_by == session.user.username
 
 
+def viewer(session: Session):
+    """Whose questions the account sees: None for an admin (all), else its user name."""
+    return None if session.user.is_admin else session.user.username
+
+
 def _when(request: web.Request, moment) -> str:
-    tz = ZoneInfo(request.app[CONTENT].booking.timezone)
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-
-
-def summary_lines(content, summary: dict) -> List[str]:
-    """What the bot knew, in words (labels from content, never bare ids)."""
-    lines = []
-    track = next((t for t in content.tracks.tracks if t.id == summary.get("track")), None)
-    if track:
-        lines.append(f"Jobbspår: {track.name}")
-    profession = next((p for p in content.professions.professions if p.id == summary.get("profession")), None)
-    if profession:
-        lines.append(f"Yrke: {profession.name}")
-    for key, title in _SUMMARY_SCALES:
-        level = next((lvl for lvl in content.levels.scale(key) if lvl.id == summary.get(key)), None)
-        if level:
-            lines.append(f"{title}: {level.label}")
-    if summary.get("age"):
-        lines.append(f"Ålder: {summary['age']} år")
-    return lines
+    return local_time(request.app[CONTENT], moment)
 
 
 def inbox_rows(request: web.Request, tickets) -> List[dict]:
@@ -83,17 +71,42 @@ def inbox_rows(request: web.Request, tickets) -> List[dict]:
     ]
 
 
-async def overview(request: web.Request) -> web.Response:
-    session = await require_session(request)
-    show_all = request.query.get("all") == "1"
+def inbox_query(session: Session, params) -> InboxQuery:
+    """The filter, search, sorting and page the address asks for (unknown values: the defaults)."""
+    show = params.get("show", "")
+    if params.get("all") == "1" and not show:
+        show = ALL  # the old link "Visa också stängda frågor"
     try:
-        page = max(1, min(10_000, int(request.query.get("page", "1"))))
+        page = max(1, min(10_000, int(params.get("page", "1"))))
     except ValueError:
         page = 1
-    tickets, total = await request.app[TICKETS].inbox(include_closed=show_all, page=page, per_page=INBOX_PAGE)
+    return InboxQuery(
+        username=session.user.username,
+        admin=session.user.is_admin,
+        show=show if show in FILTERS else "",
+        search=str(params.get("q", ""))[:100].strip(),
+        sort=OLDEST if params.get("sort") == OLDEST else NEWEST,
+        page=page,
+        per_page=INBOX_PAGE,
+    )
+
+
+def page_link(query: InboxQuery, page: int) -> str:
+    """The address of another page of the same list (the template escapes it)."""
+    params = {"show": query.show, "q": query.search, "sort": query.sort if query.sort != NEWEST else "", "page": page}
+    return "/dashboard/inbox?" + urlencode({k: v for k, v in params.items() if v})
+
+
+async def overview(request: web.Request) -> web.Response:
+    session = await require_session(request)
+    query = inbox_query(session, request.query)
+    tickets, total = await request.app[TICKETS].inbox(query=query)
     pages = max(1, -(-total // INBOX_PAGE))
-    context = {"session": session, "show_all": show_all, "rows": inbox_rows(request, tickets), "page": page,
-               "pages": pages, "total": total, "all_query": "&all=1" if show_all else ""}
+    context = {
+        "session": session, "rows": inbox_rows(request, tickets), "page": query.page, "pages": pages, "total": total,
+        "query": query, "filters": FILTER_LABELS, "sorts": SORT_LABELS,
+        "newer": page_link(query, query.page - 1), "older": page_link(query, query.page + 1),
+    }
     return aiohttp_jinja2.render_template("tickets/inbox.html", request, context)
 
 
@@ -143,7 +156,17 @@ async def _render(
     request: web.Request, session: Session, ticket: Ticket, message: str = "", status: int = 200
 ) -> web.Response:
     context = ticket_data(request, session, ticket, message)
+    context["meetings"] = await meetings_of_chat(request, session, ticket)
     return aiohttp_jinja2.render_template("tickets/ticket.html", request, context, status=status)
+
+
+async def meetings_of_chat(request: web.Request, session: Session, ticket: Ticket) -> List[dict]:
+    """Meetings booked in the same chat that this account may open (its own; an admin's: all)."""
+    if not ticket.conversation_key:
+        return []
+    booked = await request.app[STORE].for_conversation_key(ticket.conversation_key)
+    return [{"reference": b.reference, "when": _when(request, b.starts_at)} for b in booked
+            if session.user.is_admin or b.counsellor_id == session.user.counsellor_id]
 
 
 async def _ticket(request: web.Request, session: Session) -> Ticket:
@@ -152,6 +175,8 @@ async def _ticket(request: web.Request, session: Session) -> Ticket:
         raise message_error(
             web.HTTPNotFound, request, "Frågan finns inte", "Den frågan finns inte. Den kan vara borttagen.", session
         )
+    if not may_see(viewer(session), ticket):
+        raise _forbidden(request, session)
     return ticket
 
 

@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
-from bot.http import ApiError, content_of, idempotency_key, json_object, walkthrough_answers
+from bot.http import ApiError, content_of, idempotency_key, json_object, known_summary
 from bot.tickets import notify
 from core.codes import looks_like_code, normalize_code
 from bot.chat.relay import SENDER_ID
@@ -70,27 +70,6 @@ def conversation_id(content: Content, raw: Any, required: bool = False) -> Optio
     return raw
 
 
-def summary(content: Content, raw: Any) -> Dict[str, str]:
-    """What the bot knew. Only known keys with known values are kept; anything
-    else is left out (a handed-over question is never refused for it)."""
-    if not isinstance(raw, dict):
-        return {}
-    kept: Dict[str, str] = {}
-    for key in ("sfi_level", "education", "experience", "age"):
-        try:
-            kept.update(walkthrough_answers(content, {key: raw.get(key)}))
-        except ApiError:
-            pass
-    known = {
-        "track": {t.id for t in content.tracks.tracks},
-        "profession": {p.id for p in content.professions.professions},
-    }
-    for key, allowed in known.items():
-        if isinstance(raw.get(key), str) and raw[key] in allowed:
-            kept[key] = raw[key]
-    return kept
-
-
 def transcript(content: Content, raw: Any) -> List[Dict[str, str]]:
     """The conversation so far: the last 40 turns, each text at most 1000 characters."""
     if raw in (None, ""):
@@ -119,7 +98,7 @@ async def create_ticket(request: web.Request) -> web.Response:
     new = NewTicket(
         question=_question(content, body.get("question")),
         contact=_contact(content, body.get("contact")),
-        summary=summary(content, body.get("summary")),
+        summary=known_summary(content, body.get("summary")),
         transcript=transcript(content, body.get("transcript")),
         conversation_id=conversation,
         idempotency_key=idempotency_key(request),

@@ -13,18 +13,38 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Dict, List, Optional, Tuple
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.times import from_db, to_db
 from bot.db.engine import release_deleted
 from bot.db.schema import tickets
 from bot.db.unique import first, insert_unique
+from core.conversation import conversation_key
 
 OPEN, TAKEN, ANSWERED, CLOSED = "open", "taken", "answered", "closed"
 STATUSES = (OPEN, TAKEN, ANSWERED, CLOSED)
 # Questions on one page of the inbox.
 INBOX_PAGE = 50
+# The inbox's filters: "" is everything not closed; "new" is nobody's yet;
+# "mine" is taken by the viewer and not answered yet.
+NEW, MINE, ALL = "new", "mine", "all"
+FILTERS = ("", NEW, MINE, ANSWERED, CLOSED, ALL)
+NEWEST, OLDEST = "newest", "oldest"
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    """What one page of the inbox shows, to `username`. A counsellor sees new
+    questions and the ones they took; an admin everything."""
+
+    username: str = ""
+    admin: bool = True
+    show: str = ""
+    search: str = ""
+    sort: str = NEWEST
+    page: int = 1
+    per_page: int = INBOX_PAGE
 
 
 @dataclass(frozen=True)
@@ -51,6 +71,8 @@ class Ticket:
     answered_at: Optional[datetime]
     emailed_at: Optional[datetime]
     created_at: datetime
+    # A hash of conversation_id (core/conversation.py): a booking from the same chat has it too.
+    conversation_key: Optional[str] = None
 
 
 def _optional_time(moment: Optional[datetime]) -> Optional[datetime]:
@@ -71,6 +93,7 @@ def _ticket(row) -> Ticket:
         answered_at=_optional_time(row.answered_at),
         emailed_at=_optional_time(row.emailed_at),
         created_at=from_db(row.created_at),
+        conversation_key=row.conversation_key,
     )
 
 
@@ -90,6 +113,7 @@ class TicketStore:
             "summary": json.dumps(new.summary, ensure_ascii=False, sort_keys=True),
             "transcript": json.dumps(new.transcript, ensure_ascii=False),
             "conversation_id": new.conversation_id,
+            "conversation_key": conversation_key(new.conversation_id) if new.conversation_id else None,
             "status": OPEN,
             "created_at": _now(),
         }
@@ -119,19 +143,39 @@ class TicketStore:
         )
         return await self._many(query)
 
-    async def inbox(self, include_closed: bool = False, page: int = 1, per_page: int = INBOX_PAGE) -> Tuple[List[Ticket], int]:
+    async def inbox(self, include_closed: bool = False, page: int = 1, per_page: int = INBOX_PAGE,
+                    query: Optional[InboxQuery] = None) -> Tuple[List[Ticket], int]:
         """One page of the inbox and how many there are in all: open and taken
-        first, then answered, then (if asked) closed; newest first in each, so
-        a flood of old questions cannot hide a new one."""
+        first, then answered, then closed; newest first in each (or oldest, if
+        asked), so a flood of old questions cannot hide a new one."""
+        if query is None:
+            query = InboxQuery(show=ALL if include_closed else "", page=page, per_page=per_page)
         rank = case((tickets.c.status == OPEN, 0), (tickets.c.status == TAKEN, 0), (tickets.c.status == ANSWERED, 1), else_=2)
-        where = [tickets.c.status != CLOSED] if not include_closed else []
+        where = _inbox_conditions(query)
+        created = tickets.c.created_at.asc() if query.sort == OLDEST else tickets.c.created_at.desc()
+        ticket_id = tickets.c.id.asc() if query.sort == OLDEST else tickets.c.id.desc()
+        page, per_page = query.page, query.per_page
         query = (
-            select(tickets).where(*where).order_by(rank, tickets.c.created_at.desc(), tickets.c.id.desc())
+            select(tickets).where(*where).order_by(rank, created, ticket_id)
             .limit(per_page).offset((max(1, page) - 1) * per_page)
         )
         async with self.engine.connect() as conn:
             total = (await conn.execute(select(func.count()).select_from(tickets).where(*where))).scalar_one()
         return await self._many(query), total
+
+    async def counts(self, viewer: Optional[str]) -> Dict[str, int]:
+        """How many are new (nobody's yet) and how many the viewer took and has not answered."""
+        async with self.engine.connect() as conn:
+            new = (await conn.execute(select(func.count()).select_from(tickets).where(tickets.c.status == OPEN))).scalar_one()
+            waiting = select(func.count()).select_from(tickets).where(tickets.c.status == TAKEN)
+            if viewer is not None:
+                waiting = waiting.where(tickets.c.taken_by == viewer)
+            taken = (await conn.execute(waiting)).scalar_one()
+        return {NEW: new, TAKEN: taken}
+
+    async def for_conversation_key(self, key: str) -> List[Ticket]:
+        """The questions handed over from one chat conversation (by its hash), oldest first."""
+        return await self._many(select(tickets).where(tickets.c.conversation_key == key).order_by(tickets.c.created_at))
 
     async def remove_spam(self, seen: Ticket) -> bool:
         """A question a counsellor judged to be spam is deleted, not kept."""
@@ -177,3 +221,32 @@ class TicketStore:
         async with self.engine.begin() as conn:
             result = await conn.execute(delete(tickets).where(tickets.c.contact == contact))
         return result.rowcount
+
+
+def may_see(viewer: Optional[str], ticket: Ticket) -> bool:
+    """A counsellor (by user name) sees new questions and the ones they took; an admin (None) all."""
+    return viewer is None or ticket.status == OPEN or ticket.taken_by == viewer
+
+
+def _inbox_conditions(query: InboxQuery) -> list:
+    where = []
+    if not query.admin:
+        where.append(or_(tickets.c.status == OPEN, tickets.c.taken_by == query.username))
+    if query.show == "":
+        where.append(tickets.c.status != CLOSED)
+    elif query.show == NEW:
+        where.append(tickets.c.status == OPEN)
+    elif query.show == MINE:
+        # Taken and waiting for an answer: once answered it is under "answered".
+        where += [tickets.c.taken_by == query.username, tickets.c.status == TAKEN]
+    elif query.show in (ANSWERED, CLOSED):
+        where.append(tickets.c.status == query.show)
+    words = " ".join(query.search.split())[:100]
+    if words:
+        # SQLite's lower() leaves å/ä/ö alone: compare as typed and in lower case.
+        where.append(or_(
+            tickets.c.question.contains(words, autoescape=True),
+            func.lower(tickets.c.question).contains(words.lower(), autoescape=True),
+            tickets.c.reference == words.upper().replace(" ", ""),
+        ))
+    return where

@@ -9,6 +9,8 @@ from typing import Any, Dict, List, Optional
 
 from pydantic import BaseModel, Extra, Field, HttpUrl, root_validator, validator
 
+from core.colours import HEX_COLOUR, TEXT_CONTRAST, UI_CONTRAST, WHITE, contrast
+
 
 class Strict(BaseModel):
     class Config:
@@ -31,6 +33,46 @@ class Guidance(Strict):
     visit_address: str
 
 
+class Colours(Strict):
+    """The municipality's colours in the counsellors' dashboard. Checked for
+    WCAG 2.1 AA contrast, so no choice of colours makes a page unreadable."""
+
+    # Header and buttons; also the colour of links and headings on white.
+    brand: str = "#0b5394"
+    # Text on the brand colour (the header, buttons).
+    on_brand: str = "#ffffff"
+    # The ring around what the keyboard is on.
+    focus: str = "#b34700"
+
+    @validator("brand", "on_brand", "focus")
+    def _hex(cls, value: str) -> str:
+        if not HEX_COLOUR.fullmatch(value):
+            raise ValueError("write a colour as # and six hex digits, for example #0b5394")
+        return value.lower()
+
+    @validator("on_brand")
+    def _readable_on_brand(cls, value: str, values: dict) -> str:
+        brand = values.get("brand")
+        if brand and contrast(value, brand) < TEXT_CONTRAST:
+            raise ValueError(f"text in {value} on {brand} is too hard to read "
+                             f"(contrast {contrast(value, brand):.1f}:1, at least {TEXT_CONTRAST}:1)")
+        return value
+
+    @validator("focus")
+    def _visible_focus(cls, value: str) -> str:
+        if contrast(value, WHITE) < UI_CONTRAST:
+            raise ValueError(f"the focus ring {value} is too light on white "
+                             f"(contrast {contrast(value, WHITE):.1f}:1, at least {UI_CONTRAST}:1)")
+        return value
+
+    @validator("brand")
+    def _readable_on_white(cls, value: str) -> str:
+        if HEX_COLOUR.fullmatch(value) and contrast(value, WHITE) < TEXT_CONTRAST:
+            raise ValueError(f"links and headings in {value} on white are too hard to read "
+                             f"(contrast {contrast(value, WHITE):.1f}:1, at least {TEXT_CONTRAST}:1)")
+        return value
+
+
 class Municipality(Strict):
     name: str
     # A fact whose source was checked longer ago than this is reported by the
@@ -41,6 +83,7 @@ class Municipality(Strict):
     website: HttpUrl
     opening_hours: str
     guidance: Guidance
+    colours: Colours = Colours()
 
 
 class Level(Strict):

@@ -16,6 +16,7 @@ import pytest
 
 from bench.stack import rasa_workers
 from core.content import load_content
+from core.conversation import conversation_key
 from tests.model.conftest import BIN, QUIET_ENV, ROOT
 from tests.privacy_search import personnummer_forms, table_count, where_found, with_check_digit
 from scripts.run_stack import DEFAULT_RASA_WORKERS
@@ -253,9 +254,12 @@ async def test_an_interpreter_asked_for_in_the_chat_is_stored_and_shown_to_the_c
     who = sender()
     _, reference = await book_in_chat(stack, who, interpreter="arabiska")
     with sqlite3.connect(stack.var_dir / "service.db") as db:
-        counsellor_id, interpreter = db.execute(
-            "SELECT counsellor_id, interpreter FROM bookings WHERE reference = ?", (reference,)).fetchone()
+        counsellor_id, interpreter, chat = db.execute(
+            "SELECT counsellor_id, interpreter, conversation_key FROM bookings WHERE reference = ?",
+            (reference,)).fetchone()
     assert interpreter == "arabiska"
+    # The booking knows its chat (by a hash), so its page shows the questions from the same chat.
+    assert chat == conversation_key(who)
 
     # The counsellor of the booking gets an account with the CLI, as in operations.md.
     env = {**QUIET_ENV, "VARDVAGEN_DATABASE_URL": f"sqlite:///{stack.var_dir / 'service.db'}"}
@@ -273,7 +277,7 @@ async def test_an_interpreter_asked_for_in_the_chat_is_stored_and_shown_to_the_c
         login = await session.post(f"{web}/dashboard/login", allow_redirects=False, data={
             "username": counsellor_id, "password": COUNSELLOR_PASSWORD, "csrf_token": csrf_of(form)})
         assert login.status == 302
-        bookings = await (await session.get(f"{web}/dashboard")).text()
+        bookings = await (await session.get(f"{web}/dashboard/bookings")).text()
         row = next(line for line in bookings.splitlines() if reference in line)
         assert "<td>Tolk: arabiska</td>" in row
         page = await (await session.get(f"{web}/dashboard/calendar")).text()

@@ -577,7 +577,7 @@ def log_in(context: BrowserContext, stack, username: str) -> Page:
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(COUNSELLOR_PASSWORD)
     page.get_by_role("button", name="Logga in").click()
-    expect(page.get_by_role("heading", name="Bokningar")).to_be_visible()
+    expect(page.get_by_role("heading", name="Översikt")).to_be_visible()
     return page
 
 

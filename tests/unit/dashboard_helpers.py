@@ -9,6 +9,10 @@ A dashboard test module makes `client` (tests/unit/conftest.py) with them:
 """
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from core.dates import format_short
 
 PASSWORD = "rätt-häst-batteri-häftklammer"
 # (username, counsellor id, is admin), each with PASSWORD.
@@ -36,3 +40,8 @@ async def book(client, meeting_type="on_site", index=0, contact="0701234567", in
     response = await client.post("/api/bookings", json=body)
     assert response.status == 201
     return {**slot, "reference": (await response.json())["reference"]}
+
+
+def shown(slot) -> str:
+    """How the dashboard shows a slot's time: "mån 7 dec kl. 09.00"."""
+    return format_short(datetime.fromisoformat(slot["starts_at"]), ZoneInfo("Europe/Stockholm"))

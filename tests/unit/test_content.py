@@ -156,3 +156,23 @@ def test_the_special_words_of_the_guidance_are_explained():
               "myndighet", "inskriven", "anpassad utbildning", "lön före skatt", "legitimation", "validering",
               "språkintroduktion", "kunskapsprov"}
     assert needed <= terms, sorted(needed - terms)
+
+
+@pytest.mark.parametrize("colours, field, words", [
+    ({"brand": "#ffcc00"}, "brand", "too hard to read"),            # yellow links on white
+    ({"brand": "#0b5394", "on_brand": "#1a4a7a"}, "on_brand", "too hard to read"),  # dark blue on blue
+    ({"focus": "#dddddd"}, "focus", "too light"),                    # a focus ring nobody sees
+    ({"brand": "blue"}, "brand", "six hex digits"),
+])
+def test_unreadable_colours_are_refused_with_file_and_field(content_copy, colours, field, words):
+    edit(content_copy / "municipality.yml", lambda data: data.update(colours=colours))
+    problems = problems_for(content_copy)
+    assert "municipality.yml" in problems and field in problems and words in problems
+
+
+def test_the_shipped_colours_pass_wcag_aa():
+    from core.colours import contrast
+
+    colours = load_content().municipality.colours
+    assert contrast(colours.on_brand, colours.brand) >= 4.5 and contrast(colours.brand, "#ffffff") >= 4.5
+    assert contrast(colours.focus, "#ffffff") >= 3

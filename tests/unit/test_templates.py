@@ -50,7 +50,8 @@ def test_templates_have_no_inline_script_style_or_safe(path: Path):
 
 def test_a_first_name_with_markup_is_escaped_in_the_bookings_page():
     row = {"when": "måndag 7 december kl. 10.00", "counsellor": "Lina", "kind": "På plats", "first_name": ATTACK,
-           "contact": "0701234567", "interpreter": '"><img src=x onerror=alert(2)>', "reference": "ABCD2345"}
+           "contact": "0701234567", "interpreter": '"><img src=x onerror=alert(2)>', "reference": "ABCD2345",
+           "attendance": ""}
     html = environment().get_template("booking/bookings.html").render(session=None, rows=[row])
     assert ATTACK not in html and "<img" not in html
     assert f"<td>{ESCAPED}</td>" in html and "&#34;&gt;&lt;img src=x onerror=alert(2)&gt;" in html
