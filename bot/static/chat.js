@@ -36,8 +36,10 @@
     choices: "Välj ett svar",
     answerIntro: "Svar från vägledaren på din fråga:",
     feedbackQuestion: "Hjälpte svaret?",
-    feedbackYes: "Ja, svaret hjälpte",
-    feedbackNo: "Nej, svaret hjälpte inte",
+    feedbackYes: "Ja",
+    feedbackYesMore: ", svaret hjälpte",
+    feedbackNo: "Nej",
+    feedbackNoMore: ", svaret hjälpte inte",
     feedbackThanks: "Tack för att du svarade!",
     askPerson: "Vill du fråga en vägledare?",
     askPersonButton: "Fråga en vägledare"
@@ -61,7 +63,7 @@
   var shownAnswers = {};    // codes of counsellor answers already on screen
   var answerTimer = null;
   var feedbackBox = null;   // "Hjälpte svaret?" under the latest answer, until the next message
-  var personAsked = false;  // the person has written or chosen something (the greeting is no question)
+  var personAsked = false;  // the person's last message was typed: a question, not a button
 
   function byId(id) { return document.getElementById(id); }
 
@@ -301,10 +303,10 @@
 
   // ---- "Hjälpte svaret?" under an answer ------------------------------------
 
-  // An answer: text without buttons that is no question, after the person asked something.
+  // An answer: a text that is no question (buttons for what comes next may follow it),
+  // to a message the person typed (not the greeting, not what a button starts).
   function isAnswer(entry) {
-    return personAsked && !entry.lang && entry.text && !(entry.buttons && entry.buttons.length) &&
-      !/\?\s*$/.test(entry.text);
+    return personAsked && !entry.lang && entry.text && !/\?\s*$/.test(entry.text);
   }
 
   function removeFeedback() {
@@ -312,7 +314,8 @@
     feedbackBox = null;
   }
 
-  function thumbButton(symbol, label, helpful) {
+  // The name is the visible word and what it means ("Ja, svaret hjälpte"); the thumb is decoration.
+  function thumbButton(symbol, label, more, helpful) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "thumb";
@@ -320,11 +323,9 @@
     var icon = document.createElement("span");
     icon.setAttribute("aria-hidden", "true");
     icon.textContent = symbol;
-    var name = document.createElement("span");
-    name.className = "visually-hidden";
-    name.textContent = label;
+    button.setAttribute("aria-label", label + more);
     button.appendChild(icon);
-    button.appendChild(name);
+    button.appendChild(document.createTextNode(" " + label));
     button.addEventListener("click", function () { giveFeedback(button, helpful); });
     return button;
   }
@@ -340,9 +341,10 @@
     question.id = "feedback-" + termCount;
     question.textContent = TEXT.feedbackQuestion;
     box.appendChild(question);
-    box.appendChild(thumbButton("👍", TEXT.feedbackYes, true));
-    box.appendChild(thumbButton("👎", TEXT.feedbackNo, false));
-    item.appendChild(box);
+    box.appendChild(thumbButton("👍", TEXT.feedbackYes, TEXT.feedbackYesMore, true));
+    box.appendChild(thumbButton("👎", TEXT.feedbackNo, TEXT.feedbackNoMore, false));
+    // Right under the answer's text, before the buttons for what comes next.
+    item.insertBefore(box, item.querySelector(".choices"));
     feedbackBox = box;
   }
 
@@ -405,7 +407,7 @@
     restartIdleTimer();
     removeChoices();
     removeFeedback();
-    personAsked = true;
+    personAsked = message === shown && message.charAt(0) !== "/";
     if (shown) {
       var entry = { who: "user", text: shown };
       history.push(entry);

@@ -134,8 +134,10 @@ async def count_day(service: AsyncEngine, tracker_engine: AsyncEngine, day: date
 async def due_days(service: AsyncEngine, tracker_engine: AsyncEngine, today: date, zone: ZoneInfo) -> List[date]:
     """Finished days not counted yet, from the first conversation on."""
     first = await tracker.first_timestamp(tracker_engine)
+    if first is None:
+        return []  # Rasa has stored nothing yet (or the table is not there): nothing to count
     yesterday = today - timedelta(days=1)
-    start = datetime.fromtimestamp(first, zone).date() if first is not None else yesterday
+    start = datetime.fromtimestamp(first, zone).date()
     start = max(start, today - timedelta(days=MAX_BACKFILL_DAYS))
     async with service.connect() as conn:
         done = {row.day for row in await conn.execute(select(stat_days.c.day).where(stat_days.c.day >= start))}

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -25,7 +28,7 @@ from core.privacy import NUMBER_MASK, REPLACEMENT
 from tests.databases import postgres_database
 from tests.privacy_search import ISSUE_NUMBERS, NEEDLES, VALID, where_found
 from tests.unit.dashboard_helpers import STAFF, book, csrf_of, login
-from tests.unit.statistics_helpers import HANDOFF_BUTTON, action, at, bot, plant, today, tomorrow_noon, user
+from tests.statistics_helpers import HANDOFF_BUTTON, action, at, bot, plant, today, tomorrow_noon, user
 from tests.unit.ticket_helpers import ACTIONS_TOKEN, SESSION_SECRET, ask, session
 
 EMAIL = "amina.karlsson@example.se"
@@ -267,3 +270,15 @@ async def test_feedback_stores_the_topic_and_the_thumb_only(client, database_url
     await login(client, "admin")
     page = await (await client.get("/dashboard/statistics?from=" + today().isoformat())).text()
     assert '<th scope="row">ask_salary</th><td>1</td><td>0</td>' in page
+
+
+def test_the_roll_up_runs_from_the_command_line(database_url, tracker_url):
+    yesterday = today() - timedelta(days=1)
+    plant(tracker_url, "web-cli", at(yesterday, 10), [user("vad tjänar man", "ask_salary"), bot("Lönen.")])
+    env = {**os.environ, "VARDVAGEN_DATABASE_URL": database_url}
+    command = [sys.executable, "-m", "bot.statistics.rollup", "--tracker-db", tracker_url]
+    first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "Counted 1 days"
+    assert subprocess.run(command, capture_output=True, text=True, env=env, timeout=120).stdout.strip() == "Counted 0 days"
+    assert counts_of(database_url)[("web", "intent", "ask_salary")] == 1
