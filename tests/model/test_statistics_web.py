@@ -51,6 +51,9 @@ def test_feedback_under_an_answer_by_keyboard_with_a_counsellor_after_a_thumbs_d
     expect(no).to_have_attribute("aria-pressed", "true")
     rows = wait_until(lambda: feedback_rows(stack), "the feedback in the service's database")
     assert rows == [("web", "ask_salary", 0)]
+    with sqlite3.connect(stack.var_dir / "service.db") as db:
+        failed = db.execute("SELECT text, reason FROM failed_messages").fetchall()
+    assert failed == [("vad tjänar en undersköterska", "thumbs_down")]
     assert axe_violations(chat.main_frame) == []
     screenshot(chat, "chat-feedback-thumbs-down-phone")
     chat.keyboard.press("Enter")
