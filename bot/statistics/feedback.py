@@ -58,7 +58,7 @@ async def give_feedback(request: web.Request) -> web.Response:
     if not is_signed(sender, request.app[SETTINGS].session_secret or ""):
         raise ApiError(403, "api_origin_refused", content)
     limits = request.app[LIMITS]
-    spend(request, (limits.answers_conversation, sender), (limits.answers_client, client_address(request)))
+    spend(request, (limits.chat_sender, f"feedback:{sender}"), (limits.chat_client, client_address(request)))
     engine = request.app.get(TRACKER)
     event = await tracker.last_user_event(engine, sender) if engine is not None else None
     if event is None or not event.intent:
