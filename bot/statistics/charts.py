@@ -82,3 +82,39 @@ def bar_chart(id: str, title: str, description: str, series: Sequence[str], peri
 
 def shown(chart: Chart, value: float) -> str:
     return _number(value, chart.unit)
+
+
+ROW = 22
+LABEL_WIDTH = 210
+
+
+@dataclass(frozen=True)
+class Row:
+    y: float
+    width: float
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Ranking:
+    id: str
+    title: str
+    description: str
+    heading: str  # the value column's heading in the table
+    rows: List[Row]
+    width: int = WIDTH
+    label_width: int = LABEL_WIDTH
+
+    @property
+    def height(self) -> int:
+        return max(ROW, ROW * len(self.rows) + 4)
+
+
+def ranking_chart(id: str, title: str, description: str, heading: str, items: Sequence[tuple]) -> Ranking:
+    """Horizontal bars, one row per (label, value), largest first: long names stay readable."""
+    highest = max([value for _label, value in items] + [1])
+    room = WIDTH - LABEL_WIDTH - 60
+    rows = [Row(i * ROW + 2, round(room * value / highest, 2), label, _number(value, ""))
+            for i, (label, value) in enumerate(items)]
+    return Ranking(id, title, description, heading, rows)

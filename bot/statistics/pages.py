@@ -97,8 +97,8 @@ async def statistics_page(request: web.Request) -> web.Response:
     start, end, per = date_range(request)
     data = await report.build(request.app[STORE].engine, start, end, per)
     topics_top = data.topics[:15]
-    topic_chart = charts.bar_chart("topics", "Ämnen som personerna frågade om", "De vanligaste ämnena (avsikter).",
-                                   ["Meddelanden"], [name for name, _ in topics_top], [[n for _, n in topics_top]])
+    topic_chart = charts.ranking_chart("topics", "Ämnen som personerna frågade om",
+                                       "De vanligaste ämnena (avsikter), flest först.", "Meddelanden", topics_top)
     messages = data.total("messages", "web") + data.total("messages", "tablet")
     context = {
         "session": session, "start": start.isoformat(), "end": end.isoformat(), "per": per, "charts": _charts(data),

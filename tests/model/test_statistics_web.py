@@ -28,6 +28,12 @@ ADMIN_PASSWORD = "rätt-häst-batteri-häftklammer"
 FALLBACK_RANKING = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "ask_salary", "confidence": 0.2}]
 
 
+def full_screenshot(page: Page, name: str) -> None:
+    """The whole page, not only what fits on the screen (the charts go on below)."""
+    (ROOT / "results" / "screenshots").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ROOT / "results" / "screenshots" / f"{name}.png"), full_page=True)
+
+
 def feedback_rows(stack) -> list:
     with sqlite3.connect(stack.var_dir / "service.db") as db:
         return db.execute("SELECT channel, intent, helpful FROM feedback ORDER BY id").fetchall()
@@ -127,12 +133,12 @@ def test_statistics_and_failed_questions_pages(browser, stack, admin, last_week,
     assert page.locator("svg rect").count() > 20
     assert "Förstod inte" in page.locator("main").inner_text()
     assert axe_violations(page.main_frame) == []
-    screenshot(page, f"statistics-{size_name}")
+    full_screenshot(page, f"statistics-{size_name}")
     page.get_by_role("link", name="Frågor boten inte klarade").click()
     expect(page.get_by_role("heading", name="Frågor som boten inte klarade")).to_be_visible()
     expect(page.locator("main")).to_contain_text("kan man ha slöja på jobbet")
     assert axe_violations(page.main_frame) == []
-    screenshot(page, f"failed-questions-{size_name}")
+    full_screenshot(page, f"failed-questions-{size_name}")
     page.context.close()
 
 

@@ -105,11 +105,13 @@ async def test_the_roll_up_counts_a_day_per_channel_and_topic(client, database_u
     assert found[("web", "offered_person", "")] == 1
 
 
-async def test_bookings_questions_answers_and_cancellations_are_counted(client, database_url, tracker_url):
+async def test_bookings_interests_questions_answers_and_cancellations_are_counted(client, database_url, tracker_url):
     plant_week_of_chat(tracker_url)
     first = await book(client)
     await book(client, index=1)
     assert (await client.delete(f"/api/bookings/{first['reference']}", json={"contact": PHONE})).status == 204
+    interest = {"track_id": "vardbitrade_sfi", "first_name": "Amina", "contact": EMAIL, "answers": {}}
+    assert (await client.post("/api/interests", json=interest)).status == 201
     made = await ask(client, "Kan jag jobba natt?")
     await login(client, "admin")
     page = await (await client.get(f"/dashboard/inbox/{made['reference']}")).text()
@@ -121,6 +123,7 @@ async def test_bookings_questions_answers_and_cancellations_are_counted(client, 
     assert found[("", "bookings", "")] == 1, "the cancelled booking is gone from the table"
     assert found[("", "cancellations", "")] == 1
     assert found[("", "handoffs", "")] == 1 and found[("", "answered", "")] == 1
+    assert found[("", "interests", "")] == 1
     assert 0 <= found[("", "answer_seconds", "")] < 60, "answered within the test"
 
 
@@ -209,6 +212,7 @@ async def test_the_statistics_page_draws_charts_with_tables_and_a_csv(client, tr
     assert page.count("<caption>") == 5, "each chart has its numbers as a table"
     assert f"Webb, {day}: 1" in page and f"Surfplatta, {day}: 1" in page
     assert "Förstod inte, " + day + ": 25,0 %" in page, "1 of the 4 messages fell back"
+    assert "<title>ask_length: 1</title>" in page, "each topic is a bar with its name"
     assert "<script" not in page and "style=" not in page
     weekly = await (await client.get(f"/dashboard/statistics?from={day}&to={day}&per=week")).text()
     assert "Samtal per vecka" in weekly
