@@ -248,6 +248,8 @@ async def test_a_group_is_marked_or_becomes_training_data_rasa_reads(client, dat
     statuses = {r.text: (r.status, r.assigned_intent) for r in rows_of(database_url, failed_messages)}
     assert statuses["vad är apl för något"] == ("assigned", "explain_word")
     assert statuses["får man ha (skägg) [x]"] == ("needs_content", None)
+    needing = await (await client.get("/dashboard/failed?status=needs_content")).text()
+    assert "får man ha (skägg) [x]" in needing and "vad är apl för något" not in needing
     examples = RasaYAMLReader().read(settings.training_export)
     found = {(m.get("intent"), m.get("text")) for m in examples.intent_examples}
     assert found == {("explain_word", "vad är apl för något"), ("explain_word", "Vad är APL för något?"),
@@ -286,3 +288,14 @@ def test_the_roll_up_runs_from_the_command_line(database_url, tracker_url):
     assert first.stdout.strip() == "Counted 1 days"
     assert subprocess.run(command, capture_output=True, text=True, env=env, timeout=120).stdout.strip() == "Counted 0 days"
     assert counts_of(database_url)[("web", "intent", "ask_salary")] == 1
+
+
+async def test_the_service_counts_the_finished_days_when_it_starts(aiohttp_client, settings, database_url,
+                                                                   tracker_url):
+    from bot.app import create_app
+
+    yesterday = today() - timedelta(days=1)
+    plant(tracker_url, "web-start", at(yesterday, 9), [user("vad tjänar man", "ask_salary"), bot("Lönen.")])
+    await aiohttp_client(create_app(settings))
+    assert counts_of(database_url) == {("web", "conversations", ""): 1, ("web", "messages", ""): 1,
+                                       ("web", "intent", "ask_salary"): 1}
