@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Dict, List, Optional
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.schema import failed_messages
@@ -138,12 +138,6 @@ def rows(day: date, failed: List[Failed]) -> List[Dict]:
     return [{"day": day, "text": f.text, "group_key": group_key(f.text) or f.text[:200], "intent": f.intent,
              "confidence": f.confidence, "reason": f.reason, "status": "new", "assigned_intent": None}
             for f in failed]
-
-
-async def add(engine: AsyncEngine, day: date, failed: List[Failed]) -> None:
-    if failed:
-        async with engine.begin() as conn:
-            await conn.execute(insert(failed_messages), rows(day, failed))
 
 
 async def groups(engine: AsyncEngine, start: date, end: date, status: Optional[str] = None) -> List[Group]:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from datetime import datetime, timezone
+from typing import Optional
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db.schema import feedback
+from bot.db.schema import failed_messages, feedback
 from bot.http import ApiError, content_of, json_object
 from bot.keys import SETTINGS, STORE
 from bot.personal_data.erasure import TRACKER
@@ -32,9 +33,13 @@ SEEN = web.AppKey("feedback_seen", OrderedDict)
 SEEN_MAX = 10_000
 
 
-async def store(engine: AsyncEngine, day, channel: str, intent: str, helpful: bool) -> None:
+async def store(engine: AsyncEngine, day, channel: str, intent: str, helpful: bool,
+                failed_message: Optional[failed.Failed] = None) -> None:
+    """The thumb, and a thumbs-down's question among the failed ones, in one transaction."""
     async with engine.begin() as conn:
         await conn.execute(insert(feedback).values(day=day, channel=channel, intent=intent[:100], helpful=helpful))
+        if failed_message is not None:
+            await conn.execute(insert(failed_messages), failed.rows(day, [failed_message]))
 
 
 def _once(request: web.Request, sender: str, at: float) -> bool:
@@ -66,11 +71,11 @@ async def give_feedback(request: web.Request) -> web.Response:
     if _once(request, sender, event.at):
         service = request.app[STORE].engine
         day = datetime.now(timezone.utc).astimezone(ZoneInfo(content.booking.timezone)).date()
-        await store(service, day, "tablet" if event.tablet else "web", event.intent, helpful)
-        if not helpful and failed.typed(event):
+        failed_message = None
+        if not helpful and failed.typed(event) and failed.cleaned(event.text):
             intent, confidence = failed.best_intent(event)
-            await failed.add(service, day, [failed.Failed(failed.cleaned(event.text), intent, confidence,
-                                                          "thumbs_down")])
+            failed_message = failed.Failed(failed.cleaned(event.text), intent, confidence, "thumbs_down")
+        await store(service, day, "tablet" if event.tablet else "web", event.intent, helpful, failed_message)
     return web.json_response({"ok": True}, headers={"Cache-Control": "no-store"})
 
 
