@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Dict, List, Optional
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.schema import failed_messages
@@ -181,15 +181,3 @@ async def mark(engine: AsyncEngine, key: str, status: str, intent: Optional[str]
             update(failed_messages).where(failed_messages.c.group_key == key)
             .values(status=status, assigned_intent=intent))
     return result.rowcount
-
-
-async def purge(engine: AsyncEngine, before: date) -> int:
-    """Retention: failed messages go with the conversations they came from."""
-    async with engine.begin() as conn:
-        result = await conn.execute(delete(failed_messages).where(failed_messages.c.day < before))
-    return result.rowcount
-
-
-async def count(engine: AsyncEngine) -> int:
-    async with engine.connect() as conn:
-        return (await conn.execute(select(func.count()).select_from(failed_messages))).scalar_one()
