@@ -21,6 +21,9 @@ from bot.dashboard import rendering as dashboard_rendering
 from bot.followups import routes as followup_routes
 from bot.interests import routes as interest_routes
 from bot.personal_data import erasure, retention
+from bot.statistics import feedback as statistics_feedback
+from bot.statistics import pages as statistics_pages
+from bot.statistics import rollup
 from bot.tickets import notify
 from bot.tickets import routes as ticket_routes
 from core.content import load_content
@@ -111,6 +114,12 @@ async def _retention(app: web.Application) -> AsyncIterator[None]:
 
     async def run_once() -> None:
         try:
+            # The finished days are counted before their conversations can be deleted.
+            await rollup.run_due(app[STORE].engine, tracker, app[CONTENT].booking.timezone)
+        except Exception as error:  # noqa: BLE001 - keep the service up; try again next round
+            # Only the error's type: a database error's text may quote a message.
+            log.error("Statistics roll-up failed: %s", type(error).__name__)
+        try:
             await retention.purge(app[STORE].engine, tracker, app[CONTENT].privacy.retention_days)
         except Exception:  # noqa: BLE001 - keep the service up; try again next round
             log.exception("Retention run failed")
@@ -138,6 +147,7 @@ def create_app(settings: Settings) -> web.Application:
     app[CONTENT] = load_content(settings.content_dir)
     security.setup(app, settings)
     dashboard_rendering.setup(app)
+    statistics_feedback.setup(app)
     mailer = mailer_from(settings)
     if mailer is not None:
         app[MAILER] = mailer
@@ -164,6 +174,8 @@ def create_app(settings: Settings) -> web.Application:
             *ticket_routes.routes(),
             *followup_routes.routes(),
             *dashboard_routes(),
+            *statistics_pages.routes(),
+            *statistics_feedback.routes(),
         ]
     )
     return app

@@ -167,6 +167,23 @@ SPEC: Dict[str, Any] = {
                 },
             }
         },
+        "/chat/feedback": {
+            "post": {
+                "summary": "'Hjälpte svaret?' under the chat's latest answer: stored as day, web or tablet, "
+                           "the topic (intent) and the thumb; no text, no conversation id",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["conversation", "helpful"], "properties": {
+                        "conversation": {"type": "string", "description": "the chat's signed session id"},
+                        "helpful": {"type": "boolean"}}}}}},
+                "responses": {
+                    "200": {"description": "Counted (a second thumb for the same answer is not)"},
+                    "400": _ERROR,
+                    "403": _ERROR,
+                    "404": _ERROR,
+                    "429": _ERROR,
+                },
+            }
+        },
     },
     "components": {
         "schemas": {

@@ -43,7 +43,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Pages that the widget shows in a frame on the municipality's site.
 CHAT_PAGES = frozenset({"/", "/chat"})
 # Paths whose answers are JSON (errors are turned into Swedish JSON too).
-JSON_PREFIXES = ("/api/", "/chat/message", "/chat/answers")
+JSON_PREFIXES = ("/api/", "/chat/message", "/chat/answers", "/chat/feedback")
 # Answers that can hold personal data are never cached.
 NO_STORE_PREFIXES = ("/dashboard", "/api/", "/chat/message", "/chat/answers", "/calendar/")
 CORS_METHODS = ("GET", "POST", "DELETE")

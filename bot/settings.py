@@ -33,6 +33,9 @@ class Settings:
     # Rasa's SQL tracker store, for deleting old conversations (None: not done here).
     tracker_url: Optional[str] = None
     retention_interval_seconds: float = 3600.0
+    # Where "assign to an intent" on the failed-questions page writes training examples
+    # (Rasa NLU YAML, reviewed in git; never trained automatically).
+    training_export: Path = field(default=ROOT / "data" / "nlu" / "from_dashboard.yml")
     # Rasa saves a conversation at the end of the turn; erase it after that.
     erasure_delay_seconds: float = 5.0
     # Set VARDVAGEN_SECURE_COOKIES=1 behind HTTPS (production) so cookies are never sent in clear text.
@@ -110,6 +113,7 @@ class Settings:
             content_dir=Path(env.get("VARDVAGEN_CONTENT_DIR", DEFAULT_DIR)),
             database_url=env.get("VARDVAGEN_DATABASE_URL", DEFAULT_DATABASE_URL),
             tracker_url=env.get("VARDVAGEN_TRACKER_URL") or None,
+            training_export=Path(env.get("VARDVAGEN_TRAINING_EXPORT") or cls.training_export),
             secure_cookies=env.get("VARDVAGEN_SECURE_COOKIES", "") == "1",
             smtp_host=env.get("VARDVAGEN_SMTP_HOST") or None,
             smtp_port=int(env.get("VARDVAGEN_SMTP_PORT", cls.smtp_port)),

@@ -62,6 +62,9 @@ VARIABLES: Tuple[Variable, ...] = (
     Variable("VARDVAGEN_TRACKER_URL", "none", f"{SERVICE}, `python -m bot.personal_data.retention`",
              "Rasa's tracker store, so the service can delete old and erased conversations. Without it conversations "
              "are not deleted by the service. The runners set it.", "service"),
+    Variable("VARDVAGEN_TRAINING_EXPORT", "data/nlu/from_dashboard.yml", SERVICE,
+             "The Rasa NLU file that \"assign to an intent\" on the failed-questions page adds examples to. "
+             "Review it in git and train by hand; it is never trained automatically.", "service"),
     Variable("VARDVAGEN_SECURE_COOKIES", "0", SERVICE,
              "Set 1 behind HTTPS: cookies get `Secure` and answers get `Strict-Transport-Security`.", "service"),
     Variable("VARDVAGEN_PUBLIC_URL", "none", SERVICE,

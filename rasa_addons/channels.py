@@ -39,6 +39,8 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 log = logging.getLogger(__name__)
 # Commands that rightly get no answer (the tablet's "Ny användare" sends /restart).
 SILENT_COMMANDS = ("/restart", "/session_start")
+# What the chat in tablet mode sends as metadata; nothing else of it is kept.
+TABLET_METADATA = {"tablet": True}
 
 
 @lru_cache(maxsize=1)
@@ -261,8 +263,12 @@ def issue_signed_sessions(sio: Any, namespace: Optional[str], user_message_evt: 
         if not bound.get(sid) or named != bound[sid]:
             log.debug("A socket message for a session it was not given was dropped")
             return None
-        # The page's free-form metadata is never stored in the tracker.
-        return await rasa_message(sid, {k: v for k, v in data.items() if k != metadata_key})
+        # The page's free-form metadata is never stored in the tracker; only the
+        # classroom tablet's marker is kept, for the statistics (web or tablet).
+        message = {k: v for k, v in data.items() if k != metadata_key}
+        if data.get(metadata_key) == TABLET_METADATA:
+            message[metadata_key] = dict(TABLET_METADATA)
+        return await rasa_message(sid, message)
 
     async def disconnect(sid: str) -> None:
         bound.pop(sid, None)

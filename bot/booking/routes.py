@@ -16,6 +16,7 @@ from core.content import Content
 from bot.http import (EARLIEST_YEAR, LATEST_YEAR, ApiError, aware_datetime, content_of, idempotency_key, json_object,
                       known_summary, person_fields, public_link, utc_now)
 from bot.keys import STORE
+from bot.statistics import counts
 from core.privacy import clean_message
 from bot.security import chat_conversation, lookup_limited, spend_creation
 from bot.booking.store import Booking, BookingGone, NewBooking, SlotTaken
@@ -195,7 +196,8 @@ async def get_booking(request: web.Request) -> web.Response:
 @lookup_limited
 async def cancel_booking(request: web.Request) -> web.Response:
     booking = await _owned_booking(request)
-    await request.app[STORE].cancel(booking.reference, booking.contact)
+    if await request.app[STORE].cancel(booking.reference, booking.contact):
+        await counts.bump_today(request.app[STORE].engine, content_of(request).booking.timezone, "cancellations")
     return web.Response(status=204)
 
 

@@ -1,6 +1,8 @@
 """Tables (SQLAlchemy Core). Times are stored in UTC without a zone."""
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text, UniqueConstraint, false,
+)
 
 metadata = MetaData()
 
@@ -148,4 +150,54 @@ audit_log = Table(
     Column("username", String(64), nullable=False),
     Column("action", String(32), nullable=False),
     Column("subject", String(128), nullable=False),
+)
+
+# Statistics (bot/statistics/): counts only, no personal data. One row per
+# day, channel ("web", "tablet" or "" for the service's own records), measure
+# and key (an intent name, or ""). Kept after the conversations are deleted.
+stat_counts = Table(
+    "stat_counts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False, index=True),
+    Column("channel", String(16), nullable=False),
+    Column("metric", String(32), nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("value", Integer, nullable=False),
+    UniqueConstraint("day", "channel", "metric", "key", name="uq_stat_counts"),
+)
+
+# The days the roll-up has counted: each is counted once (bot/statistics/rollup.py).
+stat_days = Table(
+    "stat_days",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("done_at", DateTime, nullable=False),
+)
+
+# Questions the bot failed, cleaned of personal data (core/privacy.clean_message,
+# e-mail addresses masked); no conversation id. Deleted with the conversations.
+failed_messages = Table(
+    "failed_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("group_key", String(200), nullable=False, index=True),
+    Column("intent", String(100)),
+    Column("confidence", Float),
+    Column("reason", String(16), nullable=False),
+    Column("status", String(16), nullable=False),  # new, needs_content, assigned
+    Column("assigned_intent", String(100)),
+)
+
+# "Hjälpte svaret?" in the chat: the topic (intent) and the thumb, nothing else.
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False, index=True),
+    Column("channel", String(16), nullable=False),
+    Column("intent", String(100), nullable=False),
+    Column("helpful", Boolean, nullable=False),
 )

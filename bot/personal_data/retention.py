@@ -4,6 +4,7 @@
 - interest registrations: N days after they were made
 - questions handed to a counsellor (tickets): N days after they were asked
 - follow-up links: when they expire (a label may be a first name)
+- failed questions (cleaned texts, bot/statistics/): with the conversations
 - conversations in Rasa's SQL tracker store: N days after their last event
   (Rasa 3.6 has no HTTP endpoint to delete a conversation, so this deletes
   from the tracker store's `events` table itself).
@@ -30,7 +31,7 @@ from core.content.model import Retention
 from bot.db.times import to_db
 from bot.accounts.audit import AUDIT_DAYS
 from bot.db.engine import release_deleted
-from bot.db.schema import audit_log, bookings, contact_proofs, followups, interests, tickets
+from bot.db.schema import audit_log, bookings, contact_proofs, failed_messages, followups, interests, tickets
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ async def purge_service(engine: AsyncEngine, retention: Retention, now: datetime
         gone_followups = await conn.execute(delete(followups).where(followups.c.expires_at < to_db(now)))
         # One-time codes last minutes; an expired one is only a hash, but it has no use either.
         await conn.execute(delete(contact_proofs).where(contact_proofs.c.expires_at < to_db(now)))
+        # Failed questions (bot/statistics/failed.py) go with the conversations they came from.
+        await conn.execute(delete(failed_messages).where(
+            failed_messages.c.day < (now - timedelta(days=retention.conversations)).date()))
         # Who looked at whose data is kept a year, then it goes too.
         await conn.execute(delete(audit_log).where(audit_log.c.at < to_db(now - timedelta(days=AUDIT_DAYS))))
     await release_deleted(engine)

@@ -34,8 +34,17 @@
     read: "Läs upp",
     stop: "Sluta läsa",
     choices: "Välj ett svar",
-    answerIntro: "Svar från vägledaren på din fråga:"
+    answerIntro: "Svar från vägledaren på din fråga:",
+    feedbackQuestion: "Hjälpte svaret?",
+    feedbackYes: "Ja",
+    feedbackYesMore: ", svaret hjälpte",
+    feedbackNo: "Nej",
+    feedbackNoMore: ", svaret hjälpte inte",
+    feedbackThanks: "Tack för att du svarade!",
+    askPerson: "Vill du fråga en vägledare?",
+    askPersonButton: "Fråga en vägledare"
   };
+  var HANDOFF = "/human_handoff";
   var RATE_FACTORS = { slow: 0.75, normal: 1, fast: 1.3 };
   var LANG_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
   var TEXT_SIZES = { normal: "", large: "text-large", larger: "text-larger" };
@@ -53,6 +62,8 @@
   var termCount = 0;
   var shownAnswers = {};    // codes of counsellor answers already on screen
   var answerTimer = null;
+  var feedbackBox = null;   // "Hjälpte svaret?" under the latest answer, until the next message
+  var personAsked = false;  // the person's last message was typed: a question, not a button
 
   function byId(id) { return document.getElementById(id); }
 
@@ -290,7 +301,78 @@
     while (announcer.childNodes.length > 3) { announcer.removeChild(announcer.firstChild); }
   }
 
-  function onBotMessage(data) {
+  // ---- "Hjälpte svaret?" under an answer ------------------------------------
+
+  // An answer: a text that is no question (buttons for what comes next may follow it),
+  // to a message the person typed (not the greeting, not what a button starts).
+  function isAnswer(entry) {
+    return personAsked && !entry.lang && entry.text && !/\?\s*$/.test(entry.text);
+  }
+
+  function removeFeedback() {
+    if (feedbackBox && !feedbackBox.classList.contains("given")) { feedbackBox.remove(); }
+    feedbackBox = null;
+  }
+
+  // The name is the visible word and what it means ("Ja, svaret hjälpte"); the thumb is decoration.
+  function thumbButton(symbol, label, more, helpful) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "thumb";
+    button.setAttribute("aria-pressed", "false");
+    var icon = document.createElement("span");
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = symbol;
+    button.setAttribute("aria-label", label + more);
+    button.appendChild(icon);
+    button.appendChild(document.createTextNode(" " + label));
+    button.addEventListener("click", function () { giveFeedback(button, helpful); });
+    return button;
+  }
+
+  function addFeedback(item) {
+    removeFeedback();
+    termCount += 1;
+    var box = document.createElement("div");
+    box.className = "feedback";
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-labelledby", "feedback-" + termCount);
+    var question = document.createElement("p");
+    question.id = "feedback-" + termCount;
+    question.textContent = TEXT.feedbackQuestion;
+    box.appendChild(question);
+    box.appendChild(thumbButton("👍", TEXT.feedbackYes, TEXT.feedbackYesMore, true));
+    box.appendChild(thumbButton("👎", TEXT.feedbackNo, TEXT.feedbackNoMore, false));
+    // Right under the answer's text, before the buttons for what comes next.
+    item.insertBefore(box, item.querySelector(".choices"));
+    feedbackBox = box;
+  }
+
+  function giveFeedback(button, helpful) {
+    var box = button.parentNode;
+    if (box.classList.contains("given")) { return; }
+    box.classList.add("given");
+    Array.prototype.forEach.call(box.querySelectorAll(".thumb"), function (thumb) {
+      thumb.disabled = thumb !== button;
+    });
+    button.setAttribute("aria-pressed", "true");
+    fetch("/chat/feedback", {
+      method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ conversation: sessionId, helpful: helpful })
+    }).catch(function () { /* a lost vote only makes the statistics a little smaller */ });
+    var thanks = document.createElement("p");
+    thanks.className = "feedback-thanks";
+    thanks.textContent = helpful ? TEXT.feedbackThanks : TEXT.feedbackThanks + " " + TEXT.askPerson;
+    box.appendChild(thanks);
+    announce(thanks.textContent);
+    if (!helpful) {
+      var group = renderChoices(box, [{ title: TEXT.askPersonButton, payload: HANDOFF }]);
+      group.querySelector(".choice").focus();
+    }
+    if (feedbackBox === box) { feedbackBox = null; }
+  }
+
+  function onBotMessage(data, fromCounsellor) {
     if (!data || typeof data !== "object") { return; }
     var text = typeof data.text === "string" ? data.text : "";
     var raw = Array.isArray(data.quick_replies) ? data.quick_replies : (Array.isArray(data.buttons) ? data.buttons : []);
@@ -307,6 +389,7 @@
     history.push(entry);
     save();
     var item = render(entry);
+    if (!fromCounsellor && isAnswer(entry)) { addFeedback(item); }
     if (text) { announce(text); }
     item.scrollIntoView({ block: "nearest" });
     var first = item.querySelector(".choice");
@@ -323,6 +406,8 @@
     usedSinceReset = true;
     restartIdleTimer();
     removeChoices();
+    removeFeedback();
+    personAsked = message === shown && message.charAt(0) !== "/";
     if (shown) {
       var entry = { who: "user", text: shown };
       history.push(entry);
@@ -335,7 +420,14 @@
       waiting.push(message);
       return;
     }
-    socket.emit("user_uttered", { message: message, session_id: sessionId });
+    socket.emit("user_uttered", uttered(message));
+  }
+
+  // A message for Rasa. In tablet mode it carries the one marker the channel keeps (for the statistics).
+  function uttered(message) {
+    var data = { message: message, session_id: sessionId };
+    if (tablet) { data.metadata = { tablet: true }; }
+    return data;
   }
 
   function connect(greet) {
@@ -361,10 +453,10 @@
       setStatus("");
       if (!greeted) {
         greeted = true;
-        current.emit("user_uttered", { message: greeting(), session_id: sessionId });
+        current.emit("user_uttered", uttered(greeting()));
       }
       waiting.splice(0).forEach(function (message) {
-        current.emit("user_uttered", { message: message, session_id: sessionId });
+        current.emit("user_uttered", uttered(message));
       });
     });
     current.on("bot_uttered", function (data) {
@@ -392,8 +484,8 @@
         if (!item || typeof item.reference !== "string" || shownAnswers[item.reference]) { return; }
         if (typeof item.answer !== "string" || typeof item.question !== "string") { return; }
         shownAnswers[item.reference] = true;
-        onBotMessage({ text: TEXT.answerIntro + " " + item.question });
-        onBotMessage({ text: item.answer });
+        onBotMessage({ text: TEXT.answerIntro + " " + item.question }, true);
+        onBotMessage({ text: item.answer }, true);
       });
     }).catch(function () { /* tried again at the next round */ });
   }
@@ -424,6 +516,8 @@
     input.value = "";
     history = [];
     shownAnswers = {};
+    feedbackBox = null;
+    personAsked = false;
     waiting.length = 0;
     usedSinceReset = false;
     focusChoicesNext = false;

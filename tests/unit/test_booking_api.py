@@ -202,8 +202,8 @@ async def test_schema_is_made_by_migrations(client, database_url):
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     engine.dispose()
     assert {"bookings", "blocks", "interests", "users", "sessions", "calendar_feeds", "tickets", "followups",
-            "alembic_version"} <= tables
-    assert version == "0009"
+            "stat_counts", "stat_days", "failed_messages", "feedback", "alembic_version"} <= tables
+    assert version == "0010"
 
 
 def test_upgrade_keeps_existing_data(database_url):
@@ -223,7 +223,7 @@ def test_upgrade_keeps_existing_data(database_url):
     upgrade(database_url)  # a second run changes nothing
     with engine.connect() as conn:
         assert conn.execute(text("SELECT first_name FROM bookings")).scalars().all() == ["Amina"]
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0009"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0010"
     engine.dispose()
 
 
