@@ -96,13 +96,20 @@ async def statistics_page(request: web.Request) -> web.Response:
     session = await require_admin(request)
     start, end, per = date_range(request)
     data = await report.build(request.app[STORE].engine, start, end, per)
-    topics_top = data.topics[:15]
+    names = request.app[CONTENT].menu
+    questions = request.app[CONTENT].questions
+
+    def named(intent: str) -> str:
+        return names.topic_name(intent, questions)
+
+    topics_top = [(named(intent), value) for intent, value in data.topics[:15]]
     topic_chart = charts.ranking_chart("topics", "Ämnen som personerna frågade om",
                                        "De vanligaste ämnena (avsikter), flest först.", "Meddelanden", topics_top)
     messages = data.total("messages", "web") + data.total("messages", "tablet")
     context = {
         "session": session, "start": start.isoformat(), "end": end.isoformat(), "per": per, "charts": _charts(data),
-        "topic_chart": topic_chart, "shown": charts.shown, "feedback": data.feedback,
+        "topic_chart": topic_chart, "shown": charts.shown,
+        "feedback": [(named(intent), up, down) for intent, up, down in data.feedback],
         "totals": [
             ("Samtal", data.total("conversations", "web") + data.total("conversations", "tablet")),
             ("Meddelanden", messages),
@@ -149,6 +156,8 @@ async def failed_page(request: web.Request) -> web.Response:
     context = {
         "session": session, "groups": groups, "start": start.isoformat(), "end": end.isoformat(), "status": status,
         "statuses": failed.STATUSES, "reasons": failed.REASONS, "intents": training.known_intents(),
+        "names": {intent: request.app[CONTENT].menu.topic_name(intent, request.app[CONTENT].questions)
+                  for intent in [*training.known_intents(), "nlu_fallback"]},
         "done_message": NOTICES.get(request.query.get("done", ""), ""),
         "export": request.app[SETTINGS].training_export.name,
     }

@@ -411,6 +411,18 @@ class MenuItem(Strict):
 class Menu(Strict):
     text: str
     items: List[MenuItem] = Field(min_items=1)
+    # Names of the other intents in the statistics ({intent: name}).
+    topics: Dict[str, str] = {}
+
+    def topic_name(self, intent: str, questions: "Questions") -> str:
+        """What the statistics call an intent: its menu label, its question's title or its name here."""
+        for item in self.items:
+            if item.intent == intent:
+                return item.label
+        for question in questions.questions:
+            if question.intent == intent:
+                return question.title
+        return self.topics.get(intent, intent)
 
 
 class Phrases(Strict):

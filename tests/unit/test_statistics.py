@@ -212,7 +212,8 @@ async def test_the_statistics_page_draws_charts_with_tables_and_a_csv(client, tr
     assert page.count("<caption>") == 5, "each chart has its numbers as a table"
     assert f"Webb, {day}: 1" in page and f"Surfplatta, {day}: 1" in page
     assert "Förstod inte, " + day + ": 25,0 %" in page, "1 of the 4 messages fell back"
-    assert "<title>ask_length: 1</title>" in page, "each topic is a bar with its name"
+    assert "<title>Hur lång tid tar det?: 1</title>" in page, "each topic is a bar with its readable name (menu.yml topics)"
+    assert "ask_length" not in page
     assert "<script" not in page and "style=" not in page
     weekly = await (await client.get(f"/dashboard/statistics?from={day}&to={day}&per=week")).text()
     assert "Samtal per vecka" in weekly
@@ -275,7 +276,7 @@ async def test_feedback_stores_the_topic_and_the_thumb_only(client, database_url
     assert set(feedback.c.keys()) == {"id", "day", "channel", "intent", "helpful"}
     await login(client, "admin")
     page = await (await client.get("/dashboard/statistics?from=" + today().isoformat())).text()
-    assert '<th scope="row">ask_salary</th><td>1</td><td>0</td>' in page
+    assert '<th scope="row">Lön</th><td>1</td><td>0</td>' in page
 
 
 def test_the_roll_up_runs_from_the_command_line(database_url, tracker_url):
@@ -299,3 +300,13 @@ async def test_the_service_counts_the_finished_days_when_it_starts(aiohttp_clien
     await aiohttp_client(create_app(settings))
     assert counts_of(database_url) == {("web", "conversations", ""): 1, ("web", "messages", ""): 1,
                                        ("web", "intent", "ask_salary"): 1}
+
+
+def test_every_intent_has_a_readable_name_for_the_statistics():
+    from bot.statistics.training import known_intents
+    from core.content import load_content
+
+    content = load_content()
+    intents = [*known_intents(), "nlu_fallback"]
+    unnamed = [i for i in intents if content.menu.topic_name(i, content.questions) == i]
+    assert unnamed == [], "name them under topics: in content/menu.yml"
