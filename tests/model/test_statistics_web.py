@@ -117,7 +117,7 @@ def log_in(browser, stack, username: str, viewport: dict) -> Page:
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Logga in").click()
-    expect(page.get_by_role("heading", name="Bokningar")).to_be_visible()
+    expect(page.get_by_role("heading", name="Översikt")).to_be_visible()
     return page
 
 
