@@ -18,7 +18,7 @@ from aiohttp import web
 from bot.accounts import audit
 from bot.accounts.store import Session
 from bot.booking.availability import Busy, Slot, free_slots
-from bot.booking.pages import ATTENDANCE_LABELS, interpreter_label
+from bot.booking.pages import ATTENDANCE_LABELS
 from bot.booking.person_mail import wants_email
 from bot.booking.store import ATTENDED, NO_SHOW, Booking
 from bot.dashboard.answers import summary_lines
@@ -78,12 +78,12 @@ async def page_data(request: web.Request, session: Session, booking: Booking, me
     facts = [
         ("Tid", f"{local_time(content, booking.starts_at)} ({booking.minutes} minuter)"),
         ("Vägledare", counsellor_names(content).get(booking.counsellor_id, booking.counsellor_id)),
-        ("Sätt", kind.label if kind else booking.meeting_type),
+        ("Mötesform", kind.label if kind else booking.meeting_type),
     ]
     if place and booking.meeting_type == "on_site":
         facts.append(("Plats", f"{place.name}, {place.address}"))
     facts += [
-        ("Tolk", interpreter_label(booking.interpreter)),
+        ("Tolk", booking.interpreter or "Ingen tolk"),
         ("Förnamn", booking.first_name),
         ("Kontakt", booking.contact),
         ("Kod", booking.reference),
@@ -105,9 +105,9 @@ async def page_data(request: web.Request, session: Session, booking: Booking, me
                 "status": STATUS_LABELS.get(t.status, t.status),
                 "question": t.question,
                 "answer": t.answer,
-                "link": may_see(viewer(session), t),
             }
-            for t in tickets
+            # A question another counsellor took is theirs: not shown here either.
+            for t in tickets if may_see(viewer(session), t)
         ],
         "note": booking.note or "",
         "note_by": booking.note_by or "",

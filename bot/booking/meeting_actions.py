@@ -21,18 +21,20 @@ from bot.booking.store import ATTENDANCE, SlotTaken
 from bot.dashboard.common import checked_form, message_page
 from bot.keys import CONTENT, MAILER, STORE
 from bot.mail import FAILED, NO_MAILER, SENT
+from bot.statistics import counts
 from core.privacy import clean_message
 
+# The contact is in the sentence: a cancelled booking is gone, and with it its page.
 _MAIL_SENTENCES = {
     SENT: "{name} har fått ett mejl om det.",
-    NO_MAILER: "E-post är inte inställd. Ring {name} och berätta.",
-    FAILED: "Mejlet kunde inte skickas. Ring {name} och berätta.",
+    NO_MAILER: "E-post är inte inställd. Ring eller mejla {name} ({contact}) och berätta.",
+    FAILED: "Mejlet kunde inte skickas. Ring eller mejla {name} ({contact}) och berätta.",
 }
-_CALL = "{name} gav ett telefonnummer. Ring och berätta."
+_CALL = "Ring {name} på {contact} och berätta."
 
 
-def _told(result: str, name: str) -> str:
-    return _MAIL_SENTENCES.get(result, _CALL).format(name=name)
+def _told(result: str, name: str, contact: str) -> str:
+    return _MAIL_SENTENCES.get(result, _CALL).format(name=name, contact=contact)
 
 
 async def cancel(request: web.Request) -> web.Response:
@@ -45,8 +47,10 @@ async def cancel(request: web.Request) -> web.Response:
     if not await request.app[STORE].remove(booking.reference):
         return message_page(request, "Bokningen finns inte", "Någon hann avboka mötet.", 409, session)
     await audit.record(request, session, "cancel_booking", booking.reference)
+    await counts.bump_today(request.app[STORE].engine, request.app[CONTENT].booking.timezone, "cancellations")
     result = await tell_person(request.app.get(MAILER), request.app[CONTENT], booking, CANCELLED)
-    return message_page(request, "Mötet är avbokat", f"Tiden är ledig igen. {_told(result, booking.first_name)}",
+    return message_page(request, "Mötet är avbokat",
+                        f"Tiden är ledig igen. {_told(result, booking.first_name, booking.contact)}",
                         session=session)
 
 
@@ -78,7 +82,7 @@ async def move(request: web.Request) -> web.Response:
     changed = await request.app[STORE].by_reference(booking.reference)
     assert changed is not None
     result = await tell_person(request.app.get(MAILER), content, changed, MOVED)
-    return await render(request, session, changed, f"Mötet är flyttat. {_told(result, changed.first_name)}")
+    return await render(request, session, changed, f"Mötet är flyttat. {_told(result, changed.first_name, changed.contact)}")
 
 
 async def attendance(request: web.Request) -> web.Response:

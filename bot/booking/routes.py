@@ -146,6 +146,9 @@ async def create_booking(request: web.Request) -> web.Response:
     answer = booking_json(booking, content, request)
     if replaces is not None:
         answer["replaced"] = replaces[0]
+    else:
+        # Counted when made: a booking cancelled later leaves the table, and a change of time is no new booking.
+        await counts.bump_today(store.engine, content.booking.timezone, "bookings")
     return web.json_response(answer, status=201)
 
 

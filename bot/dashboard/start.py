@@ -39,8 +39,8 @@ async def start_page(request: web.Request) -> web.Response:
     meetings = await request.app[STORE].in_window(mine, start, end)
     await audit.record(request, session, "view_bookings", f"i dag, {mine or 'alla vägledare'}")
     tickets = request.app[TICKETS]
-    viewer = None if session.user.is_admin else session.user.username
-    counts = await tickets.counts(viewer)
+    # "Frågor du tagit": the viewer's own, an admin's too (the link lists the same).
+    counts = await tickets.counts(session.user.username)
     newest, _ = await tickets.inbox(query=InboxQuery(username=session.user.username, admin=session.user.is_admin,
                                                      show=NEW, per_page=NEW_QUESTIONS_SHOWN))
     per_track = await request.app[INTERESTS].counts(since=now - timedelta(days=NEW_INTEREST_DAYS))

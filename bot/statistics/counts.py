@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.db.schema import stat_counts
 
 # Counted live by the service when they happen (their records are deleted).
-LIVE_METRICS = ("cancellations",)
+LIVE_METRICS = ("bookings", "cancellations")  # counted when they happen (bot/booking/), not by the roll-up
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from datetime import date, datetime, timedelta, timezone
 from typing import Optional, Tuple
 from zoneinfo import ZoneInfo
@@ -26,10 +27,14 @@ from bot.statistics import charts, failed, report, training
 MAX_DAYS = 366
 FORBIDDEN_TITLE = "Bara för administratörer"
 FORBIDDEN_TEXT = "Statistiken och frågorna som boten inte klarade kan bara en administratör se."
+LOGGER = logging.getLogger(__name__)
+
 NOTICES = {
     "needs_content": "Gruppen är markerad: behöver innehåll.",
     "assigned": "Exemplen är tillagda i träningsfilen. Granska filen i git och träna modellen.",
     "none_new": "Exemplen fanns redan i träningsfilen.",
+    "not_written": "Träningsfilen gick inte att skriva. Be den som driftar tjänsten att ställa in "
+                   "VARDVAGEN_TRAINING_EXPORT till en mapp där tjänsten får skriva.",
 }
 
 
@@ -187,7 +192,12 @@ async def assign_intent(request: web.Request) -> web.Response:
     texts = await failed.texts_of(engine, key)
     if not texts:
         raise web.HTTPNotFound(text="Den gruppen finns inte längre.")
-    added = await training.add_examples(request.app[SETTINGS].training_export, intent, texts)
+    try:
+        added = await training.add_examples(request.app[SETTINGS].training_export, intent, texts)
+    except OSError:
+        # A read-only file system (a container) or a missing folder: said, not a 500.
+        LOGGER.warning("The training export could not be written (VARDVAGEN_TRAINING_EXPORT).")
+        raise _back(form, "not_written") from None
     await failed.mark(engine, key, "assigned", intent)
     raise _back(form, "assigned" if added else "none_new")
 

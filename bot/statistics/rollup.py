@@ -1,12 +1,12 @@
 """The daily roll-up: each finished day's conversations and records, as counts.
 
 For a day (Europe/Stockholm, from content/booking.yml) it reads the tracker
-store's events and the service's bookings, interests and questions, and
-writes only counts (bot/statistics/counts.py) and the day's failed questions,
+store's events and the service's interests and questions, and writes only counts (bot/statistics/counts.py) and the day's failed questions,
 cleaned (bot/statistics/failed.py). A day is counted once (table stat_days),
 so the counts stay when retention deletes the conversations; running again
 does nothing new. Run by the service at start-up and with each retention
-round, before retention deletes anything, and by hand:
+round, before retention deletes anything, and by hand (bookings and
+cancellations are counted when they happen, bot/booking/):
 
     python -m bot.statistics.rollup [--tracker-db URL]
 """
@@ -27,7 +27,7 @@ from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.db.schema import bookings, failed_messages, interests, stat_counts, stat_days, tickets
+from bot.db.schema import failed_messages, interests, stat_counts, stat_days, tickets
 from bot.db.times import to_db
 from bot.statistics import failed, tracker
 from bot.statistics.counts import LIVE_METRICS
@@ -90,7 +90,6 @@ async def service_counts(engine: AsyncEngine, start: datetime, end: datetime) ->
     async with engine.connect() as conn:
         found = {
             "handoffs": (await conn.execute(made(tickets))).scalar_one(),
-            "bookings": (await conn.execute(made(bookings))).scalar_one(),
             "interests": (await conn.execute(made(interests))).scalar_one(),
             "answered": (await conn.execute(select(func.count()).select_from(tickets).where(answered))).scalar_one(),
         }

@@ -111,6 +111,17 @@ async def test_an_admin_sees_everyones_meetings_today(client):
     assert re.search(r'<span class="number">2</span> möten i dag', page) and "Bashir" in page and "Chen" in page
 
 
+async def test_an_admins_count_of_taken_questions_is_their_own_as_its_link_lists(client):
+    question = await ask(client, "Linas fråga")
+    await login(client, "lina")
+    html = await (await client.get(f"/dashboard/inbox/{question['reference']}")).text()
+    await client.post(f"/dashboard/inbox/{question['reference']}/take", data={"csrf_token": csrf_of(html)})
+    assert re.search(r'<span class="number">1</span> fråga du tagit', await (await client.get("/dashboard")).text())
+    await client.post("/dashboard/logout", data={"csrf_token": csrf_of(html)})
+    await login(client, "admin")
+    assert re.search(r'<span class="number">0</span> frågor du tagit', await (await client.get("/dashboard")).text())
+
+
 async def test_the_theme_is_the_municipalitys_colours(client):
     response = await client.get("/dashboard/theme.css")
     assert response.status == 200 and response.content_type == "text/css"
@@ -128,7 +139,7 @@ async def test_the_booking_page_shows_answers_interpreter_and_questions_from_the
     await login(client, "lina")
     page = await page_of(client, made["reference"])
     assert "<h1>Möte med Amina</h1>" in page
-    assert shown(made) in page and "Tolk: arabiska" in page and "Vill ha tolk på arabiska." in page
+    assert shown(made) in page and "<dt>Tolk</dt><dd>arabiska</dd>" in page and "Tolk: Tolk" not in page and "Vill ha tolk på arabiska." in page
     assert "Jobbspår: Vårdbiträde med SFI" in page and "Ålder: 34 år" in page and "sfi_c" not in page
     assert "blå" not in page  # an unknown answer is never stored
     assert "Får jag lön under praktiken?" in page and "En fråga från en annan chatt" not in page
@@ -141,6 +152,19 @@ async def test_the_booking_page_shows_answers_interpreter_and_questions_from_the
     await login(client, "omar")  # the question is new, so Omar sees it, but not Lina's meeting
     omar_view = await (await client.get(f"/dashboard/inbox/{question}")).text()
     assert "Får jag lön under praktiken?" in omar_view and made["reference"] not in omar_view
+
+
+async def test_a_question_another_counsellor_took_is_not_shown_on_the_meeting_page(client):
+    made = await chat_booking(client)  # Lina's meeting
+    question = await ask(client, "Omars fråga från samma chatt", conversation_id=CHAT)
+    await login(client, "omar")
+    html = await (await client.get(f"/dashboard/inbox/{question['reference']}")).text()
+    assert (await client.post(f"/dashboard/inbox/{question['reference']}/take",
+                              data={"csrf_token": csrf_of(html)})).status == 200
+    await client.post("/dashboard/logout", data={"csrf_token": csrf_of(html)})
+    await login(client, "lina")
+    page = await page_of(client, made["reference"])
+    assert "Omars fråga från samma chatt" not in page and question["reference"] not in page
 
 
 async def test_a_booking_without_the_chat_says_so(client):
@@ -254,8 +278,24 @@ async def test_cancelling_a_meeting_booked_with_a_phone_number_says_to_call(clie
     made = await book(client, contact="0701234567")
     await login(client, "lina")
     done = await post(client, made["reference"], "cancel", confirm="yes")
-    assert "Amina gav ett telefonnummer. Ring och berätta." in await done.text()
+    assert "Ring Amina på +46701234567 och berätta." in await done.text(), "the number, for the booking is gone"
     assert mailbox.messages == []
+
+
+async def test_a_cancellation_from_the_dashboard_is_counted_in_the_statistics(client, database_url):
+    from sqlalchemy import create_engine, select
+
+    from bot.db.schema import stat_counts
+    from bot.db.engine import sync_url
+
+    made = await book(client, contact="0701234567")
+    await login(client, "lina")
+    assert (await post(client, made["reference"], "cancel", confirm="yes")).status == 200
+    engine = create_engine(sync_url(database_url))
+    with engine.connect() as conn:
+        found = {r.metric: r.value for r in conn.execute(select(stat_counts))}
+    engine.dispose()
+    assert found["bookings"] == 1 and found["cancellations"] == 1
 
 
 async def test_move_to_another_free_time_tells_the_person_and_frees_the_old_time(client, smtp_server):

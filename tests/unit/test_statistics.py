@@ -120,7 +120,7 @@ async def test_bookings_interests_questions_answers_and_cancellations_are_counte
     assert answered.status == 200
     await count_today(client)
     found = counts_of(database_url)
-    assert found[("", "bookings", "")] == 1, "the cancelled booking is gone from the table"
+    assert found[("", "bookings", "")] == 2, "counted when made: the cancelled one too"
     assert found[("", "cancellations", "")] == 1
     assert found[("", "handoffs", "")] == 1 and found[("", "answered", "")] == 1
     assert found[("", "interests", "")] == 1
@@ -259,6 +259,28 @@ async def test_a_group_is_marked_or_becomes_training_data_rasa_reads(client, dat
     again = await client.post("/dashboard/failed/assign", data={"csrf_token": token, "key": keys[0],
                                                                   "intent": "explain_word"})
     assert "Exemplen fanns redan" in await again.text()
+    forged_mark = await client.post("/dashboard/failed/mark", data={"csrf_token": "forged", "key": keys[1]})
+    assert forged_mark.status == 403
+    assert 'value="">Välj avsikt</option>' in page, "the bot's failed guess is not chosen for the admin"
+
+
+async def test_a_training_file_that_cannot_be_written_is_said_not_a_server_error(client, database_url, tracker_url,
+                                                                                 settings):
+    plant(tracker_url, "web-ro", at(today(), 15), [
+        user("vad är apl", "nlu_fallback", 0.3, FALLBACK_RANKING), bot("Menade du lön?", [HANDOFF_BUTTON])])
+    await count_today(client)
+    await login(client, "admin")
+    token = csrf_of(await (await client.get("/dashboard/failed")).text())
+    key = rows_of(database_url, failed_messages)[0].group_key
+    # A path that cannot be written (tests run as root, so no read-only mode would stop it): a folder.
+    settings.training_export.mkdir(parents=True)
+    try:
+        answer = await client.post("/dashboard/failed/assign", data={"csrf_token": token, "key": key,
+                                                                     "intent": "explain_word"})
+    finally:
+        settings.training_export.rmdir()
+    assert answer.status == 200 and "VARDVAGEN_TRAINING_EXPORT" in await answer.text()
+    assert rows_of(database_url, failed_messages)[0].status == "new", "not marked as added"
 
 
 async def test_feedback_stores_the_topic_and_the_thumb_only(client, database_url, tracker_url):
