@@ -37,6 +37,8 @@ ACTIONS = {
     "move_booking": "Flyttade ett möte",
     "mark_attendance": "Skrev om personen kom till mötet",
     "booking_note": "Ändrade anteckningen till ett möte",
+    "failed_needs_content": "Markerade frågor som boten inte klarade: behöver innehåll",
+    "failed_to_training": "Lade till frågor som boten inte klarade som träningsexempel",
 }
 
 

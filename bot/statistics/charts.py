@@ -8,7 +8,10 @@ chart also gets a table of the same numbers (its text alternative).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import List, Sequence
+
+from core.dates import SHORT_MONTHS
 
 WIDTH = 640
 HEIGHT = 220
@@ -57,6 +60,15 @@ def _number(value: float, unit: str) -> str:
     return f"{text} {unit}".strip() if unit else text
 
 
+def axis_label(period: str) -> str:
+    """"2026-11-28" -> "28 nov", "2026 v49" -> "v49": short, and not read as month-day."""
+    try:
+        day = date.fromisoformat(period)
+    except ValueError:
+        return period.split(" ")[-1]
+    return f"{day.day} {SHORT_MONTHS[day.month - 1]}"
+
+
 def bar_chart(id: str, title: str, description: str, series: Sequence[str], periods: Sequence[str],
               values: Sequence[Sequence[float]], unit: str = "") -> Chart:
     """Grouped bars: one group per period, one bar per series."""
@@ -75,7 +87,7 @@ def bar_chart(id: str, title: str, description: str, series: Sequence[str], peri
             bars.append(Bar(round(start + s * bar_width, 2), round(HEIGHT - BOTTOM - height, 2), round(bar_width, 2),
                             round(height, 2), s, f"{name}, {period}: {_number(value, unit)}"))
         if p % step == 0:
-            ticks.append(Tick(round(start + group * 0.4, 2), period))
+            ticks.append(Tick(round(start + group * 0.4, 2), axis_label(period)))
     return Chart(id, title, description, list(series), list(periods), [list(row) for row in values], unit, bars,
                  ticks, _number(highest, unit))
 

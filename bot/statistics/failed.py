@@ -43,7 +43,7 @@ REASONS = {
     "handoff": "Gick till en person",
     "thumbs_down": "Tumme ner",
 }
-STATUSES = {"new": "Ny", "needs_content": "Behöver innehåll", "assigned": "Lagd till en avsikt"}
+STATUSES = {"new": "Ny", "needs_content": "Behöver innehåll", "assigned": "Tillagd som exempel på"}
 
 
 @dataclass(frozen=True)

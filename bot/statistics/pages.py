@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import logging
 from datetime import date, datetime, timedelta, timezone
@@ -19,10 +20,12 @@ from zoneinfo import ZoneInfo
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.accounts import audit
 from bot.accounts.store import Session
 from bot.dashboard.common import checked_form, message_error, require_session
 from bot.keys import CONTENT, SETTINGS, STORE
 from bot.statistics import charts, failed, report, training
+from core.dates import format_short_day
 
 MAX_DAYS = 366
 FORBIDDEN_TITLE = "Bara för administratörer"
@@ -113,6 +116,7 @@ async def statistics_page(request: web.Request) -> web.Response:
     messages = data.total("messages", "web") + data.total("messages", "tablet")
     context = {
         "session": session, "start": start.isoformat(), "end": end.isoformat(), "per": per, "charts": _charts(data),
+        "span": f"{format_short_day(start, end)} – {format_short_day(end, end)}",
         "topic_chart": topic_chart, "shown": charts.shown,
         "feedback": [(named(intent), up, down) for intent, up, down in data.feedback],
         "totals": [
@@ -169,6 +173,11 @@ async def failed_page(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("statistics/failed.html", request, context)
 
 
+def _group_ref(key: str) -> str:
+    """A group in the audit log: a hash, for its key is the words a person typed."""
+    return "grupp " + hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+
+
 def _back(form, done: str) -> web.HTTPSeeOther:
     query = "&".join(f"{k}={form.get(k)}" for k in ("from", "to") if form.get(k) and _date(form.get(k), None))
     return web.HTTPSeeOther(f"/dashboard/failed?done={done}" + (f"&{query}" if query else ""))
@@ -176,15 +185,17 @@ def _back(form, done: str) -> web.HTTPSeeOther:
 
 async def mark_needs_content(request: web.Request) -> web.Response:
     await require_admin(request)
-    _session, form = await checked_form(request)
-    if not await failed.mark(request.app[STORE].engine, str(form.get("key", "")), "needs_content"):
+    session, form = await checked_form(request)
+    key = str(form.get("key", ""))
+    if not await failed.mark(request.app[STORE].engine, key, "needs_content"):
         raise web.HTTPNotFound(text="Den gruppen finns inte längre.")
+    await audit.record(request, session, "failed_needs_content", _group_ref(key))
     raise _back(form, "needs_content")
 
 
 async def assign_intent(request: web.Request) -> web.Response:
     await require_admin(request)
-    _session, form = await checked_form(request)
+    session, form = await checked_form(request)
     key, intent = str(form.get("key", "")), str(form.get("intent", ""))
     if intent not in training.known_intents():
         raise web.HTTPBadRequest(text="Den avsikten finns inte.")
@@ -199,6 +210,7 @@ async def assign_intent(request: web.Request) -> web.Response:
         LOGGER.warning("The training export could not be written (VARDVAGEN_TRAINING_EXPORT).")
         raise _back(form, "not_written") from None
     await failed.mark(engine, key, "assigned", intent)
+    await audit.record(request, session, "failed_to_training", f"{_group_ref(key)} → {intent}")
     raise _back(form, "assigned" if added else "none_new")
 
 

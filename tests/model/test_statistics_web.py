@@ -151,7 +151,7 @@ def test_an_admin_turns_a_group_of_failed_questions_into_training_examples(brows
     row.get_by_role("button", name="Lägg till som exempel").click()
     expect(page.get_by_role("status")).to_contain_text("Exemplen är tillagda")
     expect(page.locator("tr", has_text="kan man ha slöja på jobbet")).to_contain_text(
-        "Lagd till en avsikt: Kläder och religion")
+        "Tillagd som exempel på: Kläder och religion")
     assert "- intent: faq_clothing_religion" in EXPORT.read_text(encoding="utf-8")
     assert "    - kan man ha slöja på jobbet" in EXPORT.read_text(encoding="utf-8")
     page.context.close()

@@ -215,6 +215,10 @@ async def test_the_statistics_page_draws_charts_with_tables_and_a_csv(client, tr
     assert "<title>Hur lång tid tar det?: 1</title>" in page, "each topic is a bar with its readable name (menu.yml topics)"
     assert "ask_length" not in page
     assert "<script" not in page and "style=" not in page
+    from core.dates import SHORT_MONTHS, format_short_day
+
+    assert f">{today().day} {SHORT_MONTHS[today().month - 1]}</text>" in page, "the axis says '7 dec', not '12-07'"
+    assert f"Summa {format_short_day(today(), today())}" in page
     weekly = await (await client.get(f"/dashboard/statistics?from={day}&to={day}&per=week")).text()
     assert "Samtal per vecka" in weekly
     response = await client.get(f"/dashboard/statistics.csv?from={day}&to={day}")
@@ -262,6 +266,9 @@ async def test_a_group_is_marked_or_becomes_training_data_rasa_reads(client, dat
     forged_mark = await client.post("/dashboard/failed/mark", data={"csrf_token": "forged", "key": keys[1]})
     assert forged_mark.status == 403
     assert 'value="">Välj avsikt</option>' in page, "the bot's failed guess is not chosen for the admin"
+    log = await (await client.get("/dashboard/audit")).text()
+    assert "Lade till frågor som boten inte klarade som träningsexempel" in log and "→ explain_word" in log
+    assert "Markerade frågor som boten inte klarade" in log and "apl" not in log.lower(), "no typed words in the log"
 
 
 async def test_a_training_file_that_cannot_be_written_is_said_not_a_server_error(client, database_url, tracker_url,
