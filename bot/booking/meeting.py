@@ -9,8 +9,9 @@ in the audit log.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import List
+from datetime import date, datetime, timedelta, timezone
+from typing import List, Optional
+from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -49,8 +50,19 @@ async def find_booking(request: web.Request, session: Session) -> Booking:
     return booking
 
 
+def move_from_day(request: web.Request, now: datetime) -> Optional[date]:
+    """The day the counsellor asked to see free times from (?from=2026-12-14), if later than today."""
+    try:
+        wanted = date.fromisoformat(request.query.get("from", ""))
+    except ValueError:
+        return None
+    today = now.astimezone(ZoneInfo(request.app[CONTENT].booking.timezone)).date()
+    return wanted if wanted > today else None
+
+
 async def move_choices(request: web.Request, booking: Booking, now: datetime) -> List[Slot]:
-    """The next free times of the same counsellor for the same kind of meeting."""
+    """The next free times of the same counsellor for the same kind of meeting,
+    from now or from the day the counsellor chose."""
     config = request.app[CONTENT].booking
     own = [c for c in config.counsellors if c.id == booking.counsellor_id]
     if not own:
@@ -58,7 +70,7 @@ async def move_choices(request: web.Request, booking: Booking, now: datetime) ->
     horizon = now + timedelta(days=config.days_ahead + 1)
     busy = [b for b in await request.app[STORE].busy(now, horizon) if not _is_itself(b, booking)]
     slots = free_slots(config.copy(update={"counsellors": own}), now, busy, meeting_type=booking.meeting_type,
-                       limit=MOVE_CHOICES + 1)
+                       from_day=move_from_day(request, now), limit=MOVE_CHOICES + 1)
     return [s for s in slots if s.starts_at != booking.starts_at][:MOVE_CHOICES]
 
 
@@ -122,6 +134,7 @@ async def page_data(request: web.Request, session: Session, booking: Booking, me
             for s in await move_choices(request, booking, now)
         ],
         "by_email": wants_email(booking) and request.app.get(MAILER) is not None,
+        "move_from": (move_from_day(request, now) or now.date()).isoformat(),
     }
 
 

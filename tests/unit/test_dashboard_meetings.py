@@ -321,6 +321,19 @@ async def test_move_to_another_free_time_tells_the_person_and_frees_the_old_time
     assert "Flyttade ett möte" in log
 
 
+async def test_move_offers_free_times_from_a_later_day_the_counsellor_chooses(client):
+    made = await chat_booking(client)
+    await login(client, "lina")
+    first = re.findall(r'name="starts_at" value="([^"]+)"', await page_of(client, made["reference"]))
+    later = (datetime.fromisoformat(first[-1]).astimezone(TZ) + timedelta(days=7)).date()
+    page = await (await client.get(f"/dashboard/bookings/{made['reference']}", params={"from": later.isoformat()})).text()
+    choices = [datetime.fromisoformat(c).astimezone(TZ).date() for c in re.findall(r'name="starts_at" value="([^"]+)"', page)]
+    assert choices and all(day >= later for day in choices), "only times from the chosen day"
+    assert f'value="{later.isoformat()}"' in page, "the chosen day stays in the field"
+    past = await (await client.get(f"/dashboard/bookings/{made['reference']}", params={"from": "2001-01-01"})).text()
+    assert re.findall(r'name="starts_at" value="([^"]+)"', past) == first, "a past day is today"
+
+
 async def test_move_to_a_taken_or_impossible_time_is_refused(client):
     made = await chat_booking(client)
     other = await chat_booking(client, contact="bashir@example.se", index=1)
