@@ -188,7 +188,7 @@ async def mark_needs_content(request: web.Request) -> web.Response:
     session, form = await checked_form(request)
     key = str(form.get("key", ""))
     if not await failed.mark(request.app[STORE].engine, key, "needs_content"):
-        raise web.HTTPNotFound(text="Den gruppen finns inte längre.")
+        raise message_error(web.HTTPNotFound, request, "Gruppen finns inte", "Den gruppen finns inte längre.", session)
     await audit.record(request, session, "failed_needs_content", _group_ref(key))
     raise _back(form, "needs_content")
 
@@ -198,11 +198,12 @@ async def assign_intent(request: web.Request) -> web.Response:
     session, form = await checked_form(request)
     key, intent = str(form.get("key", "")), str(form.get("intent", ""))
     if intent not in training.known_intents():
-        raise web.HTTPBadRequest(text="Den avsikten finns inte.")
+        raise message_error(web.HTTPBadRequest, request, "Välj en avsikt", "Den avsikten finns inte. Välj en i listan.",
+                            session)
     engine = request.app[STORE].engine
     texts = await failed.texts_of(engine, key)
     if not texts:
-        raise web.HTTPNotFound(text="Den gruppen finns inte längre.")
+        raise message_error(web.HTTPNotFound, request, "Gruppen finns inte", "Den gruppen finns inte längre.", session)
     try:
         added = await training.add_examples(request.app[SETTINGS].training_export, intent, texts)
     except OSError:

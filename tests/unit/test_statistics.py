@@ -243,7 +243,7 @@ async def test_a_group_is_marked_or_becomes_training_data_rasa_reads(client, dat
     assert forged.status == 403 and not settings.training_export.exists()
     unknown = await client.post("/dashboard/failed/assign", data={"csrf_token": token, "key": keys[0],
                                                                     "intent": "no_such_intent"})
-    assert unknown.status == 400
+    assert unknown.status == 400 and "<h1>Välj en avsikt</h1>" in await unknown.text(), "a dashboard page, not plain text"
     done = await client.post("/dashboard/failed/assign", data={"csrf_token": token, "key": keys[0], "intent": "explain_word"},
                              allow_redirects=False)
     assert done.status == 303
