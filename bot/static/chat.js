@@ -608,6 +608,11 @@
     });
   }
 
+  function showLatest() {
+    var last = log.lastElementChild;
+    if (last) { last.scrollIntoView({ block: "end" }); }
+  }
+
   function start() {
     setUpControls();
     var saved = loadSaved();
@@ -627,6 +632,8 @@
           (Array.isArray(saved.answers) ? saved.answers : []).forEach(function (code) { shownAnswers[code] = true; });
           history = saved.history.filter(function (e) { return e && typeof e.text === "string"; });
           history.forEach(render);
+          // Back where the person was: the latest message, not the top of a long chat.
+          showLatest();
           connect(false);
         } else {
           sessionId = null;  // the server issues a signed one in session_confirm

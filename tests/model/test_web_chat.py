@@ -273,6 +273,44 @@ def test_normal_mode_keeps_the_conversation_over_a_reload(context, stack):
     assert page.evaluate("localStorage.length") == 0
 
 
+def in_view(page: Page, locator) -> bool:
+    """Whether the element is wholly inside the window (issue 21: nothing hidden off screen)."""
+    return locator.evaluate("e => { const r = e.getBoundingClientRect(); "
+                            "return r.top >= 0 && r.bottom <= window.innerHeight; }")
+
+
+LONG_CHAT = ["vad gor en underskoterska", "vad tjanar man da", "vilka jobbspar finns", "vad betyder apl",
+             "hur blir man skotare", "vad gor en personlig assistent"]
+
+
+def test_after_a_reload_the_chat_shows_the_latest_message(context, stack):
+    """Issue 21, item 4: the person does not scroll eight screens to find their code."""
+    page = open_chat(context, stack)
+    for text in LONG_CHAT:
+        count = page.locator(".msg.bot").count()
+        say(page, text)
+        expect(page.locator(".msg.bot")).not_to_have_count(count)
+    wait_until(lambda: page.locator(".msg").count() > 12, "a long conversation")
+    page.reload()
+    expect(page.locator(".msg.user .text").last).to_have_text(LONG_CHAT[-1])
+    wait_until(lambda: in_view(page, page.locator(".msg").last), "the latest message on screen")
+    assert not in_view(page, page.locator(".msg").first), "a long chat: the start is above"
+
+
+def test_a_tablet_keeps_new_user_on_screen_in_a_long_chat(context, stack):
+    """Issue 21, item 2: "Ny användare" is never scrolled away."""
+    page = open_chat(context, stack, "?tablet=1")
+    page.set_viewport_size(TABLET)
+    for text in LONG_CHAT:
+        count = page.locator(".msg.bot").count()
+        say(page, text)
+        expect(page.locator(".msg.bot")).not_to_have_count(count)
+    page.locator(".msg").last.scroll_into_view_if_needed()
+    assert not in_view(page, page.locator(".msg").first)
+    assert in_view(page, page.locator("#new-user")), "the header stays with the tablet's new-user button"
+    screenshot(page, "chat-tablet-long")
+
+
 def test_booking_through_the_embedded_widget(context, stack, municipal_site):
     page, chat, _ = open_widget(context, stack, municipal_site)
     say(chat, "jag vill boka en tid med syv")
