@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from playwright.sync_api import Browser, BrowserContext
 
 from scripts.model import model_path
+from tests.browser import PHONE, WAIT_MS, launched_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -97,3 +99,20 @@ def stack(model: Path, tmp_path_factory, request) -> Iterator[Stack]:
         except subprocess.TimeoutExpired:
             process.kill()
     log.close()
+
+
+# ---- the browser tests' Chromium (tests/browser.py) ------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    yield from launched_chromium()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A phone-sized page context in Swedish."""
+    context = browser.new_context(viewport=PHONE, locale="sv-SE")
+    context.set_default_timeout(WAIT_MS)
+    yield context
+    context.close()

@@ -16,9 +16,8 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.model.test_web_chat import (  # noqa: F401 - fixtures
-    PHRASES, ROOT, TABLET, WAIT_MS, axe_violations, browser, context, open_chat, say, screenshot, wait_until,
-)
+from tests.browser import ROOT, WAIT_MS, axe_violations, screenshot
+from tests.model.test_web_chat import PHRASES, TABLET, open_chat, say, wait_until
 from tests.statistics_helpers import HANDOFF_BUTTON, at, bot, plant, today, user
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -26,12 +25,6 @@ EXPORT = ROOT / "results" / "statistics-test" / "from_dashboard.yml"
 STACK_ENV = {"VARDVAGEN_TRAINING_EXPORT": str(EXPORT)}
 ADMIN_PASSWORD = "rätt-häst-batteri-häftklammer"
 FALLBACK_RANKING = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "ask_salary", "confidence": 0.2}]
-
-
-def full_screenshot(page: Page, name: str) -> None:
-    """The whole page, not only what fits on the screen (the charts go on below)."""
-    (ROOT / "results" / "screenshots").mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ROOT / "results" / "screenshots" / f"{name}.png"), full_page=True)
 
 
 def feedback_rows(stack) -> list:
@@ -133,12 +126,12 @@ def test_statistics_and_failed_questions_pages(browser, stack, admin, last_week,
     assert page.locator("svg rect").count() > 20
     assert "Förstod inte" in page.locator("main").inner_text()
     assert axe_violations(page.main_frame) == []
-    full_screenshot(page, f"statistics-{size_name}")
+    screenshot(page, f"statistics-{size_name}", full_page=True)
     page.get_by_role("link", name="Frågor boten inte klarade").click()
     expect(page.get_by_role("heading", name="Frågor som boten inte klarade")).to_be_visible()
     expect(page.locator("main")).to_contain_text("kan man ha slöja på jobbet")
     assert axe_violations(page.main_frame) == []
-    full_screenshot(page, f"failed-questions-{size_name}")
+    screenshot(page, f"failed-questions-{size_name}", full_page=True)
     page.context.close()
 
 

@@ -12,26 +12,15 @@ import sqlite3
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Iterator, List, Set
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Frame, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, expect
 
 from core.content import load_content
+from tests.browser import PHONE, ROOT, WAIT_MS, axe_violations, screenshot
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "results" / "screenshots"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-PHONE = {"width": 390, "height": 844}
 TABLET = {"width": 1024, "height": 768}
-WAIT_MS = 30_000
 
 expect.set_options(timeout=WAIT_MS)
 
@@ -48,19 +37,6 @@ SITE_PORT = free_port()
 STACK_ENV = {"VARDVAGEN_EMBED_ORIGINS": f"http://127.0.0.1:{SITE_PORT}"}
 CONTENT = load_content()
 PHRASES = CONTENT.phrases.phrases
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make web`")
-    with sync_playwright() as playwright:
-        # launch() gives every run a new, empty profile.
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -94,14 +70,6 @@ def municipal_site(stack) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}/jobb"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=PHONE, locale="sv-SE")
-    context.set_default_timeout(WAIT_MS)
-    yield context
-    context.close()
 
 
 def open_chat(context: BrowserContext, stack, query: str = "") -> Page:
@@ -163,24 +131,6 @@ def new_sender(stack, known: Set[str]) -> str:
     found = wait_until(lambda: tracker_senders(stack) - known, "a new conversation in the tracker store")
     assert len(found) == 1, found
     return found.pop()
-
-
-def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-
-
-def axe_violations(frame: Frame) -> List[dict]:
-    # Evaluated, not added as a <script>: the chat's CSP refuses inline scripts.
-    frame.evaluate(AXE.read_text(encoding="utf-8"))
-    return frame.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
-            return result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map(n => n.target.join(" ")) }));
-        }""",
-        WCAG_TAGS,
-    )
 
 
 def open_widget(context: BrowserContext, stack, site: str) -> tuple:

@@ -15,30 +15,21 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Iterator, List
 from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import create_engine
 
 from bot.db.engine import sync_url
 from bot.db.schema import bookings
 from bot.db.times import to_db
+from tests.browser import ROOT, axe_violations, launched_chromium, screenshot
 from tests.unit.dashboard_helpers import PASSWORD
 from tests.unit.ticket_helpers import ACTIONS_TOKEN, as_action_server, free_port, session
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = ROOT / "results" / "screenshots"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1366, "height": 900}
 TABLET = {"width": 768, "height": 1024}
 WAIT_MS = 20_000
@@ -91,14 +82,7 @@ def service(database_url, tmp_path) -> Iterator[Service]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    if not AXE.exists():
-        pytest.fail(f"{AXE} is missing: run `make web`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from launched_chromium()
 
 
 def new_context(browser: Browser, size: dict) -> BrowserContext:
@@ -122,21 +106,8 @@ def log_in(context: BrowserContext, service: Service, username: str) -> Page:
 
 
 def assert_accessible(page: Page) -> None:
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    violations = page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, { runOnly: { type: "tag", values: tags } });
-            return result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map(n => n.target.join(" ")) }));
-        }""",
-        WCAG_TAGS,
-    )
+    violations = axe_violations(page.main_frame)
     assert violations == [], f"{page.url}: {violations}"
-
-
-def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def seed(service: Service) -> dict:
@@ -176,7 +147,7 @@ def test_a_counsellor_prepares_holds_and_follows_up_a_meeting_in_the_dashboard(b
         expect(page.locator(".stats")).to_contain_text("2 nya intresseanmälningar")
         expect(page.locator("header")).to_contain_text("Exempelkommun")
         assert_accessible(page)
-        screenshot(page, f"dashboard-start-{size_name}")
+        screenshot(page, f"dashboard-start-{size_name}", full_page=True)
         page.get_by_role("link", name="Bokningar", exact=True).click()
         page.get_by_role("link", name=made["booking"]).click()
         expect(page.get_by_role("heading", name="Möte med Amina")).to_be_visible()
@@ -185,7 +156,7 @@ def test_a_counsellor_prepares_holds_and_follows_up_a_meeting_in_the_dashboard(b
         expect(main).to_contain_text("Vill ha tolk på arabiska.")
         expect(main).to_contain_text("Får jag lön under praktiken?")
         assert_accessible(page)
-        screenshot(page, f"dashboard-booking-{size_name}")
+        screenshot(page, f"dashboard-booking-{size_name}", full_page=True)
         assert context.refused == []  # type: ignore[attr-defined]
         context.close()
 
