@@ -84,17 +84,17 @@ class ActionTellLength(Action):
         return "action_tell_length"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> Events:
-        if latest_entity(tracker, "sfi_level"):
+        named_track = find_track(tracker, use_slot=False)
+        if latest_entity(tracker, "sfi_level") and not named_track:
             # "hur länge tar det att klara SFI C?": nobody can say; no job's training length.
             dispatcher.utter_message(text=phrase("sfi_length_unknown"),
                                      buttons=[button(phrase("button_ask_counsellor"), "human_handoff"),
                                               button(phrase("button_menu"), "help")])
             return []
         # "hur lång tid tar det?" right after a question with a case for it (a licence from abroad).
-        if not find_track(tracker, use_slot=False) and not find_profession(tracker, use_slot=False) \
-                and answer_follow_up(dispatcher, tracker):
+        if not named_track and not find_profession(tracker, use_slot=False) and answer_follow_up(dispatcher, tracker):
             return []
-        track = find_track(tracker, use_slot=False) or topic_track(tracker)
+        track = named_track or topic_track(tracker)
         if track:
             return tell_track_length(dispatcher, track)
         profession = find_profession(tracker)

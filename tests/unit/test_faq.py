@@ -276,3 +276,9 @@ async def test_how_long_for_an_sfi_course_is_not_a_jobs_training_length():
                                                              slots={"profession": "underskoterska"}))
     assert texts(messages) == content().phrases.phrases["sfi_length_unknown"]
     assert payloads(messages)[0] == "/human_handoff"
+    # A track named with its SFI level is the track's length.
+    vb = next(t for t in content().tracks.tracks if t.id == "vardbitrade_sfi")
+    track, _ = await run(ActionTellLength(), make_tracker("hur lange ar sparet vardbitrade med sfi c", intent="ask_length",
+                                                          entities=[{"entity": "sfi_level", "value": "sfi_c"},
+                                                                    {"entity": "track", "value": "vardbitrade_sfi"}]))
+    assert f"{vb.length_weeks} veckor" in texts(track)
