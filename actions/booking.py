@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import answer_from, bullets, button, content, latest_intent, lines, phrase, today
 from actions.eligibility import SLOTS as ANSWER_SLOTS
 from actions.eligibility import AskInWords, cancel_button
+from actions.parts import PRINT, calendar_part, code_part, send_parts
 from actions.service_client import ServiceUnavailable, TooManyTries, get_client
 from actions.text_match import best_match, normalize
 from actions.typed_values import contact_in, requested_contact, typed_answer, typed_language
@@ -430,12 +431,13 @@ class ActionBookMeeting(Action):
                 phrase("booking_interpreter", language=answer["interpreter"]) if answer.get("interpreter")
                 else phrase("booking_no_interpreter"),
                 phrase("booking_reference", reference=answer["reference"]),
-                phrase("booking_calendar", url=answer["calendar_url"]),
                 phrase("booking_bring"),
                 bullets(answer["what_to_bring"]),
             ),
             buttons=[button(phrase("button_menu"), "help")],
         )
+        # The calendar file's link carries a secret token: a button, never text.
+        send_parts(dispatcher, [code_part(answer["reference"]), calendar_part(answer["calendar_url"]), PRINT])
         # Kept as if the booking had been shown: "vilken tid har jag?" and "jag vill
         # avboka" in this conversation need no code; the service checks the pair again.
         return done + [SlotSet("booking_reference", answer["reference"]),

@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import bullets, button, content, find_track, latest_entity, latest_text, lines, phrase, source_line
+from actions.parts import send_parts, source_links
 from actions.text_match import best_match
 from actions.tracks import explain_track
 from core.content.model import Topic
@@ -56,6 +57,7 @@ class ActionExplainEducation(Action):
                 text=lines(education.sfi.text, bullets(education.sfi.paths), source_line(education.sfi.sources)),
                 buttons=[button(phrase("button_steps"), "ask_steps"), button(phrase("button_menu"), "help")],
             )
+            send_parts(dispatcher, source_links(education.sfi.sources))
         elif chosen:
             route = next(r for r in routes if r.id == chosen)
             others = [r for r in routes if r.id != chosen]
@@ -63,6 +65,7 @@ class ActionExplainEducation(Action):
                 text=lines(route.name, route.text, source_line(route.sources)),
                 buttons=_topic_buttons("ask_education", others)[:3] + [button(phrase("button_menu"), "help")],
             )
+            send_parts(dispatcher, source_links(route.sources))
         else:
             dispatcher.utter_message(
                 text=phrase("education_intro"),
@@ -85,6 +88,7 @@ class ActionExplainStudySupport(Action):
                 text=lines(topic.name, topic.text, source_line(topic.sources)),
                 buttons=_topic_buttons("ask_study_support", others) + [button(phrase("button_menu"), "help")],
             )
+            send_parts(dispatcher, source_links(topic.sources))
         else:
             dispatcher.utter_message(
                 text=phrase("study_support_intro"), buttons=_topic_buttons("ask_study_support", support)

@@ -21,7 +21,9 @@ from actions.eligibility_rules import (
     parse_language,
     track_gaps,
 )
-from core.path import Person, PathItem, personal_path
+from actions.parts import PRINT, send_parts, source_links
+from core.content.model import Source
+from core.path import Path, Person, PathItem, personal_path
 
 SLOTS = ("sfi_level", "education", "experience", "age")
 
@@ -163,11 +165,16 @@ def item_title(item: PathItem) -> str:
     return item.title
 
 
+def _path(person: Person) -> Path:
+    data = content()
+    labels = {level.id: level.label for level in data.levels.language_levels}
+    return personal_path(data, person, labels)
+
+
 def next_steps_text(person: Person) -> str:
     """What the person must do first, in order, and why (core/path.py, content/steps.yml)."""
     data = content()
-    labels = {level.id: level.label for level in data.levels.language_levels}
-    path = personal_path(data, person, labels)
+    path = _path(person)
     parts = []
     if path.skipped:
         titles = [step.title.lower() for step in data.steps.steps if step.number in path.skipped]
@@ -182,10 +189,20 @@ def next_steps_text(person: Person) -> str:
     rest = path.items[SHOWN_IN_FULL:]
     if rest:
         parts += [phrase("path_then"), bullets(item_title(item) for item in rest)]
-    cited = [source for item in path.items[:SHOWN_IN_FULL] for source in item.sources]
+    cited = cited_sources(path)
     if cited:
         parts.append(source_line(cited))
     return lines(*parts)
+
+
+def cited_sources(path: Path) -> List[Source]:
+    return [source for item in path.items[:SHOWN_IN_FULL] for source in item.sources]
+
+
+def send_next_steps(dispatcher: CollectingDispatcher, person: Person, **buttons: Any) -> None:
+    """The person's next step, with its sources as links and a way to print or save it."""
+    dispatcher.utter_message(text=next_steps_text(person), **buttons)
+    send_parts(dispatcher, [*source_links(cited_sources(_path(person))), PRINT])
 
 
 def offer_walk_through(dispatcher: CollectingDispatcher) -> None:
@@ -223,7 +240,7 @@ class ActionEligibilityResult(Action):
             dispatcher.utter_message(text=text)
         if has_care_experience(person, data.levels):
             dispatcher.utter_message(text=phrase("experience_priority"))
-        dispatcher.utter_message(text=next_steps_text(person))
+        send_next_steps(dispatcher, person)
         dispatcher.utter_message(
             text=phrase("offer_after_eligibility"),
             buttons=[

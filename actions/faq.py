@@ -16,9 +16,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import button, content, find_profession, latest_intent, latest_text, level_label, lines, phrase, source_line
 from actions.handoff import offer_handoff
+from actions.parts import send_parts, source_links
 from actions.profession import SUBJECT
 from actions.tracks import starts_text
-from core.content.model import Profession, Question, QuestionCase
+from core.content.model import Profession, Question, QuestionCase, Source
 from core.text import mentions
 
 
@@ -73,11 +74,22 @@ def answer_text(question: Question, profession: Optional[Profession] = None) -> 
     return "\n\n".join([question.answer, *added, source_line(question.sources)])
 
 
+def case_sources(case: QuestionCase) -> List[Source]:
+    if case.study_support:
+        return list(next(t for t in content().education.study_support if t.id == case.study_support).sources)
+    return list(case.sources)
+
+
 def case_text(case: QuestionCase) -> str:
     if case.study_support:
         topic = next(t for t in content().education.study_support if t.id == case.study_support)
         return lines(topic.name, topic.text, source_line(topic.sources))
     return "\n\n".join([case.answer or "", source_line(case.sources)])
+
+
+def answer_case(dispatcher: CollectingDispatcher, case: QuestionCase, question: Question) -> None:
+    dispatcher.utter_message(text=case_text(case), buttons=answer_buttons(question))
+    send_parts(dispatcher, source_links(case_sources(case)))
 
 
 def matching_case(question: Optional[Question], text: str) -> Optional[QuestionCase]:
@@ -117,7 +129,7 @@ def answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool
     case = matching_case(talked_of, text) if text else None
     if case is None or talked_of is None:
         return False
-    dispatcher.utter_message(text=case_text(case), buttons=answer_buttons(talked_of))
+    answer_case(dispatcher, case, talked_of)
     return True
 
 
@@ -153,7 +165,7 @@ class ActionAnswerFaq(Action):
             return []
         case = matching_case(question, text) if typed else None
         if case:
-            dispatcher.utter_message(text=case_text(case), buttons=answer_buttons(question))
+            answer_case(dispatcher, case, question)
         elif typed and question.about and not mentions(text, question.about):
             not_sure(dispatcher, question)
             return []
@@ -161,4 +173,5 @@ class ActionAnswerFaq(Action):
             # "vilken svenska behöver en vårdbiträde": the answer for that job only.
             named = find_profession(tracker, use_slot=False)
             dispatcher.utter_message(text=answer_text(question, named), buttons=answer_buttons(question))
+            send_parts(dispatcher, source_links(question.sources))
         return [SlotSet(SUBJECT, question.intent)]

@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 from actions.base import answer_from, button, content, latest_intent, lines, phrase
 from actions.booking import reset, service_down
 from actions.eligibility import AskInWords, cancel_button
+from actions.parts import code_part, send_parts
 from actions.service_client import ServiceUnavailable, get_client
 from actions.typed_values import code_in, requested_code, typed_code
 from core.contact import normalize_contact
@@ -157,6 +158,7 @@ class ActionCreateTicket(Action):
             ),
             buttons=[button(phrase("button_menu"), "help")],
         )
+        send_parts(dispatcher, [code_part(answer["reference"])])
         return done
 
 
@@ -214,7 +216,8 @@ def tell_answer(dispatcher: CollectingDispatcher, ticket: Dict[str, Any]) -> Non
     menu = button(phrase("button_menu"), "help")
     if ticket.get("answer"):
         dispatcher.utter_message(text=lines(phrase("ticket_question", question=ticket["question"]),
-                                            phrase("ticket_answer_intro")))
+                                            phrase("ticket_answer_intro",
+                                                   answered_by=ticket.get("answered_by") or phrase("answer_from_anyone"))))
         dispatcher.utter_message(text=ticket["answer"], buttons=[button(phrase("button_ask_more"), "human_handoff"), menu])
     else:
         dispatcher.utter_message(text=phrase("ticket_not_answered"), buttons=[menu])

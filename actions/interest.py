@@ -14,6 +14,7 @@ from actions.base import answer_from, button, content, find_track, lines, phrase
 from actions.booking import PersonFormValidation, reset, service_down
 from actions.eligibility import SLOTS as ANSWER_SLOTS
 from actions.eligibility import cancel_button
+from actions.parts import code_part, send_parts
 from actions.service_client import ServiceUnavailable, get_client
 
 FORM_SLOTS = ("first_name", "contact", "interest_confirmed", "reuse_declined")
@@ -104,4 +105,5 @@ class ActionRegisterInterest(Action):
             ),
             buttons=[button(phrase("button_book"), "book_appointment"), button(phrase("button_menu"), "help")],
         )
+        send_parts(dispatcher, [code_part(answer["reference"])])
         return done

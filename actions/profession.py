@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import bullets, button, content, find_profession, latest_text, lines, phrase, refers_back, source_line
+from actions.parts import send_parts, source_links
 from actions.text_match import normalize
 from core.content.model import Notice, Profession
 from core.dates import format_amount, format_date
@@ -90,6 +91,7 @@ def explain_profession(dispatcher: CollectingDispatcher, profession: Profession)
         ),
         buttons=follow_up_buttons(profession, skip="ask_profession"),
     )
+    send_parts(dispatcher, source_links(s for n in profession.notices if n.show for s in n.sources))
     return answered(profession)
 
 
@@ -104,6 +106,7 @@ def tell_salary(dispatcher: CollectingDispatcher, profession: Profession) -> Lis
         text=lines(pay.text, source_line([pay.source]), local),
         buttons=follow_up_buttons(profession, skip="ask_salary"),
     )
+    send_parts(dispatcher, source_links([pay.source]))
     return answered(profession, "pay")
 
 

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import button, content, find_profession, latest_text, lines, phrase, refers_back
 from actions.text_match import normalize
-from actions.eligibility import SLOTS, next_steps_text, offer_walk_through, person_from
+from actions.eligibility import SLOTS, offer_walk_through, person_from, send_next_steps
 from actions.faq import answer_follow_up
 from actions.tracks import explain_how_to_become
 from core.content.model import Step
@@ -74,8 +74,9 @@ class ActionExplainSteps(Action):
         overview = "\n".join(f"{step.number}. {step.title}" for step in steps.steps)
         dispatcher.utter_message(text=lines(steps.intro, phrase("steps_list_title"), overview))
         if answered:
-            dispatcher.utter_message(
-                text=next_steps_text(person_from(tracker)),
+            send_next_steps(
+                dispatcher,
+                person_from(tracker),
                 buttons=[button(phrase("button_book"), "book_appointment"), button(phrase("button_menu"), "help")],
             )
         else:

@@ -161,8 +161,25 @@ SPEC: Dict[str, Any] = {
                         "schema": {"type": "object", "properties": {"answers": {"type": "array", "items": {
                             "type": "object", "properties": {"reference": {"type": "string"},
                                                              "question": {"type": "string"},
-                                                             "answer": {"type": "string"}}}}}}}}},
+                                                             "answer": {"type": "string"},
+                                                             "answered_by": {"type": "string", "description":
+                                                                 "'Svar från Lina, studie- och yrkesvägledare'"}}}}}}}}},
                     "400": _ERROR,
+                    "429": _ERROR,
+                },
+            }
+        },
+        "/chat/erase": {
+            "post": {
+                "summary": "'Radera samtalet': the chat erases its own conversation at once (Rasa's tracker store) "
+                           "with the questions handed over from it; bookings and interest registrations stay",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["conversation"], "properties": {
+                        "conversation": {"type": "string", "description": "the chat's signed session id"}}}}}},
+                "responses": {
+                    "200": {"description": "Erased: how many handed-over questions, and whether a tracker store was reached"},
+                    "400": _ERROR,
+                    "403": _ERROR,
                     "429": _ERROR,
                 },
             }
@@ -191,7 +208,13 @@ SPEC: Dict[str, Any] = {
                 "error": {"type": "string"},
                 "messages": {"type": "array", "items": {"type": "object", "properties": {
                     "text": {"type": "string"}, "buttons": {"type": "array", "items": {"type": "object", "properties": {
-                        "title": {"type": "string"}, "payload": {"type": "string"}}}}}}}}},
+                        "title": {"type": "string"}, "payload": {"type": "string"}}}},
+                    "parts": {"type": "array", "description": "Belongs to the message before: a source link, the "
+                              "booking's calendar file, a code to copy, or 'print' (actions/parts.py)",
+                              "items": {"type": "object", "properties": {
+                                  "type": {"type": "string", "enum": ["link", "calendar", "code", "print"]},
+                                  "title": {"type": "string"}, "url": {"type": "string"},
+                                  "code": {"type": "string"}}}}}}}}},
             "Error": {"type": "object", "properties": {
                 "error": {"type": "string"}, "message": {"type": "string"},
                 "slots": {"type": "array", "items": {"$ref": "#/components/schemas/Slot"}}}},

@@ -43,9 +43,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Pages that the widget shows in a frame on the municipality's site.
 CHAT_PAGES = frozenset({"/", "/chat"})
 # Paths whose answers are JSON (errors are turned into Swedish JSON too).
-JSON_PREFIXES = ("/api/", "/chat/message", "/chat/answers", "/chat/feedback")
+JSON_PREFIXES = ("/api/", "/chat/message", "/chat/answers", "/chat/feedback", "/chat/erase")
 # Answers that can hold personal data are never cached.
-NO_STORE_PREFIXES = ("/dashboard", "/api/", "/chat/message", "/chat/answers", "/calendar/")
+NO_STORE_PREFIXES = ("/dashboard", "/api/", "/chat/message", "/chat/answers", "/chat/erase", "/calendar/")
 CORS_METHODS = ("GET", "POST", "DELETE")
 CORS_HEADERS = ("Content-Type", "Idempotency-Key")
 CORS_MAX_AGE = 600

@@ -116,6 +116,12 @@ class AccountStore:
             await conn.execute(update(users).where(users.c.id == row.id).values(**values))
             await conn.execute(delete(sessions).where(sessions.c.user_id == row.id))
 
+    async def counsellor_of(self, username: str) -> Optional[str]:
+        """The counsellor (content/booking.yml id) an account belongs to; None for an admin."""
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(users.c.counsellor_id).where(users.c.username == username))).first()
+        return row.counsellor_id if row else None
+
     async def list_users(self) -> List[Tuple[str, str, bool]]:
         """(user name, role, disabled) of every account, by name."""
         async with self.engine.connect() as conn:

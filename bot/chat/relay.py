@@ -67,13 +67,29 @@ async def send_to_rasa(
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
+# The parts of a message (actions/parts.py) and their fields, all text.
+PART_FIELDS = {"link": ("title", "url"), "calendar": ("url",), "code": ("code",), "print": ()}
+
+
+def clean_parts(parts: Any) -> List[Dict[str, str]]:
+    kept = []
+    for part in parts if isinstance(parts, list) else []:
+        fields = PART_FIELDS.get(part.get("type")) if isinstance(part, dict) else None
+        if fields is not None and all(isinstance(part.get(name), str) for name in fields):
+            kept.append({"type": part["type"], **{name: part[name] for name in fields}})
+    return kept
+
+
 def clean_reply(reply: Dict[str, Any]) -> Dict[str, Any]:
-    """Pass on only what the page shows: text and buttons, and for a line in
+    """Pass on only what the page shows: text and buttons, for a line in
     another language (custom {"data": {"text", "lang", "dir"}}) its language
-    and direction."""
+    and direction, and the parts of a message (custom {"data": {"parts"}})."""
     out: Dict[str, Any] = {}
     custom = reply.get("custom")
     data = custom.get("data") if isinstance(custom, dict) else None
+    parts = clean_parts(data.get("parts")) if isinstance(data, dict) else []
+    if parts:
+        out["parts"] = parts
     if isinstance(data, dict) and isinstance(data.get("text"), str) and not reply.get("text"):
         reply = {**reply, "text": data["text"]}
         if isinstance(data.get("lang"), str) and _LANG.match(data["lang"]):

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 from aiohttp import web
+from yarl import URL
 
 from core.content import Content
+from core.content.age import sources
 from bot.keys import CONTENT, SETTINGS
 from bot.settings import Settings
 
@@ -19,6 +21,19 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 # The embed script is fetched by other sites' pages; an hour of caching is fine.
 EMBED_CACHE_SECONDS = 3600
+
+# The service's own pages a bot message may link to (the booking's calendar file).
+OWN_LINK_PATHS = ("/api/bookings/",)
+
+
+def link_rules(settings: Settings, content: Content) -> Dict[str, Any]:
+    """Which links the chat shows (actions/parts.py): the service's own, on the
+    paths above, and the source pages named in the content, exactly."""
+    return {
+        "service": str(URL(settings.public_base_url).origin()),
+        "paths": list(OWN_LINK_PATHS),
+        "sources": sorted({str(source.url) for _, source in sources(content)}),
+    }
 
 
 def chat_config(settings: Settings, content: Content) -> Dict[str, Any]:
@@ -31,9 +46,11 @@ def chat_config(settings: Settings, content: Content) -> Dict[str, Any]:
         "greeting": "/greet",
         "restart": "/restart",
         "tablet_idle_seconds": web_settings.tablet_idle_seconds,
+        "tablet_warning_seconds": web_settings.tablet_warning_seconds,
         "read_aloud_rate": web_settings.read_aloud_rate,
         "answer_poll_seconds": web_settings.answer_poll_seconds,
         "icons": dict(web_settings.icons),
+        "links": link_rules(settings, content),
     }
 
 

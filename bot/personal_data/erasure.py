@@ -9,7 +9,9 @@
   bot/personal_data/proofs.py). Otherwise a counsellor helps.
 - A conversation is erased only for the action server, which proves itself
   with the actions token and names the same conversation in its header
-  (bot/security.py): a conversation id alone proves nothing.
+  (bot/security.py), or for the browser that holds it: "Radera samtalet" in
+  the web chat (POST /chat/erase) sends the id Rasa's socket issued and signed
+  (core/session_ids.py), which no one else has. An id alone proves nothing.
 
 The conversation is deleted from Rasa's tracker store a few seconds later:
 Rasa saves the tracker at the end of the turn that asked for erasure, after
@@ -39,6 +41,7 @@ from bot.security import LIMITS, client_address, holds_conversation, lookup_limi
 from bot.sms import SmsError
 from core.codes import looks_like_code, normalize_code
 from core.contact import normalize_contact
+from core.session_ids import is_signed
 
 log = logging.getLogger(__name__)
 
@@ -123,10 +126,7 @@ async def erase(request: web.Request) -> web.Response:
     await release_deleted(request.app[STORE].engine)
     tracker = request.app.get(TRACKER)
     if conversation and tracker is not None:
-        delay = request.app[SETTINGS].erasure_delay_seconds
-        task = asyncio.create_task(_erase_conversation_later(tracker, conversation, delay))
-        request.app[PENDING].add(task)
-        task.add_done_callback(request.app[PENDING].discard)
+        erase_conversation_later(request, tracker, conversation)
     return web.json_response(
         {
             "bookings": erased.bookings,
@@ -134,6 +134,38 @@ async def erase(request: web.Request) -> web.Response:
             "tickets": erased.tickets,
             "conversation": bool(conversation and tracker),
         }
+    )
+
+
+def erase_conversation_later(request: web.Request, tracker: AsyncEngine, conversation: str) -> None:
+    """Deletes the conversation again once a turn still running has saved it."""
+    delay = request.app[SETTINGS].erasure_delay_seconds
+    task = asyncio.create_task(_erase_conversation_later(tracker, conversation, delay))
+    request.app[PENDING].add(task)
+    task.add_done_callback(request.app[PENDING].discard)
+
+
+async def erase_chat(request: web.Request) -> web.Response:
+    """ "Radera samtalet": the web chat ends and erases its own conversation at
+    once, with the questions handed over from it. A booking or an interest
+    registration stays: it has its own code (the chat says so before asking)."""
+    content = content_of(request)
+    body = await json_object(request)
+    conversation = body.get("conversation")
+    if not is_signed(conversation, request.app[SETTINGS].session_secret or ""):
+        raise ApiError(403, "api_origin_refused", content)
+    limits = request.app[LIMITS]
+    spend(request, (limits.chat_sender, f"erase:{conversation}"), (limits.chat_client, client_address(request)))
+    tickets_erased = await erase_conversation_tickets(request.app[STORE].engine, conversation)
+    await release_deleted(request.app[STORE].engine)
+    tracker = request.app.get(TRACKER)
+    if tracker is not None:
+        deleted = await retention.delete_conversation(tracker, conversation)
+        await release_deleted(tracker)
+        log.info("Erasure: a chat deleted its own conversation (%s events)", deleted)
+        erase_conversation_later(request, tracker, conversation)
+    return web.json_response(
+        {"tickets": tickets_erased, "conversation": tracker is not None}, headers={"Cache-Control": "no-store"}
     )
 
 
@@ -185,4 +217,8 @@ async def tracker_engine(app: web.Application) -> AsyncIterator[None]:
 
 
 def routes() -> list:
-    return [web.post("/api/erasure", erase), web.post("/api/erasure/proof", send_proof)]
+    return [
+        web.post("/api/erasure", erase),
+        web.post("/api/erasure/proof", send_proof),
+        web.post("/chat/erase", erase_chat),
+    ]

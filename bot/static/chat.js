@@ -34,7 +34,19 @@
     read: "Läs upp",
     stop: "Sluta läsa",
     choices: "Välj ett svar",
-    answerIntro: "Svar från vägledaren på din fråga:",
+    answerFrom: "Svar från en vägledare",
+    yourQuestion: "Din fråga:",
+    readMore: "Läs mer:",
+    newTab: "(öppnas i ny flik)",
+    codeLabel: "Din kod",
+    copy: "Kopiera koden",
+    copied: "Koden är kopierad.",
+    copyFailed: "Det gick inte att kopiera. Skriv av koden.",
+    calendar: "Lägg till i kalendern",
+    print: "Skriv ut eller spara som PDF",
+    emptiesIn: "Chatten töms om {seconds} sekunder.",
+    erased: "Samtalet är raderat. Du kan börja ett nytt.",
+    eraseFailed: "Det gick inte att radera samtalet. Försök igen.",
     feedbackQuestion: "Hjälpte svaret?",
     feedbackYes: "Ja",
     feedbackYesMore: ", svaret hjälpte",
@@ -64,6 +76,14 @@
   var answerTimer = null;
   var feedbackBox = null;   // "Hjälpte svaret?" under the latest answer, until the next message
   var personAsked = false;  // the person's last message was typed: a question, not a button
+  var notice = "";          // a line under the intro until the person writes ("Samtalet är raderat.")
+  var warningTimer = null;  // "Är du kvar?" before the tablet's idle reset
+  var countdownTimer = null;
+  var idleWarning = byId("idle-warning");
+  var eraseButton = byId("erase");
+  var eraseDialog = byId("erase-dialog");
+  var PART_TYPES = { link: true, calendar: true, code: true, print: true };
+  var CODE = /^[A-Za-z0-9-]{4,20}$/;
 
   function byId(id) { return document.getElementById(id); }
 
@@ -189,6 +209,11 @@
     }
   }
 
+  // What "Läs upp" says: the text without any web address, which no one wants to hear spelt out.
+  function spoken(text) {
+    return text.replace(/\b(?:https?:\/\/|www\.)\S+/gi, "").replace(/[ \t]{2,}/g, " ");
+  }
+
   function readButton(text, lang) {
     var button = document.createElement("button");
     button.type = "button";
@@ -198,7 +223,7 @@
     button.addEventListener("click", function () {
       if (speaking === button) { stopReading(); return; }
       stopReading();
-      var utterance = new window.SpeechSynthesisUtterance(text);
+      var utterance = new window.SpeechSynthesisUtterance(spoken(text));
       utterance.lang = lang || "sv-SE";
       utterance.rate = currentRate();
       var voice = lang ? null : swedishVoice();
@@ -257,17 +282,199 @@
     return group;
   }
 
+  // ---- parts of a message: links, the calendar file, a code, printing -------
+
+  // A link is shown only if it is one the service names (bot/chat/routes.py
+  // link_rules): its own pages on the listed paths, or a source in the content.
+  function allowedLink(url) {
+    var rules = (config && config.links) || {};
+    var parsed;
+    try { parsed = new URL(url); } catch (error) { return false; }
+    if ((parsed.protocol !== "https:" && parsed.protocol !== "http:") || parsed.username || parsed.password) { return false; }
+    if (Array.isArray(rules.sources) && rules.sources.indexOf(url) >= 0) { return true; }
+    var own = parsed.origin === rules.service || parsed.origin === window.location.origin;
+    return own && Array.isArray(rules.paths) && rules.paths.some(function (path) {
+      return typeof path === "string" && parsed.pathname.indexOf(path) === 0;
+    });
+  }
+
+  // Only the known kinds, with their fields as text; links only where allowed.
+  function cleanParts(raw) {
+    if (!Array.isArray(raw)) { return []; }
+    return raw.filter(function (part) {
+      if (!part || typeof part !== "object" || !PART_TYPES[part.type]) { return false; }
+      if (part.type === "link") { return typeof part.title === "string" && typeof part.url === "string" && allowedLink(part.url); }
+      if (part.type === "calendar") { return typeof part.url === "string" && allowedLink(part.url); }
+      if (part.type === "code") { return typeof part.code === "string" && CODE.test(part.code); }
+      return true;
+    }).map(function (part) {
+      return { type: part.type, title: part.title, url: part.url, code: part.code };
+    });
+  }
+
+  function newTabLink(className, url, label) {
+    var link = document.createElement("a");
+    link.className = className;
+    link.href = url;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    link.textContent = label;
+    var more = document.createElement("span");
+    more.className = "visually-hidden";
+    more.textContent = " " + TEXT.newTab;
+    link.appendChild(more);
+    return link;
+  }
+
+  function codeBox(code) {
+    var box = document.createElement("div");
+    box.className = "code-box";
+    var label = document.createElement("p");
+    label.className = "code-label";
+    label.textContent = TEXT.codeLabel;
+    var value = document.createElement("p");
+    value.className = "code";
+    value.textContent = code;
+    var copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "copy";
+    copy.textContent = TEXT.copy;
+    var result = document.createElement("p");
+    result.className = "copy-result";
+    copy.addEventListener("click", function () {
+      copyText(code, value).then(function (done) {
+        result.textContent = done ? TEXT.copied : TEXT.copyFailed;
+        announce(result.textContent);
+      });
+    });
+    box.appendChild(label);
+    box.appendChild(value);
+    box.appendChild(copy);
+    box.appendChild(result);
+    return box;
+  }
+
+  // The clipboard where the browser allows it; else the code is selected for the person to copy.
+  function copyText(text, element) {
+    function bySelection() {
+      var range = document.createRange();
+      range.selectNodeContents(element);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      var done = false;
+      try { done = document.execCommand("copy"); } catch (error) { done = false; }
+      return done;
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).then(function () { return true; }, bySelection);
+    }
+    return Promise.resolve(bySelection());
+  }
+
+  function printButton(item) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "print";
+    var icon = document.createElement("span");
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = "🖨️ ";
+    button.appendChild(icon);
+    button.appendChild(document.createTextNode(TEXT.print));
+    button.addEventListener("click", function () { printOne(item); });
+    return button;
+  }
+
+  // Only this message on paper (chat.css @media print), through the browser's
+  // print dialog, which also offers "Spara som PDF".
+  function printOne(item) {
+    Array.prototype.forEach.call(log.querySelectorAll(".print-this"), function (other) { other.classList.remove("print-this"); });
+    item.classList.add("print-this");
+    root.classList.add("print-one");
+    window.print();
+  }
+
+  function renderParts(item, parts) {
+    if (!parts.length) { return; }
+    var box = item.querySelector(".parts");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "parts";
+      item.insertBefore(box, item.querySelector(".read, .feedback, .choices"));
+    }
+    var links = parts.filter(function (part) { return part.type === "link"; });
+    parts.forEach(function (part) {
+      if (part.type === "code") { box.appendChild(codeBox(part.code)); }
+      if (part.type === "calendar") {
+        var calendar = newTabLink("action calendar", part.url, TEXT.calendar);
+        calendar.setAttribute("download", "");
+        var icon = document.createElement("span");
+        icon.setAttribute("aria-hidden", "true");
+        icon.textContent = "📅 ";
+        calendar.insertBefore(icon, calendar.firstChild);
+        box.appendChild(calendar);
+      }
+      if (part.type === "print") { box.appendChild(printButton(item)); }
+    });
+    if (links.length) {
+      var list = document.createElement("p");
+      list.className = "links";
+      list.appendChild(document.createTextNode(TEXT.readMore + " "));
+      links.forEach(function (part, index) {
+        if (index) { list.appendChild(document.createTextNode(", ")); }
+        list.appendChild(newTabLink("source", part.url, part.title));
+      });
+      box.appendChild(list);
+    }
+  }
+
+  // Parts come right after the message they belong to: the latest bot message.
+  function addParts(parts) {
+    var entry = null;
+    for (var i = history.length - 1; i >= 0; i--) {
+      if (history[i].who === "bot") { entry = history[i]; break; }
+    }
+    var items = log.querySelectorAll(".msg.bot");
+    var item = items.length ? items[items.length - 1] : null;
+    if (!entry || !item) { return; }
+    entry.parts = (entry.parts || []).concat(parts);
+    save();
+    renderParts(item, parts);
+  }
+
+  // ---- a counsellor's answer ------------------------------------------------
+
+  function renderCounsellor(item, entry) {
+    var from = document.createElement("p");
+    from.className = "from";
+    from.textContent = typeof entry.from === "string" ? entry.from : TEXT.answerFrom;
+    var asked = document.createElement("p");
+    asked.className = "asked";
+    asked.dir = "auto";
+    asked.textContent = TEXT.yourQuestion + " " + (typeof entry.question === "string" ? entry.question : "");
+    item.insertBefore(asked, item.querySelector(".text"));
+    item.insertBefore(from, asked);
+  }
+
   function render(entry) {
     var item = document.createElement("li");
     item.className = "msg " + entry.who;
-    var who = document.createElement("span");
-    who.className = "visually-hidden";
-    who.textContent = entry.who === "user" ? TEXT.you : TEXT.bot;
-    item.appendChild(who);
+    if (entry.who !== "counsellor") {
+      // Who said it, for screen readers (a counsellor's answer says so in its first line).
+      var who = document.createElement("span");
+      who.className = "visually-hidden";
+      who.textContent = entry.who === "user" ? TEXT.you : TEXT.bot;
+      item.appendChild(who);
+    }
     var paragraph = document.createElement("p");
     paragraph.className = "text";
     item.appendChild(paragraph);
-    if (entry.who === "bot") {
+    if (entry.who === "counsellor") {
+      renderCounsellor(item, entry);
+      paragraph.dir = "auto";
+      paragraph.textContent = entry.text;
+      if (speech) { item.appendChild(readButton(item.querySelector(".from").textContent + ". " + entry.text)); }
+    } else if (entry.who === "bot") {
       var definitions = document.createElement("div");
       if (entry.lang) {
         // A line in another language: its own language and direction, no Swedish glossary.
@@ -280,6 +487,7 @@
       item.appendChild(definitions);
       if (speech && entry.text) { item.appendChild(readButton(entry.text, entry.lang)); }
       if (entry.buttons && entry.buttons.length) { renderChoices(item, entry.buttons); }
+      renderParts(item, cleanParts(entry.parts));
     } else {
       // The person may write Arabic or Dari: the browser finds the direction.
       paragraph.dir = "auto";
@@ -372,9 +580,10 @@
     if (feedbackBox === box) { feedbackBox = null; }
   }
 
-  function onBotMessage(data, fromCounsellor) {
+  function onBotMessage(data) {
     if (!data || typeof data !== "object") { return; }
     var text = typeof data.text === "string" ? data.text : "";
+    if (!text && Array.isArray(data.parts)) { addParts(cleanParts(data.parts)); return; }
     var raw = Array.isArray(data.quick_replies) ? data.quick_replies : (Array.isArray(data.buttons) ? data.buttons : []);
     var buttons = raw.filter(function (b) {
       return b && typeof b.title === "string" && typeof b.payload === "string";
@@ -389,7 +598,7 @@
     history.push(entry);
     save();
     var item = render(entry);
-    if (!fromCounsellor && isAnswer(entry)) { addFeedback(item); }
+    if (isAnswer(entry)) { addFeedback(item); }
     if (text) { announce(text); }
     item.scrollIntoView({ block: "nearest" });
     var first = item.querySelector(".choice");
@@ -403,6 +612,7 @@
 
   function sendToBot(message, shown) {
     if (!socket) { return; }
+    if (notice) { notice = ""; setStatus(""); }
     usedSinceReset = true;
     restartIdleTimer();
     removeChoices();
@@ -450,7 +660,7 @@
         sessionId = issued;
         save();
       }
-      setStatus("");
+      setStatus(notice);
       if (!greeted) {
         greeted = true;
         current.emit("user_uttered", uttered(greeting()));
@@ -484,10 +694,21 @@
         if (!item || typeof item.reference !== "string" || shownAnswers[item.reference]) { return; }
         if (typeof item.answer !== "string" || typeof item.question !== "string") { return; }
         shownAnswers[item.reference] = true;
-        onBotMessage({ text: TEXT.answerIntro + " " + item.question }, true);
-        onBotMessage({ text: item.answer }, true);
+        showCounsellorAnswer({
+          who: "counsellor", text: item.answer, question: item.question,
+          from: typeof item.answered_by === "string" && item.answered_by ? item.answered_by : TEXT.answerFrom
+        });
       });
     }).catch(function () { /* tried again at the next round */ });
+  }
+
+  // Its own look and the counsellor's name, announced, and scrolled so that its start is on screen.
+  function showCounsellorAnswer(entry) {
+    history.push(entry);
+    save();
+    var item = render(entry);
+    announce(entry.from + ": " + entry.text);
+    item.scrollIntoView({ block: "start" });
   }
 
   // The content sets how often; ?poll=N can only make it more often.
@@ -505,24 +726,9 @@
   // Ends the conversation on the server (/restart), empties the screen and starts
   // a new conversation with a new id. Used by "Ny användare" and the idle timer.
   function startOver() {
-    window.clearTimeout(idleTimer);
-    idleTimer = null;
     var old = socket;
     var oldSession = sessionId;
-    socket = null;
-    stopReading();
-    log.replaceChildren();
-    announcer.replaceChildren();
-    input.value = "";
-    history = [];
-    shownAnswers = {};
-    feedbackBox = null;
-    personAsked = false;
-    waiting.length = 0;
-    usedSinceReset = false;
-    focusChoicesNext = false;
-    sessionId = null;  // the server issues a signed one in session_confirm
-    save();
+    clearScreen();
     var done = false;
     function next() {
       if (done) { return; }
@@ -540,11 +746,86 @@
     }
   }
 
+  // "Radera samtalet", after the person said yes: no more messages on the old
+  // socket, the service erases the conversation (POST /chat/erase), and only
+  // then the screen is emptied. If erasing fails, nothing is lost.
+  function eraseConversation() {
+    var old = socket;
+    var oldSession = sessionId;
+    if (!oldSession) { startOver(); return; }
+    socket = null;
+    if (old) { old.off("bot_uttered"); old.disconnect(); }
+    fetch("/chat/erase", {
+      method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ conversation: oldSession })
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      clearScreen();
+      notice = TEXT.erased;
+      connect(true);
+      announce(TEXT.erased);
+      input.focus();
+    }).catch(function () {
+      connect(false);
+      setStatus(TEXT.eraseFailed);
+      announce(TEXT.eraseFailed);
+    });
+  }
+
+  // Nothing of the conversation left on the screen or in the browser.
+  function clearScreen() {
+    window.clearTimeout(idleTimer);
+    window.clearTimeout(warningTimer);
+    idleTimer = null;
+    hideIdleWarning();
+    socket = null;
+    stopReading();
+    log.replaceChildren();
+    announcer.replaceChildren();
+    input.value = "";
+    history = [];
+    shownAnswers = {};
+    feedbackBox = null;
+    personAsked = false;
+    waiting.length = 0;
+    usedSinceReset = false;
+    focusChoicesNext = false;
+    sessionId = null;  // the server issues a signed one in session_confirm
+    save();
+  }
+
   function restartIdleTimer() {
     if (!tablet || !config) { return; }
     window.clearTimeout(idleTimer);
+    window.clearTimeout(warningTimer);
+    hideIdleWarning();
     if (!usedSinceReset) { return; }
-    idleTimer = window.setTimeout(startOver, idleSeconds() * 1000);
+    var idle = idleSeconds();
+    var warning = Math.min(config.tablet_warning_seconds || 30, Math.floor(idle / 2));
+    idleTimer = window.setTimeout(startOver, idle * 1000);
+    if (warning > 0) { warningTimer = window.setTimeout(function () { showIdleWarning(warning); }, (idle - warning) * 1000); }
+  }
+
+  // "Är du kvar?" with a countdown: seen, announced (role=alertdialog, focus on
+  // its button), and any touch or key keeps the chat (restartIdleTimer).
+  function showIdleWarning(seconds) {
+    var left = seconds;
+    var count = byId("idle-countdown");
+    function tick() { count.textContent = TEXT.emptiesIn.replace("{seconds}", String(left)); }
+    tick();
+    idleWarning.hidden = false;
+    byId("idle-stay").focus();
+    window.clearInterval(countdownTimer);
+    countdownTimer = window.setInterval(function () {
+      left = Math.max(0, left - 1);
+      tick();
+    }, 1000);
+  }
+
+  function hideIdleWarning() {
+    window.clearInterval(countdownTimer);
+    countdownTimer = null;
+    if (idleWarning) { idleWarning.hidden = true; }
   }
 
   // The content sets the time; ?idle=N can only make it shorter.
@@ -572,6 +853,13 @@
     textSize.addEventListener("change", function () { applyTextSize(); save(); });
     readRate.addEventListener("change", save);
     newUserButton.addEventListener("click", startOver);
+    byId("idle-stay").addEventListener("click", restartIdleTimer);
+    window.addEventListener("afterprint", function () { root.classList.remove("print-one"); });
+    eraseButton.addEventListener("click", function () { eraseDialog.showModal(); });
+    eraseDialog.addEventListener("close", function () {
+      if (eraseDialog.returnValue === "erase") { eraseConversation(); } else { eraseButton.focus(); }
+      eraseDialog.returnValue = "";
+    });
     closeButton.addEventListener("click", closeWidget);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -588,7 +876,7 @@
     }
     if (embedded) {
       document.addEventListener("keydown", function (event) {
-        if (event.key === "Escape") { closeWidget(); }
+        if (event.key === "Escape" && !eraseDialog.open) { closeWidget(); }
       });
       window.addEventListener("message", function (event) {
         if (event.source === window.parent && event.data && event.data.type === "vardvagen:focus") { input.focus(); }

@@ -21,7 +21,7 @@ from core.codes import looks_like_code, normalize_code
 from bot.chat.relay import SENDER_ID
 from core.contact import normalize_contact
 from core.content import Content
-from bot.keys import MAILER, SETTINGS, TICKETS
+from bot.keys import ACCOUNTS, MAILER, SETTINGS, TICKETS
 from bot.mail import wants_email
 from core.session_ids import is_signed
 from core.privacy import clean_message, contains_personnummer
@@ -114,14 +114,28 @@ async def create_ticket(request: web.Request) -> web.Response:
     )
 
 
-def ticket_json(ticket: Ticket) -> Dict[str, Any]:
+def ticket_json(ticket: Ticket, answered_by: Optional[str] = None) -> Dict[str, Any]:
     return {
         "reference": ticket.reference,
         "status": ticket.status,
         "question": ticket.question,
         "answer": ticket.answer,
         "answered_at": ticket.answered_at.isoformat() if ticket.answered_at else None,
+        "answered_by": answered_by if ticket.answer else None,
     }
+
+
+async def answered_by(request: web.Request, ticket: Ticket) -> str:
+    """ "Svar från Lina, studie- och yrkesvägledare": the first name and title of
+    the counsellor who answered; an admin or a removed counsellor is "en vägledare"."""
+    content = content_of(request)
+    phrases = content.phrases.phrases
+    counsellor_id = await request.app[ACCOUNTS].counsellor_of(ticket.taken_by) if ticket.taken_by else None
+    counsellor = next((c for c in content.booking.counsellors if c.id == counsellor_id), None)
+    if counsellor is None:
+        return phrases["answer_from_anyone"]
+    first_name = counsellor.name.split()[0]
+    return phrases["answer_from"].format(name=first_name, title=counsellor.title or phrases["counsellor_title"])
 
 
 @lookup_limited
@@ -131,7 +145,7 @@ async def get_ticket(request: web.Request) -> web.Response:
     ticket = await request.app[TICKETS].by_reference(code) if looks_like_code(code) else None
     if ticket is None:
         raise ApiError(404, "api_ticket_not_found", content)
-    return web.json_response(ticket_json(ticket), headers={"Cache-Control": "no-store"})
+    return web.json_response(ticket_json(ticket, await answered_by(request, ticket)), headers={"Cache-Control": "no-store"})
 
 
 async def chat_answers(request: web.Request) -> web.Response:
@@ -144,7 +158,8 @@ async def chat_answers(request: web.Request) -> web.Response:
     spend(request, (limits.answers_conversation, sender or ""), (limits.answers_client, client_address(request)))
     answered = await request.app[TICKETS].answered_in_conversation(sender or "")
     return web.json_response(
-        {"answers": [{"reference": t.reference, "question": t.question, "answer": t.answer} for t in answered]},
+        {"answers": [{"reference": t.reference, "question": t.question, "answer": t.answer,
+                      "answered_by": await answered_by(request, t)} for t in answered]},
         headers={"Cache-Control": "no-store"},
     )
 

@@ -450,6 +450,9 @@ class MeetingType(Strict):
 class Counsellor(Strict):
     id: str
     name: str
+    # What the chat says with an answer: "Svar från Lina, studie- och yrkesvägledare".
+    # Without it: phrases.yml `counsellor_title`.
+    title: Optional[str] = None
     email: str
     place: str
     meeting_types: List[str] = Field(min_items=1)
@@ -616,6 +619,8 @@ class Web(Strict):
 
     # A classroom tablet starts over after this long without use.
     tablet_idle_seconds: int = Field(ge=10, le=3600)
+    # Before that, "Är du kvar?" counts down this long (at most half the idle time).
+    tablet_warning_seconds: int = Field(default=30, ge=5, le=300)
     # Speed of "Läs upp" for "Normal"; 1 is the voice's own speed.
     read_aloud_rate: float = Field(ge=0.5, le=2.0)
     # How often an open chat asks whether a counsellor has answered its question.

@@ -208,7 +208,9 @@ async def say(session: aiohttp.ClientSession, stack, who: str, message: str) -> 
         if item.get("text"):
             texts.append(item["text"])
         buttons += item.get("buttons") or []
-        if item.get("custom"):
+        data = (item.get("custom") or {}).get("data") or {}
+        if item.get("custom") and set(data) != {"parts"}:
+            # A line in another language; the parts of a message (links, codes) are not its words.
             texts.append(json.dumps(item["custom"], ensure_ascii=False))
     return Reply(texts, buttons)
 

@@ -594,13 +594,25 @@ def test_a_question_goes_to_a_counsellor_and_the_answer_comes_back(browser, cont
     screenshot(inbox, "dashboard-ticket-answered")
     desk.close()
 
-    # Still in the same browser session: the answer appears without asking.
-    wait_for_bot_text(chat, answer)
+    # Still in the same browser session: the answer appears without asking, with
+    # its own look and the counsellor's name, announced and scrolled into view (issue 21, item 5).
+    signed = "Svar från Lina, studie- och yrkesvägledare"
+    reply = chat.locator(".msg.counsellor")
+    expect(reply.locator(".text")).to_have_text(answer)
+    expect(reply.locator(".from")).to_have_text(signed)
+    expect(reply.locator(".asked")).to_contain_text(question)
+    expect(chat.locator("#announcer")).to_contain_text(f"{signed}: {answer}")
+    wait_until(lambda: in_view(chat, reply.locator(".from")), "the answer's first line on screen")
+    assert reply.evaluate("e => getComputedStyle(e.querySelector('.text')).backgroundColor") != \
+        chat.locator(".msg.bot .text").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert axe_violations(chat.main_frame) == []
+    screenshot(chat, "chat-counsellor-answer")
     assert chat.errors == []  # type: ignore[attr-defined]
-    # Another day, a new conversation: the code brings the answer.
+    # Another day, a new conversation: the code brings the answer, with the name.
     later = open_chat(context, stack)
     say(later, f"har ni svarat? min kod är {code.lower()}")
     wait_for_bot_text(later, answer)
+    wait_for_bot_text(later, f"{signed}:")
 
 
 def test_a_follow_up_link_from_a_counsellor_opens_the_chat_with_its_track(browser, context, stack, counsellor):

@@ -46,6 +46,11 @@ def texts(messages) -> str:
     return "\n".join(m.get("text") or "" for m in messages)
 
 
+def parts(messages) -> List[dict]:
+    """The parts sent after a message (actions/parts.py): links, calendar, code, print."""
+    return [part for m in messages for part in ((m.get("custom") or {}).get("data") or {}).get("parts") or []]
+
+
 def payloads(messages) -> List[str]:
     return [b["payload"] for m in messages for b in m.get("buttons") or []]
 

@@ -2,7 +2,9 @@
 
 import json
 
+import aiohttp
 import pytest
+from yarl import URL
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.service_client as service_client
@@ -19,7 +21,7 @@ from actions.booking import (
 )
 from actions.cancel import ActionCancelBooking, ValidateCancelForm
 from core.content import load_content
-from tests.unit.action_helpers import entity, make_tracker, payloads, run, slot_events, texts
+from tests.unit.action_helpers import entity, make_tracker, parts, payloads, run, slot_events, texts
 
 CONTENT = load_content()
 PHRASES = CONTENT.phrases.phrases
@@ -255,7 +257,16 @@ async def test_booking_gives_code_calendar_and_what_to_bring_and_is_not_repeated
     said = texts(done)
     assert chosen(messages)["slot_label"] in said
     reference = said.split(PHRASES["booking_reference"].split("{")[0])[1][:8]
-    assert "/api/bookings/" in said and "calendar.ics?token=" in said
+    # The calendar file is a button, its secret token in no text; the code is shown large to copy.
+    assert "calendar.ics" not in said and "token" not in said and "http" not in said
+    sent = parts(done)
+    assert [part["type"] for part in sent] == ["code", "calendar", "print"]
+    assert sent[0]["code"] == reference
+    calendar_url = URL(sent[1]["url"])
+    assert calendar_url.path == f"/api/bookings/{reference}/calendar.ics" and calendar_url.query["token"]
+    async with aiohttp.ClientSession() as session:
+        async with session.get(service.make_url(calendar_url.path_qs)) as response:
+            assert response.status == 200 and "BEGIN:VCALENDAR" in await response.text()
     for item in CONTENT.booking.what_to_bring:
         assert item in said
     kept = {"booking_reference": reference, "booking_contact": "+46701234567", "cancel_label": chosen(messages)["slot_label"]}

@@ -20,6 +20,7 @@ from bot.keys import MAILER
 from bot.settings import Settings
 from core.content import load_content
 from core.conversation import conversation_key
+from tests.unit.ticket_helpers import SESSION_SECRET, session
 
 PHRASES = load_content().phrases.phrases
 VICTIM = "0701234567"
@@ -224,3 +225,40 @@ async def test_guesses_at_the_same_moment_still_get_five_tries(client, outbox):
     assert (await client.post("/api/erasure", json={"contact": VICTIM, "proof": code})).status == 403
     twice = await asyncio.gather(*(client.post("/api/erasure/proof", json={"contact": "0709876543"}) for _ in range(2)))
     assert [a.status for a in twice] == [202, 202], "two requests for a code at once are no 500"
+
+
+async def test_radera_samtalet_erases_the_chats_own_conversation_at_once(aiohttp_client, database_url):
+    """Issue 21: the web chat's "Radera samtalet" sends the id Rasa's socket
+    signed; only that id erases, and the conversation is gone when the answer comes."""
+    mine, other = session("chat-mine-1"), session("chat-other")
+    settings = Settings(database_url=database_url, tracker_url=database_url, erasure_delay_seconds=0.2,
+                        actions_token=TOKEN, session_secret=SESSION_SECRET)
+    client = await aiohttp_client(create_app(settings))
+    sql(database_url, "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255), type_name VARCHAR(255),"
+        " timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)")
+    sql(database_url, "INSERT INTO events (id, sender_id, type_name) VALUES (1, :mine, 'user'), (2, :other, 'user'),"
+        " (3, :mine, 'bot')", mine=mine, other=other)
+    booking = await book(client, VICTIM, 0)
+    made = await client.post("/api/tickets", json={"question": "Hej?", "conversation_id": mine},
+                             headers=as_chat(mine))
+    assert made.status == 201
+
+    for wrong in ("chat-mine-1", mine[:-1] + ("0" if mine[-1] != "0" else "1"), None, 42):
+        refused = await client.post("/chat/erase", json={"conversation": wrong})
+        assert refused.status == 403 and (await refused.json())["message"] == PHRASES["api_origin_refused"]
+    assert sql(database_url, "SELECT count(*) FROM events") == [(3,)]
+
+    response = await client.post("/chat/erase", json={"conversation": mine})
+    assert response.status == 200 and response.headers["Cache-Control"] == "no-store"
+    assert await response.json() == {"tickets": 1, "conversation": True}
+    assert sql(database_url, "SELECT sender_id FROM events") == [(other,)], "gone before the answer"
+    assert sql(database_url, "SELECT count(*) FROM tickets") == [(0,)]
+    # A booking has its own code and stays: the chat says so before it asks.
+    assert sql(database_url, "SELECT reference FROM bookings") == [(booking["reference"],)]
+    # A turn that was running writes its events back: they are deleted again after the delay.
+    sql(database_url, "INSERT INTO events (id, sender_id, type_name) VALUES (4, :mine, 'bot')", mine=mine)
+    for _ in range(50):
+        if sql(database_url, "SELECT sender_id FROM events") == [(other,)]:
+            break
+        await asyncio.sleep(0.1)
+    assert sql(database_url, "SELECT sender_id FROM events") == [(other,)]

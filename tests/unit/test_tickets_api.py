@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from core.content import load_content
-from bot.keys import TICKETS
+from bot.keys import ACCOUNTS, TICKETS
 from bot.db.engine import sync_url
 from tests.unit.test_privacy import PNR
 from tests.unit.ticket_helpers import ask, session
 
-PHRASES = load_content().phrases.phrases
+CONTENT = load_content()
+PHRASES = CONTENT.phrases.phrases
 
 
 def rows(url, query):
@@ -33,7 +34,7 @@ async def test_a_question_is_handed_over_and_read_back_with_the_code_alone(clien
     assert response.status == 200
     assert await response.json() == {
         "reference": made["reference"], "status": "open", "question": "Hur mycket tjänar en undersköterska?",
-        "answer": None, "answered_at": None,
+        "answer": None, "answered_at": None, "answered_by": None,
     }
 
 
@@ -127,6 +128,7 @@ async def test_a_question_without_contact_is_fine(client):
 
 async def test_chat_answers_are_only_that_conversations_answered_tickets(client):
     store = client.app[TICKETS]
+    await client.app[ACCOUNTS].add_user("lina", "ett långt lösenord 42", "lina")
     mine = await ask(client, "Fråga ett", conversation_id=session("chat-mine-1234"))
     await ask(client, "Fråga två", conversation_id=session("chat-mine-1234"))  # not answered yet
     other = await ask(client, "Annan fråga", conversation_id=session("chat-other-123"))
@@ -136,13 +138,31 @@ async def test_chat_answers_are_only_that_conversations_answered_tickets(client)
 
     response = await client.get("/chat/answers", params={"conversation": session("chat-mine-1234")})
     assert response.status == 200 and response.headers["Cache-Control"] == "no-store"
+    # Issue 21: the answer names who gave it, by first name and title.
+    lina = next(c for c in CONTENT.booking.counsellors if c.id == "lina")
+    signed = PHRASES["answer_from"].format(name=lina.name.split()[0], title=lina.title)
+    assert signed == "Svar från Lina, studie- och yrkesvägledare"
     assert await response.json() == {
-        "answers": [{"reference": mine["reference"], "question": "Fråga ett", "answer": "Ja, det går."}]
+        "answers": [{"reference": mine["reference"], "question": "Fråga ett", "answer": "Ja, det går.",
+                     "answered_by": signed}]
     }
     nobody = await client.get("/chat/answers", params={"conversation": session("chat-nobody-12")})
     assert await nobody.json() == {"answers": []}
     read = await (await client.get(f"/api/tickets/{mine['reference']}")).json()
     assert read["status"] == "answered" and read["answer"] == "Ja, det går." and read["answered_at"]
+    assert read["answered_by"] == signed
+
+
+async def test_an_answer_from_an_admin_or_a_removed_account_is_from_a_counsellor(client):
+    await client.app[ACCOUNTS].add_user("chefen", "ett långt lösenord 42", None, is_admin=True)
+    for taker in ("chefen", "borta"):
+        made = await ask(client, f"Fråga till {taker}", conversation_id=session("chat-mine-1234"))
+        ticket = await client.app[TICKETS].by_reference(made["reference"])
+        assert await client.app[TICKETS].answer(ticket, taker, "Ja.")
+        read = await (await client.get(f"/api/tickets/{made['reference']}")).json()
+        assert read["answered_by"] == PHRASES["answer_from_anyone"]
+    unanswered = await ask(client, "Fråga två", conversation_id=session("chat-mine-1234"))
+    assert (await (await client.get(f"/api/tickets/{unanswered['reference']}")).json())["answered_by"] is None
 
 
 @pytest.mark.parametrize("query", [{}, {"conversation": "kort"}, {"conversation": "a b c d e f g h"}])
