@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterator, List
 from zoneinfo import ZoneInfo
 
@@ -113,7 +113,9 @@ def assert_accessible(page: Page) -> None:
 def seed(service: Service) -> dict:
     """A day's work: a chat booking with answers and a question from the same
     chat, a meeting today, other questions and interest registrations."""
-    slot = service.api("GET", "/api/slots", params={"meeting_type": "on_site"})["slots"][0]
+    # Not today, even when the test runs just after midnight: today's meeting is the one below.
+    tomorrow = (datetime.now(TZ).date() + timedelta(days=1)).isoformat()
+    slot = service.api("GET", "/api/slots", params={"meeting_type": "on_site", "from": tomorrow})["slots"][0]
     booked = service.api("POST", "/api/bookings", headers=as_action_server(CHAT), json={
         "counsellor_id": slot["counsellor_id"], "starts_at": slot["starts_at"], "meeting_type": "on_site",
         "first_name": "Amina", "contact": "amina@example.se", "interpreter": "arabiska",

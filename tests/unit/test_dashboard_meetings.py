@@ -38,9 +38,14 @@ def settings(database_url, smtp_server):
                     smtp_from="vardvagen@exempelkommun.example")
 
 
-async def chat_booking(client, contact="amina@example.se", interpreter="arabiska", index=0):
+def tomorrow() -> str:
+    return (datetime.now(TZ).date() + timedelta(days=1)).isoformat()
+
+
+async def chat_booking(client, contact="amina@example.se", interpreter="arabiska", index=0, from_day=None):
     """A booking as the chat makes it: from the action server, with the walk-through's answers."""
-    slot = (await (await client.get("/api/slots", params={"meeting_type": "on_site"})).json())["slots"][index]
+    query = {"meeting_type": "on_site", **({"from": from_day} if from_day else {})}
+    slot = (await (await client.get("/api/slots", params=query)).json())["slots"][index]
     body = {"counsellor_id": slot["counsellor_id"], "starts_at": slot["starts_at"], "meeting_type": "on_site",
             "first_name": "Amina", "contact": contact, "interpreter": interpreter, "answers": ANSWERS}
     response = await client.post("/api/bookings", json=body, headers=as_action_server(CHAT))
@@ -82,7 +87,7 @@ async def audit_text(client):
 async def test_the_start_page_counts_todays_meetings_new_questions_and_new_interests(client):
     today = await today_booking(client, "lina", "Bashir")
     await today_booking(client, "omar", "Chen")
-    later = await chat_booking(client)  # not today
+    later = await chat_booking(client, from_day=tomorrow())  # not today, even when run just after midnight
     await ask(client, "Kan jag jobba natt?")
     await ask(client, "Hur lång är utbildningen?")
     for name in ("Dana", "Elif"):
