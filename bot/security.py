@@ -100,6 +100,8 @@ class HeaderPolicy:
     chat_frame_options: Optional[str]
     cors_origins: frozenset
     hsts: bool
+    # The sites in frame-ancestors besides 'self' (GET /chat/embed-check answers from them).
+    embedders: Tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "HeaderPolicy":
@@ -112,6 +114,7 @@ class HeaderPolicy:
             chat_frame_options=None if embedders else "SAMEORIGIN",
             cors_origins=frozenset(valid_origins(settings.allowed_origins)),
             hsts=settings.secure_cookies,
+            embedders=tuple(embedders),
         )
 
 

@@ -1,4 +1,5 @@
-"""Routes of the web chat: its settings and glossary as JSON, and the embed script.
+"""Routes of the web chat: its settings and glossary as JSON, the embed script
+and the widget's check whether a page may frame the chat.
 
 The page itself is bot/static/chat.html (served at /chat). It connects to
 Rasa's socketio channel at the address in /chat/config.json.
@@ -14,13 +15,17 @@ from yarl import URL
 
 from core.content import Content
 from core.content.age import sources
+from bot.chat import framing
 from bot.keys import CONTENT, SETTINGS
+from bot.security import POLICY
 from bot.settings import Settings
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 
 # The embed script is fetched by other sites' pages; an hour of caching is fine.
 EMBED_CACHE_SECONDS = 3600
+# The embed check's answer: short, so a site added to the list works within a minute.
+EMBED_CHECK_CACHE_SECONDS = 60
 
 # The service's own pages a bot message may link to (the booking's calendar file).
 OWN_LINK_PATHS = ("/api/bookings/",)
@@ -81,9 +86,39 @@ async def embed_script(request: web.Request) -> web.Response:
     )
 
 
+def framing_sources(request: web.Request) -> List[str]:
+    """Who may frame /chat: the service itself ('self') and HeaderPolicy's frame-ancestors."""
+    sources = list(request.app[POLICY].embedders)
+    public_url = request.app[SETTINGS].public_url
+    if public_url:
+        sources.append(str(URL(public_url).origin()))
+    return sources
+
+
+async def embed_check(request: web.Request) -> web.Response:
+    """May the page asking show the chat in a frame? Readable by every site, no cookies.
+
+    The browser's Origin header names the page; without one (an address typed
+    into a browser, curl) the query's `origin`. The answer is the same for
+    everybody who asks about the same origin, so it may be cached briefly."""
+    asked = request.headers.get("Origin") or request.query.get("origin", "")
+    body = framing.answer(asked, framing_sources(request))
+    headers = {
+        "Access-Control-Allow-Origin": "*",
+        "Cache-Control": f"public, max-age={EMBED_CHECK_CACHE_SECONDS}",
+        "Vary": "Origin",
+    }
+    if body is None:
+        error = "no_origin" if not asked else "not_an_origin"
+        body = {"allowed": False, "error": error, "setting": framing.SETTING}
+        return web.json_response(body, status=400, headers={**headers, "Cache-Control": "no-store"})
+    return web.json_response(body, headers=headers)
+
+
 def routes() -> List[web.RouteDef]:
     return [
         web.get("/chat/config.json", config),
         web.get("/chat/glossary.json", glossary),
         web.get("/chat/embed.js", embed_script),
+        web.get("/chat/embed-check", embed_check),
     ]

@@ -881,6 +881,8 @@
       window.addEventListener("message", function (event) {
         if (event.source === window.parent && event.data && event.data.type === "vardvagen:focus") { input.focus(); }
       });
+      // The widget (embed.js) shows its "cannot be shown here" message unless the frame says it started.
+      if (window.parent !== window) { window.parent.postMessage({ type: "vardvagen:ready" }, "*"); }
     }
   }
 
