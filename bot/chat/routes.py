@@ -1,7 +1,8 @@
 """Routes of the web chat: its settings and glossary as JSON, and the embed script.
 
-The page itself is bot/static/chat.html (served at /chat). It connects to
-Rasa's socketio channel at the address in /chat/config.json.
+The page itself is templates/chat/chat.html, served at /chat by page.py with
+the municipality's look. It connects to Rasa's socketio channel at the
+address in /chat/config.json.
 """
 
 from __future__ import annotations
