@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.chat.relay import ChatInputError, RasaUnavailable, parse_chat_message, send_to_rasa
 from bot import errors, openapi, security
 from bot.booking import routes as booking_routes
+from bot.chat import page as chat_page
 from bot.chat import routes as chat_routes
 from bot.dashboard import routes as dashboard_routes
 from bot.dashboard import rendering as dashboard_rendering
@@ -53,10 +54,6 @@ def phrase(request: web.Request, key: str, **values: object) -> str:
 
 async def health(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "municipality": request.app[CONTENT].municipality.name})
-
-
-async def chat_page(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC_DIR / "chat.html")
 
 
 async def chat_message(request: web.Request) -> web.Response:
@@ -147,6 +144,7 @@ def create_app(settings: Settings) -> web.Application:
     app[CONTENT] = load_content(settings.content_dir)
     security.setup(app, settings)
     dashboard_rendering.setup(app)
+    chat_page.setup(app)
     statistics_feedback.setup(app)
     mailer = mailer_from(settings)
     if mailer is not None:
@@ -162,8 +160,7 @@ def create_app(settings: Settings) -> web.Application:
     app.add_routes(
         [
             web.get("/health", health),
-            web.get("/", chat_page),
-            web.get("/chat", chat_page),
+            *chat_page.routes(),
             web.post("/chat/message", chat_message),
             web.static("/static", STATIC_DIR),
             *chat_routes.routes(),

@@ -1,5 +1,6 @@
 """Colour contrast by WCAG 2.1 (relative luminance), for the colours a
-municipality sets in content/municipality.yml."""
+municipality sets in content/municipality.yml (the dashboard) and
+content/web.yml (the chat)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 TEXT_CONTRAST = 4.5
 UI_CONTRAST = 3.0
 WHITE = "#ffffff"
+# The text colour of the chat and the dashboard (not set by content).
+INK = "#1a1a1a"
 
 
 def _channel(value: int) -> float:
@@ -29,3 +32,14 @@ def contrast(a: str, b: str) -> float:
     """The contrast ratio of two colours, 1 to 21."""
     light, dark = sorted((luminance(a), luminance(b)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+def require_contrast(foreground: str, background: str, minimum: float, problem: str) -> None:
+    """Raise ValueError("<problem> (contrast 2.1:1, at least 4.5:1)") when the
+    two colours are too alike. Colours that are not #rrggbb are left to the
+    check of their own format."""
+    if not (HEX_COLOUR.fullmatch(foreground) and HEX_COLOUR.fullmatch(background)):
+        return
+    ratio = contrast(foreground, background)
+    if ratio < minimum:
+        raise ValueError(f"{problem} (contrast {ratio:.1f}:1, at least {minimum}:1)")

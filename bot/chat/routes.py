@@ -1,8 +1,9 @@
 """Routes of the web chat: its settings and glossary as JSON, the embed script
 and the widget's check whether a page may frame the chat.
 
-The page itself is bot/static/chat.html (served at /chat). It connects to
-Rasa's socketio channel at the address in /chat/config.json.
+The page itself is templates/chat/chat.html, served at /chat by page.py with
+the municipality's look. It connects to Rasa's socketio channel at the
+address in /chat/config.json.
 """
 
 from __future__ import annotations

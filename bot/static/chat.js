@@ -20,6 +20,7 @@
   var closeButton = byId("close");
   var textSize = byId("text-size");
   var readRate = byId("read-rate");
+  var autoRead = byId("auto-read");
   var speech = "speechSynthesis" in window && typeof window.SpeechSynthesisUtterance === "function"
     ? window.speechSynthesis : null;
   // Browser storage only outside tablet mode: the next student must find nothing.
@@ -111,7 +112,7 @@
     try {
       store.setItem(STORE_KEY, JSON.stringify({
         session: sessionId, history: history, textSize: textSize.value, readRate: readRate.value,
-        answers: Object.keys(shownAnswers)
+        autoRead: autoRead.checked, answers: Object.keys(shownAnswers)
       }));
     } catch (error) { /* storage full or blocked: the chat still works */ }
   }
@@ -199,12 +200,16 @@
     return null;
   }
 
+  function showReading(button, on) {
+    button.textContent = on ? TEXT.stop : TEXT.read;
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+  }
+
   function stopReading() {
     if (!speech) { return; }
     speech.cancel();
     if (speaking) {
-      speaking.textContent = TEXT.read;
-      speaking.setAttribute("aria-pressed", "false");
+      showReading(speaking, false);
       speaking = null;
     }
   }
@@ -214,31 +219,40 @@
     return text.replace(/\b(?:https?:\/\/|www\.)\S+/gi, "").replace(/[ \t]{2,}/g, " ");
   }
 
+  // Reads a message aloud; its button says "Sluta läsa" while it does. A click
+  // stops what is being read first; a new answer read by itself ("Läs upp nya
+  // svar automatiskt") waits for the one before it.
+  function readAloud(button, text, lang, queued) {
+    if (!queued) { stopReading(); }
+    var utterance = new window.SpeechSynthesisUtterance(spoken(text));
+    utterance.lang = lang || "sv-SE";
+    utterance.rate = currentRate();
+    var voice = lang ? null : swedishVoice();
+    if (voice) { utterance.voice = voice; }
+    function started() {
+      if (speaking && speaking !== button) { showReading(speaking, false); }
+      speaking = button;
+      showReading(button, true);
+    }
+    utterance.onend = utterance.onerror = function () {
+      if (speaking === button) {
+        showReading(button, false);
+        speaking = null;
+      }
+    };
+    if (queued) { utterance.onstart = started; } else { started(); }
+    speech.speak(utterance);
+  }
+
+  // A small button under each bot message (chat.css .read): a speaker icon and "Läs upp".
   function readButton(text, lang) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "read";
-    button.textContent = TEXT.read;
-    button.setAttribute("aria-pressed", "false");
+    showReading(button, false);
     button.addEventListener("click", function () {
       if (speaking === button) { stopReading(); return; }
-      stopReading();
-      var utterance = new window.SpeechSynthesisUtterance(spoken(text));
-      utterance.lang = lang || "sv-SE";
-      utterance.rate = currentRate();
-      var voice = lang ? null : swedishVoice();
-      if (voice) { utterance.voice = voice; }
-      utterance.onend = utterance.onerror = function () {
-        if (speaking === button) {
-          button.textContent = TEXT.read;
-          button.setAttribute("aria-pressed", "false");
-          speaking = null;
-        }
-      };
-      speaking = button;
-      button.textContent = TEXT.stop;
-      button.setAttribute("aria-pressed", "true");
-      speech.speak(utterance);
+      readAloud(button, text, lang, false);
     });
     return button;
   }
@@ -598,6 +612,8 @@
     history.push(entry);
     save();
     var item = render(entry);
+    var read = item.querySelector(".read");
+    if (read && autoRead.checked) { readAloud(read, entry.text, entry.lang, true); }
     if (isAnswer(entry)) { addFeedback(item); }
     if (text) { announce(text); }
     item.scrollIntoView({ block: "nearest" });
@@ -707,6 +723,8 @@
     history.push(entry);
     save();
     var item = render(entry);
+    var read = item.querySelector(".read");
+    if (read && autoRead.checked) { readAloud(read, entry.from + ". " + entry.text, null, true); }
     announce(entry.from + ": " + entry.text);
     item.scrollIntoView({ block: "start" });
   }
@@ -849,9 +867,14 @@
     if (!speech) {
       readRate.hidden = true;
       byId("read-rate-label").hidden = true;
+      byId("auto-read-row").hidden = true;
     }
     textSize.addEventListener("change", function () { applyTextSize(); save(); });
     readRate.addEventListener("change", save);
+    autoRead.addEventListener("change", function () {
+      if (!autoRead.checked) { stopReading(); }
+      save();
+    });
     newUserButton.addEventListener("click", startOver);
     byId("idle-stay").addEventListener("click", restartIdleTimer);
     window.addEventListener("afterprint", function () { root.classList.remove("print-one"); });
@@ -909,6 +932,7 @@
     if (saved) {
       if (TEXT_SIZES.hasOwnProperty(saved.textSize)) { textSize.value = saved.textSize; }
       if (RATE_FACTORS.hasOwnProperty(saved.readRate)) { readRate.value = saved.readRate; }
+      autoRead.checked = saved.autoRead === true && !!speech;
       applyTextSize();
     }
     if (typeof window.io !== "function") { setStatus(TEXT.down); return; }

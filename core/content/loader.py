@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from core.content import model
+from core.content.images import image_problems
 
 # file stem -> schema of that file
 FILES: Dict[str, Type[BaseModel]] = {
@@ -59,6 +60,7 @@ def load_content(directory: Path = DEFAULT_DIR) -> model.Content:
         raise ContentError(problems)
     content = model.Content(**parts)
     problems.extend(_cross_references(content))
+    problems.extend(image_problems(directory, content.web))
     if problems:
         raise ContentError(problems)
     return content

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional
 
 from pydantic import BaseModel, Extra, Field, HttpUrl, root_validator, validator
 
-from core.colours import HEX_COLOUR, TEXT_CONTRAST, UI_CONTRAST, WHITE, contrast
+from core.colours import HEX_COLOUR, INK, TEXT_CONTRAST, UI_CONTRAST, WHITE, require_contrast
 
 
 class Strict(BaseModel):
@@ -33,6 +33,12 @@ class Guidance(Strict):
     visit_address: str
 
 
+def _hex_colour(cls, value: str) -> str:
+    if not HEX_COLOUR.fullmatch(value):
+        raise ValueError("write a colour as # and six hex digits, for example #0b5394")
+    return value.lower()
+
+
 class Colours(Strict):
     """The municipality's colours in the counsellors' dashboard. Checked for
     WCAG 2.1 AA contrast, so no choice of colours makes a page unreadable."""
@@ -44,32 +50,58 @@ class Colours(Strict):
     # The ring around what the keyboard is on.
     focus: str = "#b34700"
 
-    @validator("brand", "on_brand", "focus")
-    def _hex(cls, value: str) -> str:
-        if not HEX_COLOUR.fullmatch(value):
-            raise ValueError("write a colour as # and six hex digits, for example #0b5394")
-        return value.lower()
+    _hex = validator("brand", "on_brand", "focus", allow_reuse=True)(_hex_colour)
 
     @validator("on_brand")
     def _readable_on_brand(cls, value: str, values: dict) -> str:
         brand = values.get("brand")
-        if brand and contrast(value, brand) < TEXT_CONTRAST:
-            raise ValueError(f"text in {value} on {brand} is too hard to read "
-                             f"(contrast {contrast(value, brand):.1f}:1, at least {TEXT_CONTRAST}:1)")
+        if brand:
+            require_contrast(value, brand, TEXT_CONTRAST, f"text in {value} on {brand} is too hard to read")
         return value
 
     @validator("focus")
     def _visible_focus(cls, value: str) -> str:
-        if contrast(value, WHITE) < UI_CONTRAST:
-            raise ValueError(f"the focus ring {value} is too light on white "
-                             f"(contrast {contrast(value, WHITE):.1f}:1, at least {UI_CONTRAST}:1)")
+        require_contrast(value, WHITE, UI_CONTRAST, f"the focus ring {value} is too light on white")
         return value
 
     @validator("brand")
     def _readable_on_white(cls, value: str) -> str:
-        if HEX_COLOUR.fullmatch(value) and contrast(value, WHITE) < TEXT_CONTRAST:
-            raise ValueError(f"links and headings in {value} on white are too hard to read "
-                             f"(contrast {contrast(value, WHITE):.1f}:1, at least {TEXT_CONTRAST}:1)")
+        require_contrast(value, WHITE, TEXT_CONTRAST, f"links and headings in {value} on white are too hard to read")
+        return value
+
+
+class ChatColours(Colours):
+    """The web chat's colours (content/web.yml): the dashboard's three and two
+    more, each pair the chat shows together checked for WCAG 2.1 AA.
+
+    Where each is used (bot/static/chat.css): brand is the person's bubbles,
+    the send button and the edges of buttons; on_brand the text on those;
+    brand_dark the text of buttons, glossary words and the service's name on
+    white and in the bot's bubbles; bot_bubble the bot's bubbles (ink text)."""
+
+    brand_dark: str = "#073763"
+    bot_bubble: str = "#e8eef4"
+
+    _more_hex = validator("brand_dark", "bot_bubble", allow_reuse=True)(_hex_colour)
+
+    @validator("brand_dark")
+    def _dark_readable(cls, value: str, values: dict) -> str:
+        require_contrast(value, WHITE, TEXT_CONTRAST, f"button text in {value} on white is too hard to read")
+        on_brand = values.get("on_brand")
+        if on_brand:
+            require_contrast(on_brand, value, TEXT_CONTRAST,
+                             f"text in {on_brand} on {value} (a pressed button) is too hard to read")
+        return value
+
+    @validator("bot_bubble")
+    def _bubble_readable(cls, value: str, values: dict) -> str:
+        require_contrast(INK, value, TEXT_CONTRAST, f"text in {INK} on the bubble {value} is too hard to read")
+        if values.get("brand_dark"):
+            require_contrast(values["brand_dark"], value, TEXT_CONTRAST,
+                             f"words in {values['brand_dark']} on the bubble {value} are too hard to read")
+        if values.get("focus"):
+            require_contrast(values["focus"], value, UI_CONTRAST,
+                             f"the focus ring {values['focus']} is too light on the bubble {value}")
         return value
 
 
@@ -614,6 +646,10 @@ class Questions(Strict):
         return questions
 
 
+# A file directly in content/: letters, digits, '.', '-', '_', ending in .svg or .png.
+IMAGE_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.(svg|png)")
+
+
 class Web(Strict):
     """Settings of the web chat page and widget (content/web.yml)."""
 
@@ -627,6 +663,25 @@ class Web(Strict):
     answer_poll_seconds: int = Field(default=20, ge=5, le=600)
     # Icon before a button's text: by intent ("book_appointment") or whole payload.
     icons: Dict[str, str] = {}
+    # The look (docs/content.md): the service's name in the heading and, with
+    # the municipality's name, in the page's title.
+    name: str = Field(default="Vårdvägen", max_length=40)
+    # The municipality's logo at the top and the icon in the browser's tab:
+    # SVG or PNG files in content/ itself (the Kubernetes ConfigMap holds no
+    # folders). Their size and contents are checked by the loader (images.py).
+    logo: Optional[str] = None
+    # What the logo shows, for people who cannot see it; by default the
+    # municipality's name.
+    logo_alt: Optional[str] = Field(default=None, max_length=120)
+    favicon: Optional[str] = None
+    colours: ChatColours = ChatColours()
+
+    @validator("logo", "favicon")
+    def image_file_name(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not IMAGE_FILE_NAME.fullmatch(value):
+            raise ValueError(f"'{value}' is not the name of an SVG or PNG file in the content folder "
+                             "(for example logo.svg; no folders)")
+        return value
 
     @validator("icons")
     def short_icons(cls, icons: Dict[str, str]) -> Dict[str, str]:

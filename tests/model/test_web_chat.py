@@ -503,7 +503,7 @@ def test_full_page_has_no_axe_violations(browser, stack, size_name, size, query)
         page.locator(".term").first.click()
         page.locator(".settings summary").click()
         mode = "tablet-mode" if query else "chat"
-        screenshot(page, f"{mode}-{size_name}")
+        screenshot(page, f"{mode}-{size_name}-settings")
         assert axe_violations(page.main_frame) == []
     finally:
         context.close()
