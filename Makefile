@@ -38,9 +38,11 @@ $(SPACY_DIR)/meta.json: scripts/build_spacy_pipeline.py $(VENV)/.requirements-ha
 web:
 	scripts/setup_web.sh
 
-# Debian's Chromium for the browser tests (installed when missing).
+# Debian's Chromium for the browser tests (installed when missing), and a
+# colour emoji font so that the buttons' icons show in its screenshots.
 chromium:
 	scripts/ensure_debian_package.sh /usr/bin/chromium chromium "the browser tests"
+	scripts/ensure_debian_package.sh /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf fonts-noto-color-emoji "emoji in the browser tests' screenshots"
 
 # Debian's nginx for the production profile (installed when missing).
 nginx:

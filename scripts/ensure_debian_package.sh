@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs a Debian package when its program is missing: Chromium for the
-# browser tests (no test tool downloads a browser), nginx for the production
-# profile (run as the current user with its own configuration, never as the
-# system service). Usage: ensure_debian_package.sh PROGRAM PACKAGE PURPOSE
+# Installs a Debian package when its file is missing: Chromium for the
+# browser tests (no test tool downloads a browser) and an emoji font for their
+# screenshots, nginx for the production profile (run as the current user with
+# its own configuration, never as the system service).
+# Usage: ensure_debian_package.sh FILE PACKAGE PURPOSE
 set -euo pipefail
 program=$1 package=$2 purpose=$3
 
-if [ -x "$program" ]; then
+if [ -e "$program" ]; then
   exit 0
 fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
