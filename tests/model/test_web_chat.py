@@ -245,6 +245,7 @@ def test_after_a_reload_the_chat_shows_the_latest_message(context, stack):
     expect(page.locator(".msg.user .text").last).to_have_text(LONG_CHAT[-1])
     wait_until(lambda: in_view(page, page.locator(".msg").last), "the latest message on screen")
     assert not in_view(page, page.locator(".msg").first), "a long chat: the start is above"
+    screenshot(page, "chat-after-reload")
 
 
 def test_a_tablet_keeps_new_user_on_screen_in_a_long_chat(context, stack):
