@@ -16,10 +16,12 @@ if it is one of these (bot/chat/routes.py `link_rules`).
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Dict, Iterable, List
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import phrase
 from core.content.model import Source
 
 Part = Dict[str, Any]
@@ -28,14 +30,18 @@ PRINT: Part = {"type": "print"}
 
 
 def source_links(sources: Iterable[Source]) -> List[Part]:
-    """One link per source page, in the order cited."""
-    seen = set()
+    """One link per source page, in the order cited. Two pages of the same
+    organisation are told apart: "Socialstyrelsen, sida 1", "…, sida 2"."""
+    pages = list({str(source.url): source for source in sources}.values())
+    names = Counter(source.name for source in pages)
+    numbers: Counter = Counter()
     links = []
-    for source in sources:
-        url = str(source.url)
-        if url not in seen:
-            seen.add(url)
-            links.append({"type": "link", "title": source.name, "url": url})
+    for source in pages:
+        title = source.name
+        if names[source.name] > 1:
+            numbers[source.name] += 1
+            title = phrase("source_page", name=source.name, number=numbers[source.name])
+        links.append({"type": "link", "title": title, "url": str(source.url)})
     return links
 
 

@@ -56,6 +56,8 @@ def chat_config(settings: Settings, content: Content) -> Dict[str, Any]:
         "read_aloud_rate": web_settings.read_aloud_rate,
         "answer_poll_seconds": web_settings.answer_poll_seconds,
         "icons": dict(web_settings.icons),
+        # A form's questions have this button: what is typed there gets no "Hjälpte svaret?".
+        "cancel_button": content.phrases.phrases["button_cancel"],
         "links": link_rules(settings, content),
     }
 

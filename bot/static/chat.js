@@ -44,6 +44,7 @@
     copied: "Koden är kopierad.",
     copyFailed: "Det gick inte att kopiera. Skriv av koden.",
     calendar: "Lägg till i kalendern",
+    calendarFile: "(hämtar en fil till din kalender)",
     print: "Skriv ut eller spara som PDF",
     emptiesIn: "Chatten töms om {seconds} sekunder.",
     erased: "Samtalet är raderat. Du kan börja ett nytt.",
@@ -77,6 +78,7 @@
   var answerTimer = null;
   var feedbackBox = null;   // "Hjälpte svaret?" under the latest answer, until the next message
   var personAsked = false;  // the person's last message was typed: a question, not a button
+  var lastWasPrompt = false; // the latest bot message asked for a form's answer (it has "Avbryt")
   var notice = "";          // a line under the intro until the person writes ("Samtalet är raderat.")
   var warningTimer = null;  // "Är du kvar?" before the tablet's idle reset
   var countdownTimer = null;
@@ -326,7 +328,7 @@
     });
   }
 
-  function newTabLink(className, url, label) {
+  function newTabLink(className, url, label, hint) {
     var link = document.createElement("a");
     link.className = className;
     link.href = url;
@@ -335,7 +337,7 @@
     link.textContent = label;
     var more = document.createElement("span");
     more.className = "visually-hidden";
-    more.textContent = " " + TEXT.newTab;
+    more.textContent = " " + (hint || TEXT.newTab);
     link.appendChild(more);
     return link;
   }
@@ -420,7 +422,8 @@
     parts.forEach(function (part) {
       if (part.type === "code") { box.appendChild(codeBox(part.code)); }
       if (part.type === "calendar") {
-        var calendar = newTabLink("action calendar", part.url, TEXT.calendar);
+        var calendar = newTabLink("action calendar", part.url, TEXT.calendar, TEXT.calendarFile);
+        calendar.removeAttribute("target");
         calendar.setAttribute("download", "");
         var icon = document.createElement("span");
         icon.setAttribute("aria-hidden", "true");
@@ -528,7 +531,14 @@
   // An answer: a text that is no question (buttons for what comes next may follow it),
   // to a message the person typed (not the greeting, not what a button starts).
   function isAnswer(entry) {
-    return personAsked && !entry.lang && entry.text && !/\?\s*$/.test(entry.text);
+    return personAsked && !entry.lang && entry.text && !/\?\s*$/.test(entry.text) && !isPrompt(entry);
+  }
+
+  // A question of a form (booking, a question to a counsellor, the walk-through):
+  // it has the content's "Avbryt" button. What the person types there is an answer, not a question.
+  function isPrompt(entry) {
+    var cancel = config && config.cancel_button;
+    return Boolean(cancel) && (entry.buttons || []).some(function (b) { return b.title === cancel; });
   }
 
   function removeFeedback() {
@@ -615,6 +625,7 @@
     var read = item.querySelector(".read");
     if (read && autoRead.checked) { readAloud(read, entry.text, entry.lang, true); }
     if (isAnswer(entry)) { addFeedback(item); }
+    lastWasPrompt = isPrompt(entry);
     if (text) { announce(text); }
     item.scrollIntoView({ block: "nearest" });
     var first = item.querySelector(".choice");
@@ -633,7 +644,7 @@
     restartIdleTimer();
     removeChoices();
     removeFeedback();
-    personAsked = message === shown && message.charAt(0) !== "/";
+    personAsked = message === shown && message.charAt(0) !== "/" && !lastWasPrompt;
     if (shown) {
       var entry = { who: "user", text: shown };
       history.push(entry);
@@ -753,6 +764,7 @@
       done = true;
       if (old) { old.disconnect(); }
       connect(true);
+      showNotice(TEXT.cleared);
       announce(TEXT.cleared);
     }
     if (old && old.connected) {
@@ -780,6 +792,7 @@
       if (!response.ok) { throw new Error("HTTP " + response.status); }
       clearScreen();
       notice = TEXT.erased;
+      showNotice(TEXT.erased);
       connect(true);
       announce(TEXT.erased);
       input.focus();
@@ -788,6 +801,16 @@
       setStatus(TEXT.eraseFailed);
       announce(TEXT.eraseFailed);
     });
+  }
+
+  // A line at the top of an emptied chat ("Samtalet är raderat."), where the person
+  // looks; not kept in the history. The greeting comes under it.
+  function showNotice(text) {
+    var item = document.createElement("li");
+    item.className = "notice";
+    item.textContent = text;
+    log.insertBefore(item, log.firstChild);
+    item.scrollIntoView({ block: "nearest" });
   }
 
   // Nothing of the conversation left on the screen or in the browser.
@@ -805,6 +828,7 @@
     shownAnswers = {};
     feedbackBox = null;
     personAsked = false;
+    lastWasPrompt = false;
     waiting.length = 0;
     usedSinceReset = false;
     focusChoicesNext = false;
@@ -878,7 +902,10 @@
     newUserButton.addEventListener("click", startOver);
     byId("idle-stay").addEventListener("click", restartIdleTimer);
     window.addEventListener("afterprint", function () { root.classList.remove("print-one"); });
-    eraseButton.addEventListener("click", function () { eraseDialog.showModal(); });
+    eraseButton.addEventListener("click", function () {
+      eraseDialog.showModal();
+      byId("erase-keep").focus();  // "Nej" first: erasing cannot be undone
+    });
     eraseDialog.addEventListener("close", function () {
       if (eraseDialog.returnValue === "erase") { eraseConversation(); } else { eraseButton.focus(); }
       eraseDialog.returnValue = "";

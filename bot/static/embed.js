@@ -100,8 +100,9 @@
         "operator (municipal IT) to add " + here + " to " + SETTING + " (comma-separated). " +
         "Until then the widget shows a link that opens the chat in a new tab.";
     } else {
-      message = "Vårdvägen chat: the chat frame did not start within " + READY_MS / 1000 + " s. " +
-        "If the console also says \"Refused to frame\" (frame-ancestors), add " + here +
+      message = "Vårdvägen chat: the chat frame did not start. " +
+        "If the console also names frame-ancestors (\"Refused to frame\" or \"violates the Content " +
+        "Security Policy directive: frame-ancestors\"), add " + here +
         " (and any site that frames this page) to " + SETTING + ". Otherwise the chat service " +
         origin + " is slow or down.";
     }

@@ -52,6 +52,8 @@ def book_a_time(page: Page) -> str:
     wait_for_bot_text(page, PHRASES["ask_first_name"])
     say(page, "Amina")
     wait_for_bot_text(page, PHRASES["ask_contact"])
+    # A name typed into the booking is an answer to the bot's question: no "Hjälpte svaret?" after it.
+    expect(page.locator(".feedback")).to_have_count(0)
     say(page, "070-123 45 67")
     wait_for_bot_text(page, "Amina")
     choose(page, PHRASES["button_book_yes"])
@@ -79,6 +81,8 @@ def test_a_booking_gives_a_code_to_copy_and_a_calendar_button_without_its_secret
     calendar = confirmation.get_by_role("link", name=re.compile("Lägg till i kalendern"))
     href = calendar.get_attribute("href")
     assert href.startswith(f"{stack.web_url}/api/bookings/{reference}/calendar.ics?token=")
+    assert calendar.get_attribute("download") is not None and calendar.get_attribute("target") is None
+    assert "hämtar en fil till din kalender" in calendar.inner_text()  # said to screen readers: not a new tab
     token = href.rsplit("token=", 1)[1]
     ics = page.request.get(href)
     assert ics.status == 200 and "BEGIN:VCALENDAR" in ics.text() and ics.headers["content-type"].startswith("text/calendar")
@@ -217,6 +221,7 @@ def test_radera_samtalet_asks_first_and_erases_the_conversation_on_the_server(co
     page.get_by_role("button", name="Radera samtalet").click()
     dialog = page.get_by_role("dialog", name="Vill du radera samtalet?")
     expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Nej")).to_be_focused()
     expect(dialog).to_contain_text("En tid du har bokat finns kvar.")
     assert axe_violations(page.main_frame) == []
     screenshot(page, "chat-erase-asks-first")
@@ -229,6 +234,9 @@ def test_radera_samtalet_asks_first_and_erases_the_conversation_on_the_server(co
     page.get_by_role("button", name="Radera samtalet").click()
     dialog.get_by_role("button", name="Ja, radera").click()
     expect(page.locator("#status")).to_have_text("Samtalet är raderat. Du kan börja ett nytt.")
+    notice = page.locator(".log .notice")
+    expect(notice).to_have_text("Samtalet är raderat. Du kan börja ett nytt.")
+    expect(notice).to_be_in_viewport()
     expect(page.locator(".msg.user")).to_have_count(0)
     wait_for_greeting(page)
     assert tracker_events(stack, sender) == [], "erased on the server, at once"

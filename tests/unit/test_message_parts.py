@@ -31,7 +31,9 @@ async def test_an_answer_links_each_of_its_sources_once(question):
     messages, _ = await run(ActionAnswerFaq(), make_tracker("", question.intent))
     found = links(messages)
     assert [part["url"] for part in found] == list(dict.fromkeys(str(s.url) for s in question.sources))
-    assert all(part["title"] in {s.name for s in question.sources} for part in found)
+    titles = [part["title"] for part in found]
+    assert len(set(titles)) == len(titles), "two pages of one organisation are told apart"
+    assert all(any(t.startswith(s.name) for s in question.sources) for t in titles)
     no_address_in(texts(messages))
 
 
@@ -63,6 +65,16 @@ async def test_the_next_step_can_be_printed_and_links_its_sources():
     index = next(i for i, m in enumerate(messages) if (m.get("custom") or {}).get("data"))
     assert content().phrases.phrases["path_first"] in messages[index - 1]["text"]
     assert all(part["url"] in SOURCE_URLS for part in links(messages))
+
+
+def test_two_pages_of_one_organisation_get_different_titles():
+    from actions.parts import source_links
+    from core.content.model import Source
+
+    pages = [Source(name="Socialstyrelsen", url=f"https://legitimation.socialstyrelsen.se/{n}", year=2026,
+                    checked="2026-12-07") for n in ("a", "b", "a")]
+    pages.append(Source(name="CSN", url="https://www.csn.se/", year=2026, checked="2026-12-07"))
+    assert [part["title"] for part in source_links(pages)] == ["Socialstyrelsen, sida 1", "Socialstyrelsen, sida 2", "CSN"]
 
 
 def test_the_chat_is_told_which_links_it_may_show():
