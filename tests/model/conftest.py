@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext
 
 from scripts.model import model_path
 from tests.browser import PHONE, WAIT_MS, launched_chromium
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -45,12 +45,6 @@ def model() -> Path:
     if not path.exists():
         pytest.fail(f"No model for the current training data ({path.name}). Run `make train` first.")
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -31,7 +31,8 @@ import pytest
 from bench.stack import children, command_line, rasa_workers
 from core.content import load_content
 from scripts.run_stack import DEFAULT_RASA_WORKERS, stack_commands, stack_environment
-from tests.model.conftest import ROOT, free_port
+from tests.ports import free_port
+from tests.model.conftest import ROOT
 from tests.pg_cluster import PrivateCluster
 
 CONTENT = load_content()

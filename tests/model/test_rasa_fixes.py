@@ -198,7 +198,7 @@ async def test_an_action_server_that_is_down_raises_what_rasa_catches():
     from rasa.utils.endpoints import EndpointConfig
 
     from rasa_addons import patches as rasa_fixes
-    from tests.unit.ticket_helpers import free_port
+    from tests.ports import free_port
 
     rasa_fixes.install()
     try:

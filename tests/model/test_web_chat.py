@@ -7,7 +7,6 @@ Screenshots go to results/screenshots/ (git-ignored)."""
 from __future__ import annotations
 
 import re
-import socket
 import sqlite3
 import threading
 import time
@@ -19,16 +18,11 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from core.content import load_content
 from tests.browser import PHONE, ROOT, WAIT_MS, axe_violations, screenshot
+from tests.ports import free_port
 
 TABLET = {"width": 1024, "height": 768}
 
 expect.set_options(timeout=WAIT_MS)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # The municipality's page that embeds the widget: the chat service lets only

@@ -21,7 +21,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser import PHONE, WAIT_MS, axe_violations, screenshot
-from tests.model.test_web_chat import LONG_CHAT, free_port, in_view, say, wait_for_greeting, wait_until
+from tests.ports import free_port
+from tests.model.test_web_chat import LONG_CHAT, in_view, say, wait_for_greeting, wait_until
 
 DESKTOP = {"width": 1280, "height": 800}
 ALLOWED_PORT = free_port()

@@ -9,7 +9,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ import redis
 
 from scripts.model import model_path
 from scripts.run_production import READY_LINE, database_url, drop_databases
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -41,12 +41,6 @@ QUIET_ENV = {
     "TQDM_DISABLE": "1",
     "PYTHONPATH": str(ROOT),
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -15,7 +15,8 @@ from bot.app import create_app
 from bot.keys import ACCOUNTS
 from bot.settings import Settings
 from tests.unit.dashboard_helpers import PASSWORD
-from tests.unit.ticket_helpers import ACTIONS_TOKEN, SESSION_SECRET, Inbox, free_port
+from tests.ports import free_port
+from tests.unit.ticket_helpers import ACTIONS_TOKEN, SESSION_SECRET, Inbox
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from core.content import load_content
-from tests.unit.ticket_helpers import free_port
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "action-server-test-token"

@@ -9,22 +9,18 @@ tests/model/test_web_look.py."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
-import time
 from typing import Iterator, List
 
 import pytest
-import requests
 from playwright.sync_api import Browser, expect
 
 from core.content.loader import DEFAULT_DIR
-from tests.browser import PHONE, ROOT, axe_violations, launched_chromium, screenshot
+from tests.browser import PHONE, axe_violations, launched_chromium, screenshot
 from tests.unit.image_helpers import png
 from tests.unit.test_chat_look import edit_web
-from tests.unit.ticket_helpers import free_port
+from tests.ports import free_port
+from tests.web_service import running_service, service_env
 
 GREEN = {"brand": "#2e6b30", "brand_dark": "#1d4420", "bot_bubble": "#e6f0e4", "focus": "#8a3b00"}
 
@@ -38,29 +34,10 @@ def service(tmp_path_factory) -> Iterator[str]:
     shutil.copytree(DEFAULT_DIR, content)
     (content / "kommunen.png").write_bytes(png(150, 50))
     edit_web(content, name="Omsorgsvägen", logo="kommunen.png", logo_alt="Gröna kommunen", colours=GREEN)
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "VARDVAGEN_DATABASE_URL": f"sqlite:///{folder / 'service.db'}",
-           "VARDVAGEN_HOST": "127.0.0.1", "VARDVAGEN_PORT": str(port), "VARDVAGEN_CONTENT_DIR": str(content),
-           "VARDVAGEN_RASA_URL": f"http://127.0.0.1:{free_port()}"}
-    log_path = folder / "service.log"
-    log = log_path.open("w")
-    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("The service did not start:\n" + log_path.read_text())
-        time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    env = service_env(free_port(), database_url=f"sqlite:///{folder / 'service.db'}", content_dir=str(content),
+                      rasa_url=f"http://127.0.0.1:{free_port()}")
+    with running_service(env, folder / "service.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

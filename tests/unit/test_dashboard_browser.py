@@ -9,11 +9,9 @@ results/screenshots/ (git-ignored)."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta, timezone
 from typing import Iterator, List
 from zoneinfo import ZoneInfo
@@ -28,7 +26,9 @@ from bot.db.schema import bookings
 from bot.db.times import to_db
 from tests.browser import ROOT, axe_violations, launched_chromium, screenshot
 from tests.unit.dashboard_helpers import PASSWORD
-from tests.unit.ticket_helpers import ACTIONS_TOKEN, as_action_server, free_port, session
+from tests.ports import free_port
+from tests.web_service import running_service, service_env
+from tests.unit.ticket_helpers import ACTIONS_TOKEN, as_action_server, session
 
 DESKTOP = {"width": 1366, "height": 900}
 TABLET = {"width": 768, "height": 1024}
@@ -53,31 +53,13 @@ class Service:
 @pytest.fixture
 def service(database_url, tmp_path) -> Iterator[Service]:
     """The bot web service as `make run` starts it, with two counsellors and an admin."""
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "VARDVAGEN_DATABASE_URL": database_url,
-           "VARDVAGEN_HOST": "127.0.0.1", "VARDVAGEN_PORT": str(port), "VARDVAGEN_ACTIONS_TOKEN": ACTIONS_TOKEN}
+    env = service_env(free_port(), database_url=database_url, actions_token=ACTIONS_TOKEN)
     for args in (["lina", "--counsellor", "lina"], ["omar", "--counsellor", "omar"], ["admin", "--admin"]):
         made = subprocess.run([sys.executable, "-m", "bot.accounts.cli", "add", *args], input=PASSWORD + "\n",
                               capture_output=True, text=True, cwd=ROOT, env=env)
         assert made.returncode == 0, made.stderr
-    log = (tmp_path / "service.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("The service did not start:\n" + (tmp_path / "service.log").read_text())
-        time.sleep(0.2)
-    yield Service(url, database_url)
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    with running_service(env, tmp_path / "service.log") as url:
+        yield Service(url, database_url)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ matched as a browser matches them; readable by any site, no cookies, cached
 briefly; anything that is not an origin is refused and never echoed."""
 
 import re
-import socket
 from pathlib import Path
 
 import pytest
@@ -12,18 +11,13 @@ import pytest
 from bot.chat.framing import Origin, answer, page_origin, parse_origin, source_matches
 from bot.settings import Settings
 from core.readability import lix
+from tests.ports import closed_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = "https://www.kommun.example"
 EMBEDDER = "https://skola.kommun.example"
 PUBLIC = "https://chatt.kommun.example"
 OTHER = "https://evil.example"
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from bot.app import create_app
 from bot.keys import ACCOUNTS, MAILER
 from bot.settings import Settings
 from tests.unit.dashboard_helpers import PASSWORD, STAFF, csrf_of, login
-from tests.unit.ticket_helpers import ask, free_port, session
+from tests.ports import free_port
+from tests.unit.ticket_helpers import ask, session
 
 FORMS = ["take", "answer", "close", "email"]
 

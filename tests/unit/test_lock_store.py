@@ -27,7 +27,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from rasa_addons.redis_lock_store import AtomicRedisLockStore
 from rasa_addons.sqlite_lock_store import SQLiteLockStore
-from tests.unit.ticket_helpers import free_port
+from tests.ports import free_port
 
 REDIS = {"host": "127.0.0.1", "port": 6379, "db": 3}
 WAIT = 0.02  # seconds between two looks at a lock held by someone else

@@ -8,7 +8,6 @@ import math
 import re
 import secrets
 import sqlite3
-import socket
 
 import pytest
 
@@ -32,6 +31,7 @@ from tests.unit.ticket_helpers import SESSION_SECRET, session
 from bot.followups import store as followups
 from tests.unit.dashboard_helpers import PASSWORD, csrf_of
 from tests.unit.test_privacy import with_check_digit
+from tests.ports import closed_port
 
 PHRASES = load_content().phrases.phrases
 PNR = with_check_digit("850709123")
@@ -45,12 +45,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

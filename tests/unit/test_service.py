@@ -1,18 +1,12 @@
 """The bot web service over real HTTP (aiohttp test server)."""
 
-import socket
 
 import pytest
 
 from actions.service_client import ServiceClient, ServiceUnavailable
 from core.content import load_content
 from bot.settings import Settings
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.ports import closed_port
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The project finds its own Python 3.10 and retrains only when inputs change."""
 
-import os
 import shutil
 import subprocess
 from pathlib import Path

@@ -1,7 +1,6 @@
 """The web chat's routes (config, glossary, embed script) and content/web.yml."""
 
 import shutil
-import socket
 
 import pytest
 import yaml
@@ -11,12 +10,7 @@ from core.content import ContentError, load_content
 from core.content.loader import DEFAULT_DIR
 from bot.settings import Settings
 from bot.chat.routes import glossary_words
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.ports import closed_port
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 and what the local SMTP server (the smtp_server fixture, aiosmtpd) keeps."""
 
 import hashlib
-import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import List
@@ -52,7 +51,3 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
