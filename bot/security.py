@@ -46,6 +46,8 @@ CHAT_PAGES = frozenset({"/", "/chat"})
 JSON_PREFIXES = ("/api/", "/chat/message", "/chat/answers", "/chat/feedback", "/chat/erase")
 # Answers that can hold personal data are never cached.
 NO_STORE_PREFIXES = ("/dashboard", "/api/", "/chat/message", "/chat/answers", "/chat/erase", "/calendar/")
+STATIC_PREFIX = "/static/"
+STATIC_CACHE = "no-cache"
 CORS_METHODS = ("GET", "POST", "DELETE")
 CORS_HEADERS = ("Content-Type", "Idempotency-Key")
 CORS_MAX_AGE = 600
@@ -139,6 +141,10 @@ async def set_headers(request: web.Request, response: web.StreamResponse) -> Non
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if path.startswith(NO_STORE_PREFIXES) and "Cache-Control" not in headers:
         headers["Cache-Control"] = "no-store"
+    elif path.startswith(STATIC_PREFIX) and "Cache-Control" not in headers:
+        # The chat's script and styles: a browser asks again each time (a 304 when
+        # unchanged), so after a deploy nobody runs yesterday's chat.js.
+        headers["Cache-Control"] = STATIC_CACHE
     if policy.hsts:
         headers["Strict-Transport-Security"] = HSTS
     if path.startswith("/api/"):

@@ -183,6 +183,18 @@ async def test_dashboard_pages_have_no_inline_style_or_script(client):
     assert css.status == 200 and css.content_type == "text/css" and "focus-visible" in await css.text()
 
 
+@pytest.mark.parametrize("path", ["/static/chat.js", "/static/chat.css", "/static/embed.css"])
+async def test_the_chats_own_files_are_checked_again_on_every_load(client, path):
+    """After a deploy, a browser must not keep running yesterday's chat.js (issue 21: an old
+    chat.js never tells the widget it started, and the widget would say the site is refused)."""
+    first = await client.get(path)
+    assert first.status == 200 and first.headers["Cache-Control"] == "no-cache"
+    validator = {"If-None-Match": first.headers["ETag"]} if "ETag" in first.headers else \
+        {"If-Modified-Since": first.headers["Last-Modified"]}
+    again = await client.get(path, headers=validator)
+    assert again.status == 304, "unchanged: nothing sent again"
+
+
 async def test_answers_with_personal_data_are_not_cached(client):
     lookup = await client.post("/api/bookings/AAAAAAAA/lookup", json={"contact": "0701234567"})
     assert lookup.headers["Cache-Control"] == "no-store"
