@@ -5,7 +5,7 @@ per job track "du kan söka" or what to do first, and the person's next steps.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -23,7 +23,7 @@ from actions.eligibility_rules import (
 )
 from actions.parts import PRINT, send_parts, source_links
 from core.content.model import Source
-from core.path import Path, Person, PathItem, personal_path
+from core.path import Person, PathItem, personal_path
 
 SLOTS = ("sfi_level", "education", "experience", "age")
 
@@ -165,16 +165,12 @@ def item_title(item: PathItem) -> str:
     return item.title
 
 
-def _path(person: Person) -> Path:
+def next_steps(person: Person) -> Tuple[str, List[Source]]:
+    """What the person must do first, in order, and why (core/path.py,
+    content/steps.yml), and the sources of the steps told in full."""
     data = content()
     labels = {level.id: level.label for level in data.levels.language_levels}
-    return personal_path(data, person, labels)
-
-
-def next_steps_text(person: Person) -> str:
-    """What the person must do first, in order, and why (core/path.py, content/steps.yml)."""
-    data = content()
-    path = _path(person)
+    path = personal_path(data, person, labels)
     parts = []
     if path.skipped:
         titles = [step.title.lower() for step in data.steps.steps if step.number in path.skipped]
@@ -189,20 +185,21 @@ def next_steps_text(person: Person) -> str:
     rest = path.items[SHOWN_IN_FULL:]
     if rest:
         parts += [phrase("path_then"), bullets(item_title(item) for item in rest)]
-    cited = cited_sources(path)
+    cited = [source for item in path.items[:SHOWN_IN_FULL] for source in item.sources]
     if cited:
         parts.append(source_line(cited))
-    return lines(*parts)
+    return lines(*parts), cited
 
 
-def cited_sources(path: Path) -> List[Source]:
-    return [source for item in path.items[:SHOWN_IN_FULL] for source in item.sources]
+def next_steps_text(person: Person) -> str:
+    return next_steps(person)[0]
 
 
 def send_next_steps(dispatcher: CollectingDispatcher, person: Person, **buttons: Any) -> None:
     """The person's next step, with its sources as links and a way to print or save it."""
-    dispatcher.utter_message(text=next_steps_text(person), **buttons)
-    send_parts(dispatcher, [*source_links(cited_sources(_path(person))), PRINT])
+    text, cited = next_steps(person)
+    dispatcher.utter_message(text=text, **buttons)
+    send_parts(dispatcher, [*source_links(cited), PRINT])
 
 
 def offer_walk_through(dispatcher: CollectingDispatcher) -> None:

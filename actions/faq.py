@@ -19,7 +19,7 @@ from actions.handoff import offer_handoff
 from actions.parts import send_parts, source_links
 from actions.profession import SUBJECT
 from actions.tracks import starts_text
-from core.content.model import Profession, Question, QuestionCase, Source
+from core.content.model import Profession, Question, QuestionCase, Topic
 from core.text import mentions
 
 
@@ -74,22 +74,24 @@ def answer_text(question: Question, profession: Optional[Profession] = None) -> 
     return "\n\n".join([question.answer, *added, source_line(question.sources)])
 
 
-def case_sources(case: QuestionCase) -> List[Source]:
-    if case.study_support:
-        return list(next(t for t in content().education.study_support if t.id == case.study_support).sources)
-    return list(case.sources)
+def study_topic(case: QuestionCase) -> Optional[Topic]:
+    """The study-support topic a case answers with, if it has one."""
+    if not case.study_support:
+        return None
+    return next(t for t in content().education.study_support if t.id == case.study_support)
 
 
 def case_text(case: QuestionCase) -> str:
-    if case.study_support:
-        topic = next(t for t in content().education.study_support if t.id == case.study_support)
+    topic = study_topic(case)
+    if topic:
         return lines(topic.name, topic.text, source_line(topic.sources))
     return "\n\n".join([case.answer or "", source_line(case.sources)])
 
 
 def answer_case(dispatcher: CollectingDispatcher, case: QuestionCase, question: Question) -> None:
     dispatcher.utter_message(text=case_text(case), buttons=answer_buttons(question))
-    send_parts(dispatcher, source_links(case_sources(case)))
+    topic = study_topic(case)
+    send_parts(dispatcher, source_links(topic.sources if topic else case.sources))
 
 
 def matching_case(question: Optional[Question], text: str) -> Optional[QuestionCase]:

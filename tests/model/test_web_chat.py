@@ -322,17 +322,22 @@ def assert_nothing_left(context: BrowserContext, page: Page, stack, old_sender: 
     assert "restart" not in tracker_events(stack, new)
 
 
-def start_tablet_conversation(context, stack, query: str):
-    known = tracker_senders(stack)
-    page = open_chat(context, stack, query)
-    expect(page.locator("#new-user")).to_be_visible()
-    old_sender = new_sender(stack, known)
+def start_booking(page) -> None:
+    """A phone meeting without an interpreter, up to the free times."""
     say(page, "jag vill boka en tid med syv")
     wait_for_bot_text(page, PHRASES["ask_meeting_type"])
     choose(page, next(t.label for t in CONTENT.booking.meeting_types if t.id == "phone"))
     wait_for_bot_text(page, PHRASES["ask_interpreter_wanted"])
     choose(page, PHRASES["button_interpreter_no"])
     wait_for_bot_text(page, PHRASES["ask_slot_choice"])
+
+
+def start_tablet_conversation(context, stack, query: str):
+    known = tracker_senders(stack)
+    page = open_chat(context, stack, query)
+    expect(page.locator("#new-user")).to_be_visible()
+    old_sender = new_sender(stack, known)
+    start_booking(page)
     return page, old_sender, tracker_senders(stack)
 
 

@@ -25,6 +25,7 @@ from tests.model.test_web_chat import (
     new_sender,
     open_chat,
     say,
+    start_booking,
     tracker_events,
     tracker_senders,
     wait_for_bot_text,
@@ -42,12 +43,7 @@ window.print = () => window.__printed.push(
 
 def book_a_time(page: Page) -> str:
     """A phone meeting booked in the chat; the booking's code."""
-    say(page, "jag vill boka en tid med syv")
-    wait_for_bot_text(page, PHRASES["ask_meeting_type"])
-    choose(page, next(t.label for t in CONTENT.booking.meeting_types if t.id == "phone"))
-    wait_for_bot_text(page, PHRASES["ask_interpreter_wanted"])
-    choose(page, PHRASES["button_interpreter_no"])
-    wait_for_bot_text(page, PHRASES["ask_slot_choice"])
+    start_booking(page)
     page.locator(".choices .choice").first.click()
     wait_for_bot_text(page, PHRASES["ask_first_name"])
     say(page, "Amina")
